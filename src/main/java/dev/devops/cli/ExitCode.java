@@ -1,0 +1,92 @@
+package dev.devops.cli;
+
+import dev.devops.config.ConfigException;
+import dev.devops.engine.RollbackException;
+import dev.devops.netlify.NetlifyException;
+import picocli.CommandLine;
+
+/**
+ * The one map from outcomes to process exit codes. The README's exit-code table is generated
+ * from the same descriptions; numbers never change meaning once released.
+ */
+public enum ExitCode {
+  OK(0, "success"),
+  FAILURE(1, "unexpected internal error (rerun with --debug for details)"),
+  USAGE(2, "bad command-line usage or invalid option value"),
+  CONFIG(3, "no .devops/config.json, or it is malformed or invalid"),
+  UNSUPPORTED_PLATFORM(4, "the config names a platform other than netlify"),
+  AUTH(5, "no Netlify token found, or the API refused it (401/403)"),
+  NOT_FOUND(6, "the site or deploy does not exist (404)"),
+  API(7, "the Netlify API or the network failed after retries (5xx, 429, timeout, bad body)"),
+  INVALID_TARGET(8, "the rollback target failed validation, or a version label is ambiguous"),
+  NOT_CONFIRMED(9, "the confirmation was not given (no terminal and no --yes, or not ROLLBACK)"),
+  CONFLICT(10, "the site changed during the rollback, or another rollback holds the lock"),
+  RECOVERED(11, "the rollback failed; the site was recovered to the pre-rollback deploy"),
+  UNVERIFIED(12, "switched but not verified: the served bytes or health checks did not match"),
+  RECOVERY_FAILED(13, "the rollback and the automatic recovery both failed: act by hand"),
+  NO_TARGET(14, "there is no previous deploy to roll back to"),
+  INTERRUPTED(130, "interrupted (Ctrl-C)");
+
+  private final int code;
+  private final String meaning;
+
+  ExitCode(int code, String meaning) {
+    this.code = code;
+    this.meaning = meaning;
+  }
+
+  public int code() {
+    return code;
+  }
+
+  public String meaning() {
+    return meaning;
+  }
+
+  /** Maps any failure to its exit code: the only place where that decision is made. */
+  public static ExitCode of(Throwable error) {
+    if (error instanceof CliException e) {
+      return e.exitCode();
+    }
+    if (error instanceof CommandLine.ParameterException) {
+      return USAGE;
+    }
+    if (error instanceof ConfigException e) {
+      switch (e.kind()) {
+        case UNSUPPORTED_PLATFORM:
+          return UNSUPPORTED_PLATFORM;
+        case NO_TOKEN:
+          return AUTH;
+        default:
+          return CONFIG;
+      }
+    }
+    if (error instanceof NetlifyException e) {
+      if (e.isAuth()) {
+        return AUTH;
+      }
+      return e.isNotFound() ? NOT_FOUND : API;
+    }
+    if (error instanceof RollbackException e) {
+      switch (e.kind()) {
+        case NO_TARGET:
+          return NO_TARGET;
+        case INVALID_TARGET:
+        case AMBIGUOUS_TARGET:
+          return INVALID_TARGET;
+        case CONFLICT:
+          return CONFLICT;
+        case FAILED_RECOVERED:
+          return RECOVERED;
+        case UNVERIFIED:
+          return UNVERIFIED;
+        default:
+          return RECOVERY_FAILED;
+      }
+    }
+    if (error instanceof InterruptedException) {
+      return INTERRUPTED;
+    }
+    return FAILURE;
+  }
+}

@@ -1,0 +1,11 @@
+package dev.devops.cli;
+
+/** Process entry point. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    int code = App.run(CliContext.system(), args);
+    System.exit(code);
+  }
+}

@@ -1,0 +1,14 @@
+package dev.devops.cli;
+
+/** The product's fixed message blocks, worded as in the rollback spec. */
+final class Messages {
+  private Messages() {}
+
+  static String platformNotSupported(String platform) {
+    return "❌ Platform Not Supported: "
+        + platform
+        + "\n\nThis plugin currently supports Netlify only.\n\n"
+        + "To switch to Netlify: /devops:init\n\n"
+        + "Supported platforms: Netlify";
+  }
+}

@@ -1,0 +1,23 @@
+package dev.devops.cli;
+
+import picocli.AutoComplete.GenerateCompletion;
+import picocli.CommandLine.Command;
+
+/** {@code devops}: safe, verified rollbacks for Netlify sites. */
+@Command(
+    name = "devops",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Roll a Netlify site back to an earlier deploy in seconds, and prove that it did.",
+    subcommands = {
+      LocalCommand.class,
+      GenerateCompletion.class,
+    })
+public final class RootCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+  }
+}

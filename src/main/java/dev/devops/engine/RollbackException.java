@@ -1,0 +1,39 @@
+package dev.devops.engine;
+
+/** A rollback step refused to go on, or failed; {@link #kind()} says which outcome it is. */
+public final class RollbackException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** Outcomes that end a rollback early; the CLI maps each to its exit code. */
+  public enum Kind {
+    /** Nothing in the history can be rolled back to. */
+    NO_TARGET,
+    /** The requested target fails validation (missing, not ready, current, expired...). */
+    INVALID_TARGET,
+    /** A version label names more than one deploy. */
+    AMBIGUOUS_TARGET,
+    /** The published deploy changed since analysis, or another rollback holds the site lock. */
+    CONFLICT,
+    /** The rollback failed, and the site was put back on the pre-rollback deploy. */
+    FAILED_RECOVERED,
+    /** The switch happened but the served bytes or health checks did not confirm it. */
+    UNVERIFIED,
+    /** The rollback failed and so did recovery: the state needs a human. */
+    RECOVERY_FAILED
+  }
+
+  private final Kind kind;
+
+  public RollbackException(Kind kind, String message) {
+    this(kind, message, null);
+  }
+
+  public RollbackException(Kind kind, String message, Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+}

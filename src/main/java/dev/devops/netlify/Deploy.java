@@ -1,0 +1,58 @@
+package dev.devops.netlify;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Instant;
+import java.util.List;
+
+/** A Netlify deploy, as the API returns it; unknown fields are ignored. */
+public record Deploy(
+    String id,
+    @JsonProperty("site_id") String siteId,
+    String state,
+    String name,
+    String url,
+    @JsonProperty("ssl_url") String sslUrl,
+    @JsonProperty("admin_url") String adminUrl,
+    @JsonProperty("deploy_url") String deployUrl,
+    @JsonProperty("deploy_ssl_url") String deploySslUrl,
+    @JsonProperty("created_at") Instant createdAt,
+    @JsonProperty("updated_at") Instant updatedAt,
+    @JsonProperty("published_at") Instant publishedAt,
+    String title,
+    String branch,
+    @JsonProperty("commit_ref") String commitRef,
+    @JsonProperty("commit_url") String commitUrl,
+    String context,
+    Boolean locked,
+    Boolean draft,
+    Boolean skipped,
+    List<String> required,
+    @JsonProperty("required_functions") List<String> requiredFunctions,
+    @JsonProperty("error_message") String errorMessage,
+    String framework,
+    @JsonProperty("deploy_source") String deploySource) {
+
+  public boolean isReady() {
+    return "ready".equals(state);
+  }
+
+  public boolean isError() {
+    return "error".equals(state) || "rejected".equals(state);
+  }
+
+  public boolean isLocked() {
+    return Boolean.TRUE.equals(locked);
+  }
+
+  public boolean isDraft() {
+    return Boolean.TRUE.equals(draft);
+  }
+
+  public List<String> requiredOrEmpty() {
+    return required == null ? List.of() : required;
+  }
+
+  public List<String> requiredFunctionsOrEmpty() {
+    return requiredFunctions == null ? List.of() : requiredFunctions;
+  }
+}

@@ -1,0 +1,29 @@
+package dev.devops.util;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Remembers every secret this process has loaded, so that no message or log line can show one. */
+public final class Secrets {
+  private static final Set<String> KNOWN = ConcurrentHashMap.newKeySet();
+  public static final String MASK = "[REDACTED]";
+
+  private Secrets() {}
+
+  public static void register(String secret) {
+    if (secret != null && secret.length() >= 4) {
+      KNOWN.add(secret);
+    }
+  }
+
+  public static String redact(String text) {
+    if (text == null || KNOWN.isEmpty()) {
+      return text;
+    }
+    String result = text;
+    for (String secret : KNOWN) {
+      result = result.replace(secret, MASK);
+    }
+    return result;
+  }
+}
