@@ -323,7 +323,11 @@ final class Store {
     if (!"new".equals(deploy.state) && !"uploading".equals(deploy.state)) {
       throw ApiException.unprocessable("Deploy is " + deploy.state + " and can no longer be changed");
     }
+    boolean wasDraft = deploy.draft;
     apply(deploy, request);
+    // As on Netlify, a deploy created as a draft stays one: netlify-cli creates drafts with
+    // draft=true and then sends its default draft=false with the file digest.
+    deploy.draft |= wasDraft;
     startUploading(deploy);
     return deploy;
   }
