@@ -70,7 +70,13 @@ class DurabilityIT {
         new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
     String line = out.readLine();
     assertThat(line).as("serve printed its address").isNotNull();
-    apiUrl = Json.mapper().readTree(line).get("api_url").asText();
+    JsonNode info = Json.mapper().readTree(line);
+    // The documented --json shape of `devops local serve` (docs/json/local-serve.md).
+    assertThat(info.fieldNames()).toIterable()
+        .containsExactly("api_url", "token", "port", "data_dir", "site_url", "deploy_url", "site_path", "deploy_path");
+    assertThat(info.get("token").asText()).isEqualTo(TOKEN);
+    assertThat(info.get("api_url").asText()).isEqualTo("http://127.0.0.1:" + info.get("port").asInt());
+    apiUrl = info.get("api_url").asText();
   }
 
   private void kill() throws InterruptedException {
