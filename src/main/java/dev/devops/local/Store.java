@@ -31,9 +31,9 @@ import java.util.stream.Stream;
  *
  * <p>Every mutation happens under this object's monitor and is written (atomically, via {@link
  * AtomicFiles}) before the monitor is released. The publish pointer of a site lives in its own
- * file, so switching the published deploy is one atomic rename. What the static host serves is
- * kept apart in immutable {@link Served} snapshots swapped through {@link AtomicReference}s, so
- * serving never takes the lock.
+ * file, so switching the published deploy is one atomic rename. What the static host serves is kept
+ * apart in immutable {@link Served} snapshots swapped through {@link AtomicReference}s, so serving
+ * never takes the lock.
  */
 final class Store {
   static final String ACCOUNT_SCOPE = "account";
@@ -100,7 +100,8 @@ final class Store {
         for (Path file : (Iterable<Path>) files::iterator) {
           String name = file.getFileName().toString();
           if (name.endsWith(".json")) {
-            env.put(name.substring(0, name.length() - 5), json.readValue(file.toFile(), EnvFile.class));
+            env.put(
+                name.substring(0, name.length() - 5), json.readValue(file.toFile(), EnvFile.class));
           }
         }
       }
@@ -192,7 +193,10 @@ final class Store {
     if (site != null) {
       return site;
     }
-    String name = idOrName.endsWith(".netlify.app") ? idOrName.substring(0, idOrName.length() - 12) : idOrName;
+    String name =
+        idOrName.endsWith(".netlify.app")
+            ? idOrName.substring(0, idOrName.length() - 12)
+            : idOrName;
     return sites.values().stream()
         .filter(s -> s.name.equals(name))
         .findFirst()
@@ -223,7 +227,8 @@ final class Store {
         result.add(deploy);
       }
     }
-    result.sort(Comparator.comparing((DeployRecord d) -> d.createdAt).thenComparing(d -> d.id).reversed());
+    result.sort(
+        Comparator.comparing((DeployRecord d) -> d.createdAt).thenComparing(d -> d.id).reversed());
     return result;
   }
 
@@ -274,7 +279,8 @@ final class Store {
     String siteName = name == null || name.isBlank() ? "site-" + Ids.newId().substring(16) : name;
     if (!siteName.matches("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?") || siteName.contains("--")) {
       throw ApiException.unprocessable(
-          "name: may only contain lowercase letters, digits and single hyphens, up to 63 characters");
+          "name: may only contain lowercase letters, digits and single hyphens, up to 63"
+              + " characters");
     }
     if (sites.values().stream().anyMatch(s -> s.name.equals(siteName))) {
       throw ApiException.unprocessable("name: must be unique (" + siteName + " is taken)");
@@ -321,7 +327,8 @@ final class Store {
 
   synchronized DeployRecord updateDeploy(DeployRecord deploy, DeployRequest request) {
     if (!"new".equals(deploy.state) && !"uploading".equals(deploy.state)) {
-      throw ApiException.unprocessable("Deploy is " + deploy.state + " and can no longer be changed");
+      throw ApiException.unprocessable(
+          "Deploy is " + deploy.state + " and can no longer be changed");
     }
     boolean wasDraft = deploy.draft;
     apply(deploy, request);
@@ -480,7 +487,8 @@ final class Store {
 
   synchronized DeployRecord cancel(DeployRecord deploy) {
     if ("ready".equals(deploy.state)) {
-      throw ApiException.unprocessable("Deploy " + deploy.id + " is already ready and cannot be canceled");
+      throw ApiException.unprocessable(
+          "Deploy " + deploy.id + " is already ready and cannot be canceled");
     }
     if (!"error".equals(deploy.state)) {
       deploy.state = "error";
@@ -503,7 +511,11 @@ final class Store {
 
   synchronized DeployRecord setLocked(DeployRecord deploy, boolean locked) {
     deploy.locked = locked;
-    log(deploy, locked ? "Auto publishing locked" : "Auto publishing unlocked", "info", "publishing");
+    log(
+        deploy,
+        locked ? "Auto publishing locked" : "Auto publishing unlocked",
+        "info",
+        "publishing");
     save(deploy);
     return deploy;
   }
@@ -555,7 +567,8 @@ final class Store {
     for (Map.Entry<String, String> file : deploy.files.entrySet()) {
       files.put(
           file.getKey(),
-          new Served.ServedFile(file.getValue(), MimeTypes.of(file.getKey()), blobs.size(file.getValue())));
+          new Served.ServedFile(
+              file.getValue(), MimeTypes.of(file.getKey()), blobs.size(file.getValue())));
     }
     return new Served(deploy.id, sites.get(deploy.siteId).name, Map.copyOf(files));
   }
@@ -571,7 +584,8 @@ final class Store {
       for (Publication publication : site.publications) {
         if (publication.deployId.equals(deploy.id)) {
           entries.add(
-              new LogEntry(publication.at, "Published (" + publication.how + ")", "info", "publishing"));
+              new LogEntry(
+                  publication.at, "Published (" + publication.how + ")", "info", "publishing"));
         }
       }
     }
