@@ -285,6 +285,9 @@ final class Api {
       }
       ObjectNode links = node.putObject("links");
       links.put("permalink", permalink);
+      if (deploy.branch != null) {
+        links.put("alias", platform.deployUrl(Store.branchSlug(deploy.branch), site.name));
+      }
       return node;
     }
   }

@@ -23,18 +23,20 @@ final class SiteHost {
     this.store = store;
   }
 
-  /** Serves for a {@code Host: LABEL.localhost} request; LABEL is a site or DEPLOY--SITE. */
+  /**
+   * Serves for a {@code Host: LABEL.localhost} request; LABEL is a site, DEPLOY--SITE (a
+   * permalink) or BRANCH--SITE (a branch deploy's alias).
+   */
   void serveHost(HttpExchange exchange, String label, String rawPath) throws IOException {
     int split = label.indexOf("--");
     if (split > 0) {
       String deployId = label.substring(0, split);
       String siteName = label.substring(split + 2);
       Served served = store.servedDeploy(deployId);
-      serve(
-          exchange,
-          served != null && served.siteName().equals(siteName) ? served : null,
-          rawPath,
-          false);
+      if (served == null || !served.siteName().equals(siteName)) {
+        served = store.servedBranch(label); // BRANCH--SITE: the branch's latest ready deploy
+      }
+      serve(exchange, served, rawPath, false);
     } else {
       serve(exchange, store.servedSite(label), rawPath, true);
     }

@@ -49,6 +49,8 @@ final class Store {
   private final Map<String, EnvFile> env = new LinkedHashMap<>();
   private final Map<String, AtomicReference<Served>> servedBySite = new ConcurrentHashMap<>();
   private final Map<String, Served> servedByDeploy = new ConcurrentHashMap<>();
+  /** Latest ready deploy per branch, keyed by its host label {@code BRANCH--SITE}. */
+  private final Map<String, Served> servedByBranch = new ConcurrentHashMap<>();
 
   Store(Path root, ExecutorService background) throws IOException {
     this.root = root;
@@ -113,6 +115,11 @@ final class Store {
     }
     for (SiteRecord site : sites.values()) {
       refreshServed(site);
+      deploysOf(site).stream()
+          .map(d -> d.branch)
+          .filter(java.util.Objects::nonNull)
+          .distinct()
+          .forEach(branch -> refreshBranch(site, branch));
     }
     // Finish what a previous run left in flight: processing deploys, and auto-publishes that
     // were decided but not yet written to the site.
@@ -478,6 +485,9 @@ final class Store {
     }
     save(deploy);
     servedByDeploy.put(deploy.id, snapshot(deploy));
+    if (deploy.branch != null) {
+      refreshBranch(site, deploy.branch);
+    }
     if (deploy.publishPending) {
       publish(site, deploy, "auto");
       deploy.publishPending = false;
@@ -507,6 +517,9 @@ final class Store {
     delete(root.resolve("deploys").resolve(deploy.id + ".json"));
     deploys.remove(deploy.id);
     servedByDeploy.remove(deploy.id);
+    if (deploy.branch != null) {
+      refreshBranch(site, deploy.branch);
+    }
   }
 
   synchronized DeployRecord setLocked(DeployRecord deploy, boolean locked) {
@@ -606,6 +619,30 @@ final class Store {
 
   Served servedDeploy(String deployId) {
     return servedByDeploy.get(deployId);
+  }
+
+  /** The latest ready deploy of a branch, by host label {@code BRANCH--SITE}. */
+  Served servedBranch(String label) {
+    return servedByBranch.get(label);
+  }
+
+  /** A branch name as it appears in a host label: {@code feature/Login} → {@code feature-login}. */
+  static String branchSlug(String branch) {
+    return branch.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+  }
+
+  private void refreshBranch(SiteRecord site, String branch) {
+    String label = branchSlug(branch) + "--" + site.name;
+    DeployRecord latest =
+        deploysOf(site).stream()
+            .filter(d -> branch.equals(d.branch) && "ready".equals(d.state))
+            .findFirst()
+            .orElse(null);
+    if (latest == null) {
+      servedByBranch.remove(label);
+    } else {
+      servedByBranch.put(label, servedByDeploy.computeIfAbsent(latest.id, id -> snapshot(latest)));
+    }
   }
 
   // ---- env vars -------------------------------------------------------------------------------
