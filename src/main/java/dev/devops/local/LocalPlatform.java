@@ -73,9 +73,14 @@ public final class LocalPlatform implements AutoCloseable {
     this.background = Executors.newSingleThreadExecutor(daemonThreads("devops-local-processing"));
     this.store = new Store(dataDir, background);
     this.siteHost = new SiteHost(store);
-    this.server =
-        HttpServer.create(
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 1024);
+    try {
+      this.server =
+          HttpServer.create(
+              new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 1024);
+    } catch (IOException e) {
+      background.shutdown(); // nothing else was started yet
+      throw e;
+    }
     this.port = server.getAddress().getPort();
     this.apiUrl = "http://127.0.0.1:" + port;
     this.api = new Api(store, this);
