@@ -126,6 +126,11 @@ final class Store {
     for (DeployRecord deploy : List.copyOf(deploys.values())) {
       if ("processing".equals(deploy.state)) {
         scheduleProcessing(deploy.id);
+      } else if ("uploading".equals(deploy.state)) {
+        advanceIfUploaded(deploy); // the last blob landed, but its state change did not
+        if (!"uploading".equals(deploy.state)) {
+          save(deploy);
+        }
       } else if ("ready".equals(deploy.state) && deploy.publishPending) {
         SiteRecord site = sites.get(deploy.siteId);
         if (!deploy.id.equals(site.publishedDeployId())) {

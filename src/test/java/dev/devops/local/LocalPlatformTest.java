@@ -402,6 +402,22 @@ class LocalPlatformTest {
         .isEqualTo("K");
   }
 
+  @Test
+  void aDeployWhoseLastUploadLandedBeforeACrashFinishesAtStart() throws IOException {
+    ObjectNode body = Json.mapper().createObjectNode();
+    body.putObject("files").put("index.html", sha1("landed"));
+    String id = fx.call("POST", "/sites/" + siteId + "/deploys", body).get("id").asText();
+    fx.close();
+    // As if the blob's rename reached the disk and the process died before the state change.
+    String sha = sha1("landed");
+    java.nio.file.Path blob = dataDir.resolve("blobs").resolve(sha.substring(0, 2)).resolve(sha);
+    java.nio.file.Files.createDirectories(blob.getParent());
+    java.nio.file.Files.writeString(blob, "landed");
+    fx = PlatformFixture.start(dataDir);
+    await(id, "ready");
+    assertThat(fx.get(fx.platform().siteUrl("shop"))).isEqualTo("landed");
+  }
+
   private void await(String id, String state) {
     for (int i = 0; i < 500 && !deploy(id).get("state").asText().equals(state); i++) {
       try {
