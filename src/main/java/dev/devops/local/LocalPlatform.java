@@ -276,7 +276,8 @@ public final class LocalPlatform implements AutoCloseable {
       }
       if (fault.statusCode() != 0) {
         if (fault.statusCode() == 429) {
-          long reset = (System.currentTimeMillis() / 1000) + 60;
+          // A one-off throttle that lifts at the next second; rateLimit() models a real window.
+          long reset = (System.currentTimeMillis() / 1000) + 1;
           exchange.getResponseHeaders().set("X-RateLimit-Limit", "500");
           exchange.getResponseHeaders().set("X-RateLimit-Remaining", "0");
           exchange.getResponseHeaders().set("X-RateLimit-Reset", String.valueOf(reset));
