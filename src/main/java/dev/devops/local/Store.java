@@ -44,6 +44,7 @@ final class Store {
   final BlobStore functions;
   private final ExecutorService background;
   private Meta meta;
+  private Instant lastCreatedAt = Instant.EPOCH;
   private final Map<String, SiteRecord> sites = new LinkedHashMap<>();
   private final Map<String, DeployRecord> deploys = new LinkedHashMap<>();
   private final Map<String, EnvFile> env = new LinkedHashMap<>();
@@ -94,6 +95,7 @@ final class Store {
     for (DeployRecord deploy : loaded) {
       if (sites.containsKey(deploy.siteId)) {
         deploys.put(deploy.id, deploy);
+        lastCreatedAt = deploy.createdAt; // loaded oldest first
       }
     }
     Path envDir = root.resolve("env");
@@ -325,7 +327,7 @@ final class Store {
     deploy.id = Ids.newId();
     deploy.siteId = site.id;
     deploy.state = "new";
-    deploy.createdAt = Ids.now();
+    deploy.createdAt = nextCreatedAt();
     log(deploy, "Deploy " + deploy.id + " created", "info", "initializing");
     apply(deploy, request);
     deploys.put(deploy.id, deploy);
@@ -349,6 +351,13 @@ final class Store {
     deploy.draft |= wasDraft;
     startUploading(deploy);
     return deploy;
+  }
+
+  /** Strictly increasing creation times, so that "newest first" is an order, not a guess. */
+  private Instant nextCreatedAt() {
+    Instant now = Ids.now();
+    lastCreatedAt = now.isAfter(lastCreatedAt) ? now : lastCreatedAt.plusMillis(1);
+    return lastCreatedAt;
   }
 
   private void apply(DeployRecord deploy, DeployRequest request) {
