@@ -30,7 +30,15 @@ public record Deploy(
     @JsonProperty("required_functions") List<String> requiredFunctions,
     @JsonProperty("error_message") String errorMessage,
     String framework,
-    @JsonProperty("deploy_source") String deploySource) {
+    @JsonProperty("deploy_source") String deploySource,
+    @JsonProperty("available_functions") List<DeployFunction> availableFunctions) {
+
+  /** One function of a deploy: its name and the SHA256 of its bundle. */
+  public record DeployFunction(@JsonProperty("n") String name, String id) {}
+
+  public List<DeployFunction> functionsOrEmpty() {
+    return availableFunctions == null ? List.of() : availableFunctions;
+  }
 
   public boolean isReady() {
     return "ready".equals(state);

@@ -1,0 +1,9 @@
+package dev.devops.engine;
+
+/** Receives progress of the engine as it happens; the CLI renders lines or JSON events. */
+@FunctionalInterface
+public interface ProgressListener {
+  ProgressListener NONE = event -> {};
+
+  void onEvent(StepEvent event);
+}
