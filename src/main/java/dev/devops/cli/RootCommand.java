@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Roll a Netlify site back to an earlier deploy in seconds, and prove that it did.",
     subcommands = {
+      DeploymentsCommand.class,
       LocalCommand.class,
       GenerateCompletion.class,
     })
