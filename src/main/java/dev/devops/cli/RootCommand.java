@@ -11,6 +11,10 @@ import picocli.CommandLine.Command;
     description = "Roll a Netlify site back to an earlier deploy in seconds, and prove that it did.",
     subcommands = {
       DeploymentsCommand.class,
+      RollbackCommand.class,
+      BackupCommand.class,
+      VerifyCommand.class,
+      RecoverCommand.class,
       LocalCommand.class,
       GenerateCompletion.class,
     })

@@ -6,4 +6,7 @@ public interface ProgressListener {
   ProgressListener NONE = event -> {};
 
   void onEvent(StepEvent event);
+
+  /** A rollback step failed; automatic recovery starts right after this call. */
+  default void onFailure(RollbackFailure failure) {}
 }

@@ -68,6 +68,10 @@ public final class StepJournal {
     emit(name, Status.DONE, message);
   }
 
+  public ProgressListener listener() {
+    return listener;
+  }
+
   public List<StepRecord> records() {
     return List.copyOf(records);
   }
