@@ -643,12 +643,27 @@ public final class NetlifyClient {
     }
   }
 
-  private static String describe(IOException e) {
+  /** The failure in plain words (no exception class names): it ends up in a one-line error. */
+  static String describe(IOException e) {
+    String message = e.getMessage() == null ? "" : Secrets.redact(e.getMessage());
     if (e instanceof InterruptedIOException) {
       return "timed out";
     }
-    String message = e.getMessage();
-    return e.getClass().getSimpleName() + (message == null ? "" : ": " + Secrets.redact(message));
+    if (e instanceof ConnectException) {
+      return "connection refused";
+    }
+    if (e instanceof UnknownHostException) {
+      return "unknown host " + message;
+    }
+    if (e instanceof javax.net.ssl.SSLException) {
+      return "TLS failure: " + message;
+    }
+    if (e instanceof java.io.EOFException
+        || message.contains("unexpected end of stream")
+        || message.contains("Connection reset")) {
+      return "connection closed before a complete answer";
+    }
+    return message.isEmpty() ? e.getClass().getSimpleName() : message;
   }
 
   private void debug(String line) {
