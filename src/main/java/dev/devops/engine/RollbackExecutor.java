@@ -73,7 +73,10 @@ public final class RollbackExecutor {
         () -> SiteLock.acquire(stateDir, request.siteId(), rollbackId, settings.lockWait(), clock),
         l -> "Site lock taken")) {
       Site site = journal.run("check", "Checking the published deploy...",
-          () -> client.getSite(request.siteId()), s -> "Published deploy is " + Recoverer.publishedId(s));
+          () -> client.getSite(request.siteId()),
+          s -> s.publishedDeploy() == null ? "The site has no published deploy"
+              : "Published deploy is " + DeployHistory.versionLabel(s.publishedDeploy(), records)
+                  + " (" + s.publishedDeploy().id() + ")");
       Deploy from = site.publishedDeploy();
       String fromId = from == null ? null : from.id();
       Deploy to = target(request.toId());
