@@ -102,6 +102,8 @@ public final class RollbackCommand extends EngineCommand {
         return ExitCode.NO_TARGET.code();
       }
       throw e.asRollbackException();
+    } catch (RollbackException e) {
+      return refuse(ExitCode.of(e), RollbackView.cannotRollback(target, e.getMessage()), e.getMessage());
     }
     // Step 4: validation.
     Validation validation = plan.run("validate", "Validating the target...",

@@ -322,7 +322,7 @@ public final class RollbackPlanner {
   }
 
   static boolean looksLikeId(String s) {
-    return s.matches("[A-Za-z0-9][A-Za-z0-9_-]{11,}") && !s.matches("[vV]?\\d+(\\.\\d+)*.*");
+    return s.matches("[A-Za-z0-9][A-Za-z0-9_-]{11,}") && !s.matches("[vV]?\\d+\\.\\d+.*");
   }
 
   private static Instant created(Deploy d) {
