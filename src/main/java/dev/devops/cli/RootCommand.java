@@ -15,6 +15,10 @@ import picocli.CommandLine.Command;
       LogsCommand.class,
       DeployCommand.class,
       DeploymentsCommand.class,
+      RollbackCommand.class,
+      BackupCommand.class,
+      VerifyCommand.class,
+      RecoverCommand.class,
       LocalCommand.class,
       GenerateCompletion.class,
     })
