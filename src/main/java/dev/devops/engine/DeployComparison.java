@@ -1,5 +1,7 @@
 package dev.devops.engine;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.devops.netlify.Deploy;
 import dev.devops.netlify.DeployFile;
 import dev.devops.netlify.EnvVar;
@@ -25,23 +27,26 @@ import java.util.TreeMap;
 public record DeployComparison(
     Changes files,
     Changes functions,
-    List<String> configFiles,
-    String frameworkFrom,
-    String frameworkTo,
-    List<String> envChanged,
-    String envNote) {
+    @JsonProperty("config_files") List<String> configFiles,
+    @JsonProperty("framework_from") String frameworkFrom,
+    @JsonProperty("framework_to") String frameworkTo,
+    @JsonProperty("env_changed") List<String> envChanged,
+    @JsonProperty("env_note") String envNote) {
 
   /** Names added, removed and modified, each sorted. */
   public record Changes(List<String> added, List<String> removed, List<String> modified) {
+    @JsonIgnore
     public int total() {
       return added.size() + removed.size() + modified.size();
     }
 
+    @JsonIgnore
     public boolean isEmpty() {
       return total() == 0;
     }
   }
 
+  @JsonProperty("framework_changed")
   public boolean frameworkChanged() {
     return (frameworkFrom != null || frameworkTo != null) && !Objects.equals(frameworkFrom, frameworkTo);
   }
