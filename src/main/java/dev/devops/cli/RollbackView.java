@@ -64,7 +64,7 @@ final class RollbackView {
       if (d.branch() != null) {
         facts.add(d.branch());
       }
-      Instant when = d.publishedAt() != null ? d.publishedAt() : d.createdAt();
+      Instant when = d.createdAt() != null ? d.createdAt() : d.publishedAt();
       if (when != null) {
         facts.add(dev.devops.util.Durations.ago(Duration.between(when, now)));
       }

@@ -6,7 +6,6 @@ import dev.devops.netlify.NetlifyException;
 import dev.devops.netlify.Site;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -41,7 +40,7 @@ public final class Recoverer {
     try {
       Site site = journal.run("recover_check", "Checking where the site is...",
           () -> client.getSite(siteId),
-          s -> "Site serves " + publishedId(s) + (s.isAutoPublishLocked() ? " (auto publishing locked)" : ""));
+          s -> "Site serves " + name(record, publishedId(s)) + (s.isAutoPublishLocked() ? " (auto publishing locked)" : ""));
       if (!preId.equals(publishedId(site))) {
         if (site.isAutoPublishLocked()) {
           String lockedId = publishedId(site);
@@ -49,9 +48,10 @@ public final class Recoverer {
               () -> client.unlockDeploy(lockedId), "Auto publishing unlocked");
         }
         liveId[0] = republish(record, journal, method);
-        site = journal.run("recover_wait", "Waiting for " + liveId[0] + " to go live...",
+        String live = name(record, liveId[0]);
+        site = journal.run("recover_wait", "Waiting for " + live + " to go live...",
             () -> Waits.untilPublished(client, siteId, liveId[0], settings.publishTimeout()),
-            s -> "Site serves " + liveId[0] + " again");
+            s -> "Site serves " + live + " again");
       }
       if (preLocked && !site.isAutoPublishLocked()) {
         journal.run("recover_lock", "Locking auto publishing again...",
@@ -64,7 +64,7 @@ public final class Recoverer {
       }
       VerificationResult check = journal.run("recover_verify", "Verifying served content...",
           () -> new Verifier(client, settings.verifySample(), settings.healthPaths()).verify(siteId, liveId[0]),
-          v -> v.ok() ? "Served content matches " + liveId[0] : "Served content not confirmed: " + failedChecks(v));
+          v -> v.ok() ? "Served content matches " + name(record, liveId[0]) : "Served content not confirmed: " + failedChecks(v));
       RollbackRecord.SiteState state = observe(client, siteId, clock, record.from().version());
       String message = switch (method[0]) {
         case "none_needed" -> "The site was already on the pre-rollback deploy; nothing to undo.";
@@ -144,6 +144,18 @@ public final class Recoverer {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
+  /** A deploy id with the version the record knows for it. */
+  private static String name(RollbackRecord record, String id) {
+    if (id != null && id.equals(record.from().id())) {
+      return label(record);
+    }
+    if (id != null && record.to() != null && id.equals(record.to().id()) && record.to().version() != null
+        && !record.to().version().equals(id)) {
+      return record.to().version() + " (" + id + ")";
+    }
+    return String.valueOf(id);
+  }
+
   private static String label(RollbackRecord record) {
     String v = record.from().version();
     return v == null || v.equals(record.from().id()) ? record.from().id() : v + " (" + record.from().id() + ")";
@@ -159,7 +171,4 @@ public final class Recoverer {
     return all;
   }
 
-  static Duration seconds(int s) {
-    return Duration.ofSeconds(s);
-  }
 }

@@ -69,7 +69,7 @@ public final class RollbackExecutor {
     DeploymentRecords records = DeploymentRecords.load(stateDir);
     RollbackHistory history = new RollbackHistory(stateDir);
     journal.note("start", "Starting rollback...");
-    try (SiteLock ignored = journal.run("site_lock", "Taking the site lock...",
+    try (SiteLock ignored = journal.run("site_lock", null,
         () -> SiteLock.acquire(stateDir, request.siteId(), rollbackId, settings.lockWait(), clock),
         l -> "Site lock taken")) {
       Site site = journal.run("check", "Checking the published deploy...",
