@@ -92,6 +92,26 @@ abstract class EngineCommand extends ProjectCommand {
     };
   }
 
+  /** The exit code of a finished rollback's history outcome. */
+  static ExitCode exitCodeOf(String outcome) {
+    return switch (outcome) {
+      case dev.devops.engine.RollbackRecord.VERIFIED -> ExitCode.OK;
+      case dev.devops.engine.RollbackRecord.UNVERIFIED -> ExitCode.UNVERIFIED;
+      case dev.devops.engine.RollbackRecord.RECOVERED -> ExitCode.RECOVERED;
+      default -> ExitCode.RECOVERY_FAILED;
+    };
+  }
+
+  /** The {@code outcome} of a JSON result event for an exit code. */
+  static String jsonOutcome(ExitCode code) {
+    return switch (code) {
+      case OK -> "verified";
+      case UNVERIFIED -> "unverified";
+      case RECOVERED -> "recovered";
+      default -> "failed";
+    };
+  }
+
   protected void jsonLine(Object value) {
     try {
       printJsonLine(value);

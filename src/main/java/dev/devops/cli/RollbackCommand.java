@@ -79,6 +79,9 @@ public final class RollbackCommand extends EngineCommand {
           "No terminal to confirm on: pass --yes --reason R (or --confirm ROLLBACK --reason R), or --dry-run to look first.");
     }
     boolean human = !json();
+    if (human) {
+      warnIfUnfinished();
+    }
     StepJournal plan = new StepJournal(ctx().clock(), progress(false));
     // Step 1-2: config and history.
     HistoryPage page = plan.run("history", "Reading deploy history...", () -> history(5), p -> "History read");
@@ -160,6 +163,18 @@ public final class RollbackCommand extends EngineCommand {
     return finish(result, history, validation);
   }
 
+  /** An earlier rollback of this site that never recorded its end (its process died). */
+  private void warnIfUnfinished() {
+    for (RollbackRecord r : new RollbackHistory(stateDir()).all()) {
+      if (RollbackRecord.IN_PROGRESS.equals(r.outcome()) && config().siteId().equals(r.siteId())) {
+        say("⚠️ Rollback " + r.id() + " (" + RollbackView.label(r.from().version(), r.from().id()) + " → "
+            + RollbackView.label(r.to().version(), r.to().id()) + ") never finished. To put the site back where it was"
+            + " before it: devops emergency-recover --rollback-id " + r.id());
+        say("");
+      }
+    }
+  }
+
   private RollbackPlanner.TargetChoice choose(DeployHistory history) {
     try {
       return RollbackPlanner.chooseTarget(history, target);
@@ -198,12 +213,7 @@ public final class RollbackCommand extends EngineCommand {
 
   private int finish(RollbackExecutor.Result result, DeployHistory history, Validation validation) throws Exception {
     RollbackRecord r = result.record();
-    ExitCode code = switch (r.outcome()) {
-      case RollbackRecord.VERIFIED -> ExitCode.OK;
-      case RollbackRecord.UNVERIFIED -> ExitCode.UNVERIFIED;
-      case RollbackRecord.RECOVERED -> ExitCode.RECOVERED;
-      default -> ExitCode.RECOVERY_FAILED;
-    };
+    ExitCode code = exitCodeOf(r.outcome());
     if (!json()) {
       say("");
       switch (code) {
@@ -212,13 +222,7 @@ public final class RollbackCommand extends EngineCommand {
         default -> say(RollbackView.recovery(r));
       }
     }
-    String outcome = switch (code) {
-      case OK -> "verified";
-      case UNVERIFIED -> "unverified";
-      case RECOVERED -> "recovered";
-      default -> "failed";
-    };
-    return result(outcome, r, history, validation, r.verification(), code);
+    return result(jsonOutcome(code), r, history, validation, r.verification(), code);
   }
 
   /** The next older known-good deploy, to suggest if issues persist. */
@@ -342,16 +346,11 @@ final class RollbackExecute extends EngineCommand {
         .execute(new RollbackExecutor.Request(config().siteId(), to, from, lock,
             RollbackCommand.blank(reason) ? null : reason.trim(), who(), backup), progress(track));
     RollbackRecord r = result.record();
-    ExitCode code = switch (r.outcome()) {
-      case RollbackRecord.VERIFIED -> ExitCode.OK;
-      case RollbackRecord.UNVERIFIED -> ExitCode.UNVERIFIED;
-      case RollbackRecord.RECOVERED -> ExitCode.RECOVERED;
-      default -> ExitCode.RECOVERY_FAILED;
-    };
+    ExitCode code = exitCodeOf(r.outcome());
     if (json()) {
       Map<String, Object> line = new LinkedHashMap<>();
       line.put("event", "result");
-      line.put("outcome", code == ExitCode.RECOVERY_FAILED ? "failed" : r.outcome());
+      line.put("outcome", jsonOutcome(code));
       line.put("rollback_id", r.id());
       line.put("from", r.from());
       line.put("to", r.to());

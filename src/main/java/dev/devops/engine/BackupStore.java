@@ -210,6 +210,27 @@ public final class BackupStore {
     }
   }
 
+  /**
+   * Writes the files of the backup in {@code dir} (each checked against its SHA1) into a fresh
+   * private directory under {@code .devops/tmp/}, ready to be deployed again. Manifest paths are
+   * validated, so nothing lands outside that directory.
+   */
+  public Path materialize(Path dir) throws IOException {
+    BackupManifest manifest = readManifest(dir);
+    Path tmp = AtomicFiles.createPrivateDirectories(root.getParent().resolve("tmp"));
+    Path out = Files.createTempDirectory(tmp, "restore-");
+    AtomicFiles.setPermissions(out, AtomicFiles.OWNER_ONLY_DIR);
+    for (BackupManifest.FileEntry f : manifest.files()) {
+      Path target = out.resolve(NetlifyClient.filePath(f.path())).normalize();
+      if (!target.startsWith(out)) {
+        throw new IllegalArgumentException("Backup path escapes the restore directory: " + f.path());
+      }
+      Files.createDirectories(target.getParent());
+      Files.write(target, blob(f.sha()));
+    }
+    return out;
+  }
+
   Path blobPath(String sha) {
     if (!Sha1.isValid(sha)) {
       throw new IllegalArgumentException("Invalid SHA1: " + sha);
@@ -228,7 +249,7 @@ public final class BackupStore {
       for (Map.Entry<String, String> e : pathBySha.entrySet()) {
         String sha = e.getKey();
         Path blob = blobPath(sha);
-        if (Files.isRegularFile(blob)) {
+        if (Files.isRegularFile(blob) && intact(blob, sha)) {
           reused.incrementAndGet();
           continue;
         }
@@ -255,6 +276,15 @@ public final class BackupStore {
       pool.shutdownNow();
     }
     return new int[] {fresh.get(), reused.get()};
+  }
+
+  /** A stored blob still has its SHA1; a damaged one is removed so that it is downloaded again. */
+  private static boolean intact(Path blob, String sha) throws IOException {
+    if (Sha1.hex(Files.readAllBytes(blob)).equals(sha)) {
+      return true;
+    }
+    Files.deleteIfExists(blob);
+    return false;
   }
 
   private void storeBlob(String sha, byte[] bytes, String path) throws IOException {

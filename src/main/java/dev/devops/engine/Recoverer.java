@@ -1,13 +1,16 @@
 package dev.devops.engine;
 
 import dev.devops.netlify.Deploy;
+import dev.devops.netlify.DigestDeploy;
+import dev.devops.netlify.SiteFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import dev.devops.netlify.NetlifyClient;
 import dev.devops.netlify.NetlifyException;
 import dev.devops.netlify.Site;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Puts a site back on the deploy it served before a rollback, with that deploy's lock state:
@@ -102,18 +105,44 @@ public final class Recoverer {
     }
     Path dir = projectDir.resolve(record.backup()).normalize();
     BackupStore store = new BackupStore(stateDir, clock);
-    BackupManifest manifest = store.readManifest(dir);
-    Map<String, String> files = new LinkedHashMap<>();
-    manifest.files().forEach(f -> files.put(f.path(), f.sha()));
+    int count = store.readManifest(dir).files().size();
     Deploy redeployed = journal.run("recover_redeploy",
-        "The pre-rollback deploy is gone: deploying the backup's " + files.size() + " files...",
-        () -> new DigestUploader(client, settings.publishTimeout())
-            .deploy(record.siteId(), files, store::blob, "Recovery of " + label(record) + " (rollback " + record.id() + ")", false),
-        d -> "Backup deployed as " + d.id());
+        "The pre-rollback deploy is gone: deploying the backup's " + count + " files...",
+        () -> redeploy(store, dir, record), d -> "Backup deployed as " + d.id());
     journal.run("recover_restore", "Publishing " + redeployed.id() + "...",
         () -> client.restoreSiteDeploy(record.siteId(), redeployed.id()), "Publish requested");
     method[0] = "redeployed_backup";
     return redeployed.id();
+  }
+
+  /** Deploys the backup's files with the same digest deploy as {@code devops deploy}. */
+  private Deploy redeploy(BackupStore store, Path backupDir, RollbackRecord record) {
+    Path files = null;
+    try {
+      files = store.materialize(backupDir);
+      SiteFiles site = SiteFiles.hash(files, 4);
+      String title = "Recovery of " + label(record) + " (rollback " + record.id() + ")";
+      return new DigestDeploy(client, 8, settings.publishTimeout(), null)
+          .run(new DigestDeploy.Request(record.siteId(), site, false, title, store.readManifest(backupDir).deploy().commitRef()))
+          .deploy();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot stage the backup's files: " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(files);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException ignored) {
+      // A leftover staging directory under .devops/tmp is harmless.
+    }
   }
 
   /** Reads where the site is now; never throws. */

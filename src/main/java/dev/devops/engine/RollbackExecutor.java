@@ -62,6 +62,7 @@ public final class RollbackExecutor {
     return "rb-" + ID_TIME.format(now) + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
   }
 
+  @SuppressWarnings("try") // The site lock is held for the block's duration, never referenced.
   public Result execute(Request request, ProgressListener listener) {
     StepJournal journal = new StepJournal(clock, listener);
     Instant started = clock.instant();

@@ -6,49 +6,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.devops.state.DeploymentRecords;
 import dev.devops.testing.Cli;
-import dev.devops.testing.PlatformFixture;
-import dev.devops.util.Json;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The whole {@code devops rollback} flow, end to end against the local platform. */
-class RollbackFlowTest {
-  @TempDir static Path platformDir;
-  static PlatformFixture platform;
-  @TempDir Path dir;
-
-  @BeforeAll
-  static void start() {
-    platform = PlatformFixture.start(platformDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    platform.close();
-  }
-
-  static int sites;
-
+class RollbackFlowTest extends RollbackTestBase {
   private PlatformProject project() {
-    return new PlatformProject(platform, dir, "flow-" + (++sites));
-  }
-
-  private String served(PlatformProject p, String path) {
-    return platform.get(platform.platform().siteUrl(p.siteName) + path);
+    return newProject("flow");
   }
 
   private JsonNode site(PlatformProject p) {
-    return platform.call("GET", "/sites/" + p.siteId, null);
+    return siteJson(p);
   }
 
-  private JsonNode history(PlatformProject p) throws Exception {
-    return Json.mapper().readTree(Files.readString(p.dir.resolve(".devops/rollback-history.json")));
+  private JsonNode history(PlatformProject p) {
+    return rollbackHistory(p);
   }
 
   @Test

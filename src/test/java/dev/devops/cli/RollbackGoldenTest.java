@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.devops.local.Fault;
 import dev.devops.testing.Cli;
-import dev.devops.testing.PlatformFixture;
 import dev.devops.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,36 +14,18 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every human block of the rollback spec, pinned as golden files (src/test/resources/golden/
  * rollback/). Ids, ports, times and timestamps are replaced by stable names.
  */
-class RollbackGoldenTest {
-  @TempDir static Path platformDir;
-  static PlatformFixture platform;
-  @TempDir Path dir;
-  static int sites;
-
-  @BeforeAll
-  static void start() {
-    platform = PlatformFixture.start(platformDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    platform.close();
-  }
-
+class RollbackGoldenTest extends RollbackTestBase {
   /** The spec's history: v1.2.0, v1.2.1, a failed v1.2.2, and v1.2.3 live; a clock 2h later. */
   private record Spec(PlatformProject p, List<String> ids) {}
 
   private Spec spec() {
-    PlatformProject p = new PlatformProject(platform, dir.resolve("p" + (++sites)), "golden-" + sites);
+    PlatformProject p = newProject("golden");
     List<String> ids = new ArrayList<>();
     ids.add(p.deploy("v1.2.0 · Initial dashboard", Map.of("index.html", "<h1>v1.2.0</h1>", "app.js", "a0", "pay.js", "p0")));
     ids.add(p.deploy("v1.2.1 · Fix: connection pool leak", Map.of("index.html", "<h1>v1.2.1</h1>", "app.js", "a1", "pay.js", "p0")));
@@ -58,7 +39,7 @@ class RollbackGoldenTest {
   }
 
   private String normalize(Spec s, String text) {
-    String result = s.p().normalize(text, s.ids());
+    String result = s.p().normalize(text, s.ids()).replace(s.p().siteName, "SITE");
     return result
         .replaceAll("\\[\\d\\d:\\d\\d\\]", "[mm:ss]")
         .replaceAll("rb-\\d{8}-\\d{6}-[0-9a-f]{4}", "ROLLBACK_ID")
@@ -91,7 +72,7 @@ class RollbackGoldenTest {
     p.cli.clock(Clock.fixed(p.createdAt(only).plus(Duration.ofHours(2)), ZoneOffset.UTC));
     Cli.Result r = p.cli.run("rollback", "--yes", "--reason", "x");
     assertThat(r.exitCode()).isEqualTo(14);
-    Golden.assertMatches("rollback/no-previous-deployments.txt", p.normalize(r.err(), List.of(only)));
+    Golden.assertMatches("rollback/no-previous-deployments.txt", p.normalize(r.err(), List.of(only)).replace(p.siteName, "SITE"));
   }
 
   @Test

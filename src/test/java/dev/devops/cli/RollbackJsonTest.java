@@ -6,38 +6,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.devops.local.Fault;
 import dev.devops.testing.Cli;
-import dev.devops.testing.PlatformFixture;
 import dev.devops.util.Json;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every --json output of the rollback commands has exactly the fields docs/json documents. */
-class RollbackJsonTest {
-  @TempDir static Path platformDir;
-  static PlatformFixture platform;
-  @TempDir Path dir;
-  static int sites;
-
-  @BeforeAll
-  static void start() {
-    platform = PlatformFixture.start(platformDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    platform.close();
-  }
-
+class RollbackJsonTest extends RollbackTestBase {
   private record Site(PlatformProject p, String v1, String v2) {}
 
   private Site site() {
-    PlatformProject p = new PlatformProject(platform, dir.resolve("p" + (++sites)), "json-" + sites);
+    PlatformProject p = newProject("json");
     return new Site(p,
         p.deploy("v1.0.0", Map.of("index.html", "<h1>one</h1>", "a.css", "a")),
         p.deploy("v1.1.0", Map.of("index.html", "<h1>two</h1>", "b.css", "b")));

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.devops.engine.SiteLock;
 import dev.devops.testing.Cli;
-import dev.devops.testing.PlatformFixture;
 import dev.devops.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,32 +20,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The step commands on their own: analyze, execute, history, backup, verify, emergency-recover. */
-class RollbackStepsTest {
-  @TempDir static Path platformDir;
-  static PlatformFixture platform;
-  @TempDir Path dir;
-  static int sites;
-
-  @BeforeAll
-  static void start() {
-    platform = PlatformFixture.start(platformDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    platform.close();
-  }
-
+class RollbackStepsTest extends RollbackTestBase {
   private record Site(PlatformProject p, String v1, String v2, String v3) {}
 
   private Site site() {
-    PlatformProject p = new PlatformProject(platform, dir.resolve("p" + (++sites)), "steps-" + sites);
+    PlatformProject p = newProject("steps");
     return new Site(p,
         p.deploy("v1.0.0", Map.of("index.html", "<h1>one</h1>", "shared.css", "s{}", "old.html", "old")),
         p.deploy("v1.1.0", Map.of("index.html", "<h1>two</h1>", "shared.css", "s{}")),
@@ -54,15 +35,15 @@ class RollbackStepsTest {
   }
 
   private String published(Site s) {
-    return platform.call("GET", "/sites/" + s.p().siteId, null).at("/published_deploy/id").asText();
+    return publishedId(s.p());
   }
 
   private String served(Site s) {
-    return platform.get(platform.platform().siteUrl(s.p().siteName) + "/");
+    return served(s.p(), "/");
   }
 
-  private JsonNode history(Site s) throws Exception {
-    return Json.mapper().readTree(Files.readString(s.p().dir.resolve(".devops/rollback-history.json")));
+  private JsonNode history(Site s) {
+    return rollbackHistory(s.p());
   }
 
   /** The last JSON line of a JSON-lines output. */
@@ -102,6 +83,7 @@ class RollbackStepsTest {
   void anotherRollbackHoldingTheSiteLockMakesTheSecondRefuseNamingTheHolder() {
     Site s = site();
     try (SiteLock held = SiteLock.acquire(s.p().dir.resolve(".devops"), s.p().siteId, "rb-other", Duration.ZERO, Clock.systemUTC())) {
+      assertThat(held).isNotNull();
       Cli.Result r = s.p().cli.env("DEVOPS_LOCK_WAIT_SECONDS", "0.3").run("rollback", "--yes", "--reason", "x");
       assertThat(r.exitCode()).as(r.err()).isEqualTo(10);
       assertThat(r.err()).contains("Another rollback of this site is running").contains("rb-other")
