@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start-up of the CLI, side by side in one run: plain `java -jar`, JVM flags tuned for short
-# runs, the class-data archive (AppCDS, trained as bin/devops trains it) plus tuned flags, and
+# runs, a dynamic and the launcher's static class-data archive (AppCDS) with tuned flags, and
 # bin/devops itself (the launcher users run). With JDK 25 present, also its AOT cache.
 # Commands: --version, --help, and `deployments list --json` against a local platform.
 # Usage: bench/startup.sh [RUNS]   (default 30 timed runs per variant, 5 warm-up runs)
@@ -32,20 +32,21 @@ cleanup() {
 trap cleanup EXIT
 
 tuned=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:disable -Xlog:all=warning:stderr)
-train() { # train JAVA FLAG=FILE: the launcher's training run
-  "$1" "${tuned[@]}" "$2" -cp "$jar" dev.devops.cli.StartupTraining </dev/null >/dev/null 2>&1 || true
-}
 java17=$(command -v java)
-train "$java17" -XX:ArchiveClassesAtExit="$work/app.jsa"
+static_jsa=$(ls "$repo"/target/devops-jdk17*.jsa 2>/dev/null | head -n 1)
+# For comparison: a dynamic archive from the same training run.
+"$java17" "${tuned[@]}" -XX:ArchiveClassesAtExit="$work/dynamic.jsa" -cp "$jar" \
+  dev.devops.cli.StartupTraining </dev/null >/dev/null 2>&1 || true
 
 java25=""
 for candidate in "${JAVA25_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/java-25-openjdk-amd64; do
   if [ -n "$candidate" ] && [ -x "$candidate/bin/java" ]; then
     java25=$candidate/bin/java
+    JAVA_HOME=$candidate bin/devops --version >/dev/null # makes the launcher's AOT cache
     break
   fi
 done
-[ -z "$java25" ] || train "$java25" -XX:AOTCacheOutput="$work/app.aot"
+aot=$(ls "$repo"/target/devops-jdk25*.aot 2>/dev/null | head -n 1)
 
 # A local platform with a site of three deploys, for `deployments list --json`.
 project=$work/project
@@ -89,10 +90,11 @@ for args in "${commands[@]}"; do
   add() { names+=("$1"); lines+=("$2"); }
   add "java -jar (JDK 17)" "$java17 -jar $jar $args"
   add "tuned flags (JDK 17)" "$java17 -Xshare:auto ${tuned[*]} -jar $jar $args"
-  add "AppCDS + tuned (JDK 17)" "$java17 -Xshare:auto -XX:SharedArchiveFile=$work/app.jsa ${tuned[*]} -jar $jar $args"
+  add "dynamic AppCDS + tuned (JDK 17)" "$java17 -Xshare:auto -XX:SharedArchiveFile=$work/dynamic.jsa ${tuned[*]} -jar $jar $args"
+  add "static AppCDS + tuned (JDK 17)" "$java17 -Xshare:auto -XX:SharedArchiveFile=$static_jsa ${tuned[*]} -jar $jar $args"
   if [ -n "$java25" ]; then
     add "java -jar (JDK 25)" "$java25 -jar $jar $args"
-    add "AOT cache + tuned (JDK 25)" "$java25 -XX:AOTCache=$work/app.aot ${tuned[*]} -jar $jar $args"
+    add "AOT cache + tuned (JDK 25)" "$java25 -XX:AOTCache=$aot ${tuned[*]} -jar $jar $args"
   fi
   add "bin/devops (launcher, JDK 17)" "$repo/bin/devops $args"
 
