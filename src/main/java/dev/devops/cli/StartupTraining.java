@@ -29,10 +29,24 @@ import java.util.stream.Stream;
  */
 public final class StartupTraining {
   private static final String TOKEN = "startup-training";
+  private static final long TIME_LIMIT_MS = 30_000;
 
   private StartupTraining() {}
 
   public static void main(String[] args) throws Exception {
+    Thread watchdog =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(TIME_LIMIT_MS);
+                System.exit(0); // a command that hangs must not hang the launcher's first run
+              } catch (InterruptedException done) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "training-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
     Path home = Files.createTempDirectory("devops-training");
     try {
       train(home);
