@@ -71,9 +71,22 @@ public final class DeployCommand extends ProjectCommand {
       say("🔒 Auto publishing is locked on " + site.name() + ": this deploy will be built but NOT published.");
     }
     String title = title();
-    DigestDeploy.Result result =
-        new DigestDeploy(client(), UPLOAD_THREADS, READY_TIMEOUT, progress)
-            .run(new DigestDeploy.Request(siteId, files, !prod, title, gitCommit()));
+    DigestDeploy.Result result;
+    // Ctrl-C while the deploy is in flight cancels it on the platform, as netlify-cli does.
+    Thread cancelOnExit = new Thread(() -> progress.cancelUnfinished(client()), "devops-deploy-cancel");
+    Runtime.getRuntime().addShutdownHook(cancelOnExit);
+    try {
+      result =
+          new DigestDeploy(client(), UPLOAD_THREADS, READY_TIMEOUT, progress)
+              .run(new DigestDeploy.Request(siteId, files, !prod, title, gitCommit()));
+      progress.finished();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(cancelOnExit);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is running: it cancels the deploy.
+      }
+    }
     progress.done();
     Deploy deploy = result.deploy();
     boolean published = prod && !locked && awaitPublished(siteId, deploy.id());
@@ -187,6 +200,8 @@ public final class DeployCommand extends ProjectCommand {
     private int lastTenth = -1;
     private String lastState;
     private boolean open;
+    private volatile String createdId;
+    private volatile boolean finished;
 
     Progress(DeployCommand command) {
       this.command = command;
@@ -200,6 +215,7 @@ public final class DeployCommand extends ProjectCommand {
 
     @Override
     public synchronized void created(Deploy deploy) {
+      createdId = deploy.id();
       line("🚀 Deploy " + deploy.id() + " created (" + (Boolean.TRUE.equals(deploy.draft()) ? "draft" : "production") + ")");
     }
 
@@ -224,6 +240,24 @@ public final class DeployCommand extends ProjectCommand {
       if (!state.equals(lastState)) {
         lastState = state;
         line("⏳ Waiting for the deploy (" + state + ")...");
+      }
+    }
+
+    void finished() {
+      finished = true;
+    }
+
+    /** Best effort, from a shutdown hook: cancel a deploy that was created but not finished. */
+    void cancelUnfinished(dev.devops.netlify.NetlifyClient client) {
+      String id = createdId;
+      if (id != null && !finished) {
+        try {
+          client.cancelSiteDeploy(id);
+          command.say("🛑 Interrupted: deploy " + id + " canceled.");
+        } catch (RuntimeException e) {
+          command.say("🛑 Interrupted: deploy " + id + " could not be canceled (" + e.getMessage() + ").");
+        }
+        command.err().flush();
       }
     }
 

@@ -93,7 +93,9 @@ public final class LogsCommand extends ProjectCommand {
     } else if ("warn".equalsIgnoreCase(line.level()) || "warning".equalsIgnoreCase(line.level())) {
       b.append("⚠️ ");
     }
-    b.append(line.message() == null ? "" : line.message().replaceAll("[\\r\\n]+", " "));
+    // One line per entry, and no terminal control sequences from a build's output.
+    String message = line.message() == null ? "" : line.message();
+    b.append(message.replaceAll("\u001b\\[[0-9;?]*[A-Za-z]", "").replaceAll("[\\p{Cntrl}&&[^\t]]+", " ").strip());
     return b.toString();
   }
 

@@ -52,4 +52,11 @@ class LogsCommandTest extends PlatformTest {
     PlatformProject p = project("logs-empty");
     PlatformProject.assertOneLineError(p.cli.run("logs"), 6, "has no published deploy: pass --deployment ID");
   }
+
+  @Test
+  void linesAreRenderedOnOneLineWithoutControlSequences() {
+    dev.devops.netlify.LogLine line =
+        new dev.devops.netlify.LogLine("2024-01-15T10:04:05.123Z", "\u001b[31mbuild\u001b[0m failed\r\nat step 2", "error", "building");
+    assertThat(LogsCommand.render(line)).isEqualTo("2024-01-15 10:04:05  [building] ❌ build failed at step 2");
+  }
 }
