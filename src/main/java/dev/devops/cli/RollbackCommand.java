@@ -156,7 +156,7 @@ public final class RollbackCommand extends EngineCommand {
     // Steps 8-11: execute, verify, record, recover.
     RollbackExecutor executor =
         new RollbackExecutor(client(), ctx().cwd(), stateDir(), ctx().clock(), settings());
-    RollbackExecutor.Result result = executor.execute(
+    RollbackExecutor.Result result = executeRollback(executor,
         new RollbackExecutor.Request(config().siteId(), validation.targetId(),
             validation.current() == null ? null : validation.current().id(), lock, why, who(), backup),
         progress(human));
@@ -166,7 +166,8 @@ public final class RollbackCommand extends EngineCommand {
   /** An earlier rollback of this site that never recorded its end (its process died). */
   private void warnIfUnfinished() {
     for (RollbackRecord r : new RollbackHistory(stateDir()).all()) {
-      if (RollbackRecord.IN_PROGRESS.equals(r.outcome()) && config().siteId().equals(r.siteId())) {
+      boolean unfinished = RollbackRecord.IN_PROGRESS.equals(r.outcome()) || RollbackRecord.INTERRUPTED.equals(r.outcome());
+      if (unfinished && config().siteId().equals(r.siteId())) {
         say("⚠️ Rollback " + r.id() + " (" + RollbackView.label(r.from().version(), r.from().id()) + " → "
             + RollbackView.label(r.to().version(), r.to().id()) + ") never finished. To put the site back where it was"
             + " before it: devops emergency-recover --rollback-id " + r.id());
@@ -342,8 +343,9 @@ final class RollbackExecute extends EngineCommand {
       say("🔄 Rolling back deployment...");
       say("");
     }
-    RollbackExecutor.Result result = new RollbackExecutor(client(), ctx().cwd(), stateDir(), ctx().clock(), settings())
-        .execute(new RollbackExecutor.Request(config().siteId(), to, from, lock,
+    RollbackExecutor.Result result = executeRollback(
+        new RollbackExecutor(client(), ctx().cwd(), stateDir(), ctx().clock(), settings()),
+        new RollbackExecutor.Request(config().siteId(), to, from, lock,
             RollbackCommand.blank(reason) ? null : reason.trim(), who(), backup), progress(track));
     RollbackRecord r = result.record();
     ExitCode code = exitCodeOf(r.outcome());

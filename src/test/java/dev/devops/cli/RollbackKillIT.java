@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * A real process killed with SIGKILL in the middle of a rollback: its site lock dies with it, its
+ * A real process stopped in the middle of a rollback. SIGKILL: its site lock dies with it, its
  * history entry still says the rollback is in progress, and emergency-recover puts the site back.
+ * SIGTERM: the entry records where the site was left.
  */
 class RollbackKillIT extends RollbackTestBase {
   @Test
@@ -26,16 +27,7 @@ class RollbackKillIT extends RollbackTestBase {
     faults().resetCalls();
     faults().inject(Fault.on("restoreSiteDeploy").delay(Duration.ofSeconds(2)).times(1));
 
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("devops.jar"), "rollback", "--yes", "--reason", "killed")
-            .directory(p.dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(p.dir.resolve("output.txt").toFile());
-    builder.environment().put("NETLIFY_AUTH_TOKEN", platform.token());
-    builder.environment().put("HOME", p.dir.toString());
-    Process process = builder.start();
+    Process process = startRollback(p);
     await(() -> faults().calls("restoreSiteDeploy") > 0, "the rollback never reached restoreSiteDeploy");
     process.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
     assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -55,6 +47,38 @@ class RollbackKillIT extends RollbackTestBase {
     assertThat(publishedId(p)).isEqualTo(v2);
     assertThat(served(p, "/")).isEqualTo("two");
     assertThat(rollbackHistory(p).get(0).get("outcome").asText()).isEqualTo("recovered");
+  }
+
+  @Test
+  void aStoppedRollbackRecordsWhereItLeftTheSite() throws Exception {
+    PlatformProject p = newProject("sigterm");
+    p.deploy("v1.0.0", Map.of("index.html", "one"));
+    String v2 = p.deploy("v2.0.0", Map.of("index.html", "two"));
+    faults().resetCalls();
+    faults().inject(Fault.on("restoreSiteDeploy").delay(Duration.ofSeconds(2)).times(1));
+    Process process = startRollback(p);
+    await(() -> faults().calls("restoreSiteDeploy") > 0, "the rollback never reached restoreSiteDeploy");
+    process.destroy(); // SIGTERM: shutdown hooks run
+    assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    faults().clear();
+    String output = Files.readString(p.dir.resolve("output.txt"));
+    assertThat(output).contains("🛑 Interrupted: rollback").contains("devops emergency-recover --rollback-id");
+    JsonNode entry = rollbackHistory(p).get(0);
+    assertThat(entry.get("outcome").asText()).isEqualTo("interrupted");
+    assertThat(entry.at("/site_state/published_deploy_id").asText()).isEqualTo(v2);
+  }
+
+  private Process startRollback(PlatformProject p) throws IOException {
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("devops.jar"), "rollback", "--yes", "--reason", "stopped")
+            .directory(p.dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(p.dir.resolve("output.txt").toFile());
+    builder.environment().put("NETLIFY_AUTH_TOKEN", platform.token());
+    builder.environment().put("HOME", p.dir.toString());
+    return builder.start();
   }
 
   private interface Condition {
