@@ -124,7 +124,7 @@ public final class RollbackCommand extends EngineCommand {
     // Step 5: impact.
     boolean lock = !noLock && config().rollback().lock();
     Impact impact = plan.run("analyze", "Analysing the impact...", () -> planner.analyze(history, validation, lock),
-        i -> i.comparison().files().total() + " file change(s)");
+        i -> i.comparison().filesListed() ? i.comparison().files().total() + " file change(s)" : "File changes unknown");
     if (human) {
       block(RollbackView.impact(impact, history.now()));
       say("");
@@ -149,6 +149,9 @@ public final class RollbackCommand extends EngineCommand {
         b -> "Backup created: " + display(b.dir()));
     if (human) {
       say(RollbackView.backupCreated(display(backup.dir())));
+      if (backup.manifest().filesNote() != null) {
+        say("⚠️ " + backup.manifest().filesNote());
+      }
       say("");
       say("🔄 Rolling back deployment...");
       say("");
@@ -290,7 +293,7 @@ final class RollbackAnalyze extends EngineCommand {
     RollbackPlanner planner = new RollbackPlanner(client(), records());
     Deploy fromDeploy = client().getDeploy(from);
     Validation validation = planner.validate(history, fromDeploy, to, true);
-    if (validation.comparison() == null) {
+    if (validation.comparison() == null || validation.target() == null) {
       throw new CliException(ExitCode.INVALID_TARGET, "Cannot analyse: " + validation.reason());
     }
     Impact impact = planner.analyze(history, validation, !noLock && config().rollback().lock());

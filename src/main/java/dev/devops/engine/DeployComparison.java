@@ -23,6 +23,7 @@ import java.util.TreeMap;
  * @param frameworkTo the target's framework (may be null)
  * @param envChanged env var keys updated after the target stopped being live (null: not checked)
  * @param envNote why env vars could not be checked, or null
+ * @param filesListed Netlify listed both deploys' files (else {@code files} is empty, not known)
  */
 public record DeployComparison(
     Changes files,
@@ -31,7 +32,8 @@ public record DeployComparison(
     @JsonProperty("framework_from") String frameworkFrom,
     @JsonProperty("framework_to") String frameworkTo,
     @JsonProperty("env_changed") List<String> envChanged,
-    @JsonProperty("env_note") String envNote) {
+    @JsonProperty("env_note") String envNote,
+    @JsonProperty("files_listed") boolean filesListed) {
 
   /** Names added, removed and modified, each sorted. */
   public record Changes(List<String> added, List<String> removed, List<String> modified) {
@@ -65,7 +67,8 @@ public record DeployComparison(
       List<EnvVar> envVars,
       Instant targetLiveUntil,
       String envNote) {
-    Changes files = diff(shaByPath(fromFiles), shaByPath(toFiles));
+    boolean listed = fromFiles != null && toFiles != null;
+    Changes files = listed ? diff(shaByPath(fromFiles), shaByPath(toFiles)) : diff(Map.of(), Map.of());
     Changes functions = diff(functionsOf(from), functionsOf(to));
     List<String> config = new ArrayList<>();
     for (String path : List.of("/_redirects", "/_headers", "/netlify.toml")) {
@@ -85,7 +88,7 @@ public record DeployComparison(
     }
     return new DeployComparison(
         files, functions, List.copyOf(config), from.framework(), to.framework(),
-        env == null ? null : List.copyOf(env), envNote);
+        env == null ? null : List.copyOf(env), envNote, listed);
   }
 
   static Map<String, String> shaByPath(List<DeployFile> files) {
