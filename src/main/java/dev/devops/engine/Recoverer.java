@@ -40,6 +40,13 @@ public final class Recoverer {
     boolean preLocked = Boolean.TRUE.equals(record.from().locked());
     String[] method = {"none_needed"};
     String[] liveId = {preId};
+    if (preId == null) {
+      RollbackRecord.Recovery none = new RollbackRecord.Recovery(clock.instant(), "none_possible",
+          RollbackRecord.RECOVERY_FAILED, null,
+          "The site had no published deploy before the rollback: there is nothing to go back to.");
+      RollbackRecord.SiteState state = observe(client, siteId, clock, null);
+      return history.update(record.id(), r -> r.withRecovery(none, RollbackRecord.RECOVERY_FAILED, state, clock.instant()));
+    }
     try {
       Site site = journal.run("recover_check", "Checking where the site is...",
           () -> client.getSite(siteId),

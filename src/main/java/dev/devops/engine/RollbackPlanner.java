@@ -184,6 +184,10 @@ public final class RollbackPlanner {
     if (!findings.isEmpty()) {
       return new Validation(site, current, version(current), target, targetId, version, findings, null);
     }
+    if (target.context() != null && !"production".equals(target.context())) {
+      findings.add(new Finding("not_production", Finding.WARNING,
+          "Deploy " + targetId + " is a " + target.context() + " deploy: restoring it publishes it to production."));
+    }
     Instant now = history.now();
     if (target.createdAt() != null && target.createdAt().plus(RETENTION).isBefore(now)) {
       findings.add(new Finding("retention", Finding.WARNING,
