@@ -21,6 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import okhttp3.ConnectionSpec;
 import okhttp3.Dns;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -48,9 +49,17 @@ public final class NetlifyClient {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
   private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,255}");
 
-  /** Shared by every instance: one connection pool and dispatcher per process. */
+  /**
+   * Shared by every instance: one connection pool and dispatcher per process. Cleartext only, so
+   * that building it does not load the TLS trust store (tens of milliseconds at start-up): plain
+   * HTTP goes only to loopback; https requests use {@link #tls()}, made on first use.
+   */
   private static final OkHttpClient SHARED =
-      new OkHttpClient.Builder().dns(new LoopbackAwareDns()).followRedirects(false).build();
+      new OkHttpClient.Builder()
+          .dns(new LoopbackAwareDns())
+          .followRedirects(false)
+          .connectionSpecs(List.of(ConnectionSpec.CLEARTEXT))
+          .build();
 
   /**
    * How to reach the API.
@@ -94,6 +103,7 @@ public final class NetlifyClient {
   private final Options options;
   private final HttpUrl base;
   private final OkHttpClient http;
+  private volatile OkHttpClient tls;
 
   public NetlifyClient(Options options) {
     this.options = Objects.requireNonNull(options);
@@ -106,6 +116,27 @@ public final class NetlifyClient {
             .readTimeout(options.readTimeout())
             .writeTimeout(options.readTimeout())
             .build();
+  }
+
+  /** The client for {@code url}: cleartext for loopback http, TLS (built once) for https. */
+  private OkHttpClient clientFor(HttpUrl url) {
+    if (!url.isHttps()) {
+      return http;
+    }
+    OkHttpClient client = tls;
+    if (client == null) {
+      synchronized (this) {
+        client = tls;
+        if (client == null) {
+          client =
+              http.newBuilder()
+                  .connectionSpecs(List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT))
+                  .build();
+          tls = client;
+        }
+      }
+    }
+    return client;
   }
 
   /** The API root this client talks to. */
@@ -372,7 +403,7 @@ public final class NetlifyClient {
         sleep(backoff(attempt));
       }
       long start = System.nanoTime();
-      try (Response response = http.newCall(request).execute()) {
+      try (Response response = clientFor(url).newCall(request).execute()) {
         byte[] body = readBounded(response.body(), MAX_FILE_BYTES, "fetch");
         debug("<-- " + response.code() + " " + url + " (" + millisSince(start) + " ms)");
         if (response.code() >= 500) {
@@ -534,7 +565,7 @@ public final class NetlifyClient {
     for (int attempt = 0; ; attempt++) {
       long start = System.nanoTime();
       debug("--> " + authed.method() + " " + authed.url() + " (" + operation + ")");
-      try (Response response = http.newCall(authed).execute()) {
+      try (Response response = clientFor(authed.url()).newCall(authed).execute()) {
         int code = response.code();
         debug("<-- " + code + " " + operation + " (" + millisSince(start) + " ms)");
         if (response.isSuccessful()) {

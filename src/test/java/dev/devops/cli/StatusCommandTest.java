@@ -71,4 +71,30 @@ class StatusCommandTest extends PlatformTest {
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains(StatusCommand.LOCKED).contains("Last rollback: none");
   }
+
+  @Test
+  void afterARealRollbackStatusAndListShowThePinAndTheBadDeploy() {
+    PlatformProject p = project("status-after-rollback");
+    String good = p.deploy("Release v3.0.0");
+    String bad = p.deploy("Release v3.0.1");
+    Cli.Result rollback = p.cli.run("rollback", "--yes", "--reason", "checkout broken");
+    assertThat(rollback.exitCode()).as(rollback.err()).isZero();
+
+    Cli.Result status = p.cli.run("status");
+    assertThat(status.exitCode()).as(status.err()).isZero();
+    assertThat(status.out())
+        .contains("Published: v3.0.0")
+        .contains(StatusCommand.LOCKED_BY_ROLLBACK)
+        .contains("Last rollback: v3.0.1 (" + bad + ") → v3.0.0 (" + good + ")")
+        .contains("Reason: checkout broken");
+    JsonNode json = PlatformProject.json(p.cli.run("status", "--json"));
+    assertThat(json.get("locked_by_rollback").asBoolean()).isTrue();
+    assertThat(json.get("last_rollback").get("outcome").asText()).isEqualTo("verified");
+
+    JsonNode list = PlatformProject.json(p.cli.run("deployments", "list", "--json"));
+    assertThat(list.get("current").get("id").asText()).isEqualTo(good);
+    assertThat(list.get("current").get("locked").asBoolean()).isTrue();
+    assertThat(list.get("targets").get(0).get("id").asText()).isEqualTo(bad);
+    assertThat(list.get("targets").get(0).get("status").asText()).isEqualTo("bad");
+  }
 }

@@ -68,4 +68,17 @@ class NetlifyClientTest {
       assertThat(fx.platform().faults().calls("createSiteDeploy")).isEqualTo(1);
     }
   }
+
+  @Test
+  void httpsGoesThroughATlsClientAndFailuresReadPlainly() {
+    NetlifyClient client =
+        new NetlifyClient(
+            new NetlifyClient.Options(
+                "https://127.0.0.1:1", "tok-tls-test", "devops/test", Duration.ofSeconds(1), Duration.ofSeconds(1), 1,
+                Duration.ofMillis(1), Duration.ofSeconds(1), null));
+    assertThatThrownBy(() -> client.getSite("abc"))
+        .isInstanceOfSatisfying(NetlifyException.class, e -> assertThat(e.status()).isZero())
+        .hasMessage("Netlify API unreachable during getSite (connection refused).");
+    assertThatThrownBy(() -> client.fetch("http://example.com/")).isInstanceOf(InvalidInputException.class);
+  }
 }
