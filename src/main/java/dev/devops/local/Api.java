@@ -121,6 +121,7 @@ final class Api {
     route("GET", "/sites", "listSites", this::listSites);
     route("POST", "/sites", "createSite", this::createSite);
     route("GET", "/sites/([^/]+)", "getSite", this::getSite);
+    route("DELETE", "/sites/([^/]+)", "deleteSite", this::deleteSite);
     route("GET", "/sites/([^/]+)/env", "getSiteEnvVars", this::getSiteEnvVars);
     route("GET", "/sites/([^/]+)/deploys", "listSiteDeploys", this::listSiteDeploys);
     route("POST", "/sites/([^/]+)/deploys", "createSiteDeploy", this::createSiteDeploy);
@@ -415,6 +416,11 @@ final class Api {
 
   private Reply getSite(Call call) {
     return Reply.json(200, renderSite(store.site(call.param(1))));
+  }
+
+  private Reply deleteSite(Call call) {
+    store.deleteSite(store.site(call.param(1)));
+    return Reply.noContent();
   }
 
   // ---- deploys --------------------------------------------------------------------------------

@@ -96,6 +96,8 @@ final class Store {
       if (sites.containsKey(deploy.siteId)) {
         deploys.put(deploy.id, deploy);
         lastCreatedAt = deploy.createdAt; // loaded oldest first
+      } else {
+        delete(root.resolve("deploys").resolve(deploy.id + ".json")); // its site was deleted
       }
     }
     Path envDir = root.resolve("env");
@@ -307,6 +309,26 @@ final class Store {
     sites.put(site.id, site);
     servedBySite.put(site.name, new AtomicReference<>());
     return site;
+  }
+
+  /**
+   * Deletes a site with its deploys and env vars. Removing the site's file is the commit point:
+   * deploy records left by a crash right after it belong to no site and are dropped at start.
+   */
+  synchronized void deleteSite(SiteRecord site) {
+    delete(root.resolve("sites").resolve(site.id + ".json"));
+    sites.remove(site.id);
+    servedBySite.remove(site.name);
+    servedByBranch.keySet().removeIf(label -> label.endsWith("--" + site.name));
+    for (DeployRecord deploy : List.copyOf(deploys.values())) {
+      if (deploy.siteId.equals(site.id)) {
+        deploys.remove(deploy.id);
+        servedByDeploy.remove(deploy.id);
+        delete(root.resolve("deploys").resolve(deploy.id + ".json"));
+      }
+    }
+    env.remove(site.id);
+    delete(root.resolve("env").resolve(site.id + ".json"));
   }
 
   // ---- deploys --------------------------------------------------------------------------------

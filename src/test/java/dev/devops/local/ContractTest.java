@@ -65,7 +65,8 @@ class ContractTest {
           "updateEnvVar",
           "setEnvVarValue",
           "deleteEnvVarValue",
-          "deleteEnvVar");
+          "deleteEnvVar",
+          "deleteSite");
 
   @TempDir static Path dataDir;
   static PlatformFixture fx;
@@ -265,6 +266,12 @@ class ContractTest {
     call("DELETE", env + "/API_URL/value/" + patched.at("/values/0/id").asText() + site, null, 204);
     call("DELETE", env + "/API_URL" + site, null, 204);
     call("GET", env + "/API_URL" + site, null, 404);
+
+    String doomed = call("POST", v1 + "/sites", "{\"name\":\"doomed\"}", 201).get("id").asText();
+    fx.deploy(doomed, Map.of("index.html", "bye"), DeployOptions.prod("bye"));
+    call("DELETE", v1 + "/sites/" + doomed, null, 204);
+    call("GET", v1 + "/sites/" + doomed, null, 404);
+    assertThat(fx.get(fx.platform().siteUrl("doomed"))).doesNotContain("bye");
 
     fx.platform().faults().inject(Fault.on("getSite").status(429));
     call("GET", v1 + "/sites/" + siteId, null, 429);
