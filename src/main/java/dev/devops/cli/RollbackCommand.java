@@ -85,20 +85,20 @@ public final class RollbackCommand extends EngineCommand {
     StepJournal plan = new StepJournal(ctx().clock(), progress(false));
     // Step 1-2: config and history.
     HistoryPage page = plan.run("history", "Reading deploy history...", () -> history(5), p -> "History read");
-    DeployHistory history = page.history();
     if (human) {
-      List<DeployEntry> shown = history.targets().size() > 5 ? history.targets().subList(0, 5) : history.targets();
+      DeployHistory recent = page.history();
+      List<DeployEntry> shown = recent.targets().size() > 5 ? recent.targets().subList(0, 5) : recent.targets();
       if (!shown.isEmpty()) {
-        DeploymentsList.render(err(), history, shown, page.hasMore() || history.targets().size() > 5, 5);
+        DeploymentsList.render(err(), recent, shown, page.hasMore() || recent.targets().size() > 5, 5);
         say("");
       }
     }
     // Step 3: target.
     RollbackPlanner planner = new RollbackPlanner(client(), records());
-    RollbackPlanner.TargetChoice choice;
+    Chosen chosen;
     try {
-      choice = plan.run("target", "Choosing the target...", () -> choose(history),
-          c -> "Target " + c.targetId());
+      chosen = plan.run("target", "Choosing the target...", () -> choose(page),
+          c -> "Target " + c.choice().targetId());
     } catch (RollbackPlanner.NoTargetException e) {
       if (human) {
         block(RollbackView.noTarget(e.skipped()));
@@ -108,6 +108,8 @@ public final class RollbackCommand extends EngineCommand {
     } catch (RollbackException e) {
       return refuse(ExitCode.of(e), RollbackView.cannotRollback(target, e.getMessage()), e.getMessage());
     }
+    DeployHistory history = chosen.history();
+    RollbackPlanner.TargetChoice choice = chosen.choice();
     // Step 4: validation.
     Validation validation = plan.run("validate", "Validating the target...",
         () -> planner.validate(history, choice.targetId(), acceptBreaking),
@@ -179,16 +181,31 @@ public final class RollbackCommand extends EngineCommand {
     }
   }
 
-  private RollbackPlanner.TargetChoice choose(DeployHistory history) {
+  /** The target, and the history it was found in. */
+  private record Chosen(DeployHistory history, RollbackPlanner.TargetChoice choice) {}
+
+  /**
+   * Chooses in the newest page; when that page holds no answer (nothing qualifies, the label is
+   * older, or the id lies beyond it) and older deploys exist, looks through the whole (bounded)
+   * history once, so that the impact also lists every deploy in between.
+   */
+  private Chosen choose(HistoryPage page) {
     try {
-      return RollbackPlanner.chooseTarget(history, target);
-    } catch (RollbackException e) {
-      if (target == null || e.kind() != RollbackException.Kind.INVALID_TARGET) {
+      RollbackPlanner.TargetChoice choice = RollbackPlanner.chooseTarget(page.history(), target);
+      if (choice.entry() != null || !page.hasMore()) {
+        return new Chosen(page.history(), choice);
+      }
+    } catch (RollbackPlanner.NoTargetException e) {
+      if (!page.hasMore()) {
         throw e;
       }
-      // Not in the newest page: look through the whole (bounded) history once.
-      return RollbackPlanner.chooseTarget(historyAll().history(), target);
+    } catch (RollbackException e) {
+      if (target == null || e.kind() != RollbackException.Kind.INVALID_TARGET || !page.hasMore()) {
+        throw e;
+      }
     }
+    DeployHistory all = historyAll().history();
+    return new Chosen(all, RollbackPlanner.chooseTarget(all, target));
   }
 
   private String confirmAndReason(Impact impact, boolean lock) throws IOException {

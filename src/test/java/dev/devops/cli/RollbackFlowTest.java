@@ -267,4 +267,19 @@ class RollbackFlowTest extends RollbackTestBase {
     assertThat(json(r).get("unavailable").asInt()).isZero();
     assertThat(p.cli.run("backup", "verify").exitCode()).isZero();
   }
+
+  @Test
+  void theDefaultTargetIsFoundBeyondTheFirstPageOfHistory() {
+    PlatformProject p = project();
+    String good = p.deploy("v1.0.0", Map.of("index.html", "good"));
+    for (int i = 1; i <= 6; i++) {
+      platform.failDeploy(p.siteId, "v1.0." + i);
+    }
+    p.deploy("v2.0.0", Map.of("index.html", "broken"));
+    Cli.Result r = p.cli.run("rollback", "--yes", "--reason", "deep");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.err().lines().filter(l -> l.contains("Skipped") && l.contains("failed")).count()).isEqualTo(6);
+    assertThat(publishedId(p)).isEqualTo(good);
+    assertThat(served(p, "/")).isEqualTo("good");
+  }
 }
