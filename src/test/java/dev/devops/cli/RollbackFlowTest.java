@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.devops.local.Fault;
 import dev.devops.state.DeploymentRecords;
 import dev.devops.testing.Cli;
+import dev.devops.testing.PlatformFixture.DeployOptions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -281,5 +282,37 @@ class RollbackFlowTest extends RollbackTestBase {
     assertThat(r.err().lines().filter(l -> l.contains("Skipped") && l.contains("failed")).count()).isEqualTo(6);
     assertThat(publishedId(p)).isEqualTo(good);
     assertThat(served(p, "/")).isEqualTo("good");
+  }
+
+  @Test
+  void functionAndFrameworkChangesAreFoundAndBlockUnlessAccepted() {
+    PlatformProject p = project();
+    byte[] helloV1 = "zip of hello v1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] helloV2 = "zip of hello v2".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] extra = "zip of extra".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String v1 = platform.deploy(p.siteId, Map.of("index.html", "one"),
+        new DeployOptions("v1.0.0", false, null, null, Map.of("hello", helloV1), "astro"));
+    String v2 = platform.deploy(p.siteId, Map.of("index.html", "two"),
+        new DeployOptions("v1.1.0", false, null, null, Map.of("hello", helloV2), "astro"));
+    platform.deploy(p.siteId, Map.of("index.html", "three"),
+        new DeployOptions("v1.2.0", false, null, null, Map.of("hello", helloV2, "extra", extra), "next"));
+
+    Cli.Result blocked = p.cli.run("rollback", "--yes", "--reason", "x");
+    assertThat(blocked.exitCode()).as(blocked.err()).isEqualTo(8);
+    assertThat(blocked.err()).contains("Reason: Functions change: the rollback removes extra.");
+    Cli.Result analyze = p.cli.run("rollback", "analyze", "--from", publishedId(p), "--to", v2, "--json");
+    assertThat(json(analyze).at("/comparison/functions/removed/0").asText()).isEqualTo("extra");
+    assertThat(json(analyze).at("/comparison/framework_changed").asBoolean()).isTrue();
+    assertThat(json(analyze).at("/findings").toString()).contains("framework_changed");
+
+    Cli.Result accepted = p.cli.run("rollback", "--yes", "--reason", "x", "--accept-breaking");
+    assertThat(accepted.exitCode()).as(accepted.err()).isZero();
+    assertThat(accepted.err()).contains("- removed: extra").contains("function code rolls back with the deploy")
+        .contains("Framework: next → astro");
+    assertThat(publishedId(p)).isEqualTo(v2);
+
+    Cli.Result changedOnly = p.cli.run("rollback", v1, "--yes", "--reason", "function code only");
+    assertThat(changedOnly.exitCode()).as(changedOnly.err()).isZero();
+    assertThat(changedOnly.err()).contains("- changed: hello");
   }
 }
