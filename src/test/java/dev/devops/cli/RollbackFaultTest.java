@@ -116,6 +116,29 @@ class RollbackFaultTest extends RollbackTestBase {
     assertThat(entry(s).at("/recoveries/0/method").asText()).isEqualTo("lock_restored");
   }
 
+  @Test
+  void whenRecoveryFailsTooTheHistorySaysWhereTheSiteIsAndEmergencyRecoverFinishesTheJob() throws Exception {
+    Scenario s = scenario();
+    platform.platform().faults().inject(Fault.on("lockDeploy").status(500).times(Integer.MAX_VALUE));
+    platform.platform().faults().inject(Fault.on("restoreSiteDeploy").status(500).afterCalls(1).times(Integer.MAX_VALUE));
+    Cli.Result r = s.project().cli.run("rollback", "--yes", "--reason", "everything fails");
+    platform.platform().faults().clear();
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(13);
+    assertThat(r.err()).contains("❌ Rollback failed!").contains("❌ Recovery failed")
+        .contains("Manual intervention required");
+    JsonNode failed = entry(s);
+    assertThat(failed.get("outcome").asText()).isEqualTo("recovery_failed");
+    String where = failed.at("/site_state/published_deploy_id").asText();
+    assertThat(where).isEqualTo(platform.call("GET", "/sites/" + s.project().siteId, null).at("/published_deploy/id").asText());
+
+    Cli.Result recover = s.project().cli.run("emergency-recover", "--rollback-id", failed.get("id").asText());
+    assertThat(recover.exitCode()).as(recover.err()).isZero();
+    JsonNode site = platform.call("GET", "/sites/" + s.project().siteId, null);
+    assertThat(site.at("/published_deploy/id").asText()).isEqualTo(s.v2());
+    assertThat(site.at("/published_deploy/locked").asBoolean()).isTrue();
+    assertThat(entry(s).get("outcome").asText()).isEqualTo("recovered");
+  }
+
   private JsonNode entry(Scenario s) throws Exception {
     Path file = s.project().dir.resolve(".devops/rollback-history.json");
     if (!Files.exists(file)) {
