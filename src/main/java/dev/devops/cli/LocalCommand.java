@@ -34,13 +34,17 @@ public final class LocalCommand implements Runnable {
     },
     mixinStandardHelpOptions = true)
 final class LocalServe extends BaseCommand {
-  @Option(names = "--port", paramLabel = "N", description = "Port on 127.0.0.1 (default: 8787; 0 = any free port).")
+  @Option(
+      names = "--port",
+      paramLabel = "N",
+      description = "Port on 127.0.0.1 (default: 8787; 0 = any free port).")
   int port = 8787;
 
   @Option(
       names = "--data-dir",
       paramLabel = "DIR",
-      description = "Where sites, deploys and files are kept (default: $XDG_DATA_HOME/devops/local).")
+      description =
+          "Where sites, deploys and files are kept (default: $XDG_DATA_HOME/devops/local).")
   Path dataDir;
 
   @Option(
@@ -65,7 +69,8 @@ final class LocalServe extends BaseCommand {
       platform = LocalPlatform.start(new LocalPlatform.Options(dir, port, token));
     } catch (BindException e) {
       throw new CliException(
-          ExitCode.USAGE, "port " + port + " is in use; pick another with --port N (0 = any free port)");
+          ExitCode.USAGE,
+          "port " + port + " is in use; pick another with --port N (0 = any free port)");
     } catch (IOException e) {
       throw new CliException(
           ExitCode.FAILURE, "cannot use data directory " + dir + ": " + e.getMessage());
@@ -106,7 +111,12 @@ final class LocalServe extends BaseCommand {
     say("  API         " + platform.apiUrl() + "   (NETLIFY_API_URL)");
     say("  Token       " + platform.token() + "   (NETLIFY_AUTH_TOKEN)");
     say("  Sites       " + sitePattern + "/   or   " + platform.apiUrl() + "/__site/SITE/");
-    say("  Deploys     " + deployPattern + "/   or   " + platform.apiUrl() + "/__deploy/DEPLOY_ID/");
+    say(
+        "  Deploys     "
+            + deployPattern
+            + "/   or   "
+            + platform.apiUrl()
+            + "/__deploy/DEPLOY_ID/");
     say("  Data        " + dir.toAbsolutePath());
     say(s.dim("Press Ctrl-C to stop."));
     err().flush();
@@ -118,6 +128,11 @@ final class LocalServe extends BaseCommand {
       return Path.of(xdg, "devops", "local");
     }
     String home = ctx().env("HOME");
-    return Path.of(home != null ? home : System.getProperty("user.home"), ".local", "share", "devops", "local");
+    return Path.of(
+        home != null ? home : System.getProperty("user.home"),
+        ".local",
+        "share",
+        "devops",
+        "local");
   }
 }

@@ -35,7 +35,8 @@ final class Api {
   private static final List<String> ALL_SCOPES =
       List.of("builds", "functions", "runtime", "post-processing");
   private static final List<String> ENV_CONTEXTS =
-      List.of("all", "dev", "dev-server", "branch-deploy", "deploy-preview", "production", "branch");
+      List.of(
+          "all", "dev", "dev-server", "branch-deploy", "deploy-preview", "production", "branch");
   static final String RAW_CONTENT_TYPE = "application/vnd.bitballoon.v1.raw";
 
   interface Handler {
@@ -120,6 +121,7 @@ final class Api {
     route("GET", "/sites", "listSites", this::listSites);
     route("POST", "/sites", "createSite", this::createSite);
     route("GET", "/sites/([^/]+)", "getSite", this::getSite);
+    route("DELETE", "/sites/([^/]+)", "deleteSite", this::deleteSite);
     route("GET", "/sites/([^/]+)/env", "getSiteEnvVars", this::getSiteEnvVars);
     route("GET", "/sites/([^/]+)/deploys", "listSiteDeploys", this::listSiteDeploys);
     route("POST", "/sites/([^/]+)/deploys", "createSiteDeploy", this::createSiteDeploy);
@@ -127,7 +129,10 @@ final class Api {
     route("PUT", "/sites/([^/]+)/deploys/([^/]+)", "updateSiteDeploy", this::updateSiteDeploy);
     route("DELETE", "/sites/([^/]+)/deploys/([^/]+)", "deleteSiteDeploy", this::deleteSiteDeploy);
     route(
-        "POST", "/sites/([^/]+)/deploys/([^/]+)/restore", "restoreSiteDeploy", this::restoreSiteDeploy);
+        "POST",
+        "/sites/([^/]+)/deploys/([^/]+)/restore",
+        "restoreSiteDeploy",
+        this::restoreSiteDeploy);
     route("PUT", "/sites/([^/]+)/rollback", "rollbackSiteDeploy", this::rollbackSiteDeploy);
     route("GET", "/sites/([^/]+)/files", "listSiteFiles", this::listSiteFiles);
     route("GET", "/sites/([^/]+)/files/(.+)", "getSiteFileByPathName", this::getSiteFile);
@@ -281,6 +286,9 @@ final class Api {
       }
       ObjectNode links = node.putObject("links");
       links.put("permalink", permalink);
+      if (deploy.branch != null) {
+        links.put("alias", platform.deployUrl(Store.branchSlug(deploy.branch), site.name));
+      }
       return node;
     }
   }
@@ -298,7 +306,8 @@ final class Api {
   private ArrayNode renderFiles(DeployRecord deploy) {
     ArrayNode result = array();
     synchronized (store) {
-      new java.util.TreeMap<>(deploy.files).forEach((path, sha) -> result.add(renderFile(path, sha)));
+      new java.util.TreeMap<>(deploy.files)
+          .forEach((path, sha) -> result.add(renderFile(path, sha)));
     }
     return result;
   }
@@ -409,6 +418,11 @@ final class Api {
     return Reply.json(200, renderSite(store.site(call.param(1))));
   }
 
+  private Reply deleteSite(Call call) {
+    store.deleteSite(store.site(call.param(1)));
+    return Reply.noContent();
+  }
+
   // ---- deploys --------------------------------------------------------------------------------
 
   private Reply listSiteDeploys(Call call) {
@@ -443,7 +457,8 @@ final class Api {
     return paginate(call, deploys, this::renderDeploy);
   }
 
-  private <T> Reply paginate(Call call, List<T> items, java.util.function.Function<T, ObjectNode> render) {
+  private <T> Reply paginate(
+      Call call, List<T> items, java.util.function.Function<T, ObjectNode> render) {
     int perPage = Math.max(1, Math.min(100, call.integer("per_page", 100)));
     int page = Math.max(1, call.integer("page", 1));
     int last = Math.max(1, (items.size() + perPage - 1) / perPage);
@@ -529,7 +544,8 @@ final class Api {
     return value.asText();
   }
 
-  private static Map<String, String> digest(JsonNode body, String field, Pattern sha, boolean paths) {
+  private static Map<String, String> digest(
+      JsonNode body, String field, Pattern sha, boolean paths) {
     JsonNode node = body.get(field);
     if (node == null || node.isNull()) {
       return null;
@@ -538,12 +554,17 @@ final class Api {
       throw ApiException.unprocessable(field + ": must be an object");
     }
     Map<String, String> result = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
-      String value = entry.getValue().isTextual() ? entry.getValue().asText().toLowerCase(Locale.ROOT) : "";
+    for (Map.Entry<String, JsonNode> entry : node.properties()) {
+      String value =
+          entry.getValue().isTextual() ? entry.getValue().asText().toLowerCase(Locale.ROOT) : "";
       if (!sha.matcher(value).matches()) {
         throw ApiException.unprocessable(
-            field + ": " + entry.getKey() + " must map to a " + (paths ? "SHA1" : "SHA256") + " hex digest");
+            field
+                + ": "
+                + entry.getKey()
+                + " must map to a "
+                + (paths ? "SHA1" : "SHA256")
+                + " hex digest");
       }
       String key = paths ? normalizePath(entry.getKey()) : entry.getKey();
       if (!paths && !key.matches("[A-Za-z0-9_.-]+")) {
@@ -658,7 +679,8 @@ final class Api {
   }
 
   private Reply getDeployFile(Call call) {
-    return fileReply(call, store.deploy(call.param(1)), Exchanges.decodePath(call.match().group(2)));
+    return fileReply(
+        call, store.deploy(call.param(1)), Exchanges.decodePath(call.match().group(2)));
   }
 
   private Reply getSiteFile(Call call) {
@@ -681,7 +703,8 @@ final class Api {
     }
     String type = call.exchange().getRequestHeaders().getFirst("Content-Type");
     if (type != null && type.startsWith(RAW_CONTENT_TYPE)) {
-      return new Reply(200, null, Map.of("ETag", "\"" + sha + "\""), store.blobs.read(sha), MimeTypes.of(path));
+      return new Reply(
+          200, null, Map.of("ETag", "\"" + sha + "\""), store.blobs.read(sha), MimeTypes.of(path));
     }
     return Reply.json(200, renderFile(path, sha));
   }
@@ -690,7 +713,8 @@ final class Api {
     String path = normalizePath(Exchanges.decodePath(call.match().group(2)));
     String size = call.query().get("size");
     if (size != null && !size.isEmpty() && !size.equals(String.valueOf(call.body().length))) {
-      throw ApiException.unprocessable("size: " + size + " does not match the body's " + call.body().length + " bytes");
+      throw ApiException.unprocessable(
+          "size: " + size + " does not match the body's " + call.body().length + " bytes");
     }
     DeployRecord deploy = store.uploadFile(call.param(1), path, call.body());
     String sha;
@@ -704,7 +728,11 @@ final class Api {
     String name = call.param(2);
     DeployRecord deploy =
         store.uploadFunction(
-            call.param(1), name, call.body(), call.query().get("runtime"), call.query().get("invocation_mode"));
+            call.param(1),
+            name,
+            call.body(),
+            call.query().get("runtime"),
+            call.query().get("invocation_mode"));
     ObjectNode node = object();
     synchronized (store) {
       node.put("id", deploy.functions.get(name));
@@ -743,7 +771,8 @@ final class Api {
     ArrayNode result = array();
     synchronized (store) {
       for (EnvVarRecord var : store.env(scope).vars) {
-        if (scopeFilter != null && !scopeFilter.isEmpty()
+        if (scopeFilter != null
+            && !scopeFilter.isEmpty()
             && !var.scopes.contains(scopeFilter.replace('_', '-'))) {
           continue;
         }
@@ -824,7 +853,8 @@ final class Api {
     String scope = envScope(call);
     JsonNode body = call.json();
     if (!body.isArray()) {
-      throw ApiException.unprocessable("Request body must be a JSON array of environment variables");
+      throw ApiException.unprocessable(
+          "Request body must be a JSON array of environment variables");
     }
     List<EnvVarRecord> created = new ArrayList<>();
     for (JsonNode node : body) {
@@ -871,8 +901,9 @@ final class Api {
     synchronized (store) {
       EnvVarRecord var = findVar(scope, call.param(2));
       var.values.removeIf(
-          v -> v.context.equals(value.context)
-              && java.util.Objects.equals(v.contextParameter, value.contextParameter));
+          v ->
+              v.context.equals(value.context)
+                  && java.util.Objects.equals(v.contextParameter, value.contextParameter));
       var.values.add(value);
       var.updatedAt = Ids.now();
       store.saveEnv(scope);

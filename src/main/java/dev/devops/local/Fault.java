@@ -4,12 +4,12 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * One injected fault, matched by Netlify operation id ({@code "*"} matches any). Immutable:
- * every setter returns a copy.
+ * One injected fault, matched by Netlify operation id ({@code "*"} matches any). Immutable: every
+ * setter returns a copy.
  *
- * <p>A status fault or a dropped connection replaces the operation (it is not performed). A
- * delay is served first, then the operation runs (a client that timed out still changed state).
- * A malformed body is sent after the operation ran, in place of its JSON answer.
+ * <p>A status fault or a dropped connection replaces the operation (it is not performed). A delay
+ * is served first, then the operation runs (a client that timed out still changed state). A
+ * malformed body is sent after the operation ran, in place of its JSON answer.
  */
 public final class Fault {
   private final String operationId;
@@ -115,7 +115,20 @@ public final class Fault {
 
   @Override
   public String toString() {
-    return "Fault[" + operationId + ", status=" + status + ", delay=" + delay + ", drop=" + drop
-        + ", malformed=" + malformed + ", times=" + times + ", after=" + after + "]";
+    return "Fault["
+        + operationId
+        + ", status="
+        + status
+        + ", delay="
+        + delay
+        + ", drop="
+        + drop
+        + ", malformed="
+        + malformed
+        + ", times="
+        + times
+        + ", after="
+        + after
+        + "]";
   }
 }

@@ -23,7 +23,9 @@ public final class Faults {
     queue.add(new Armed(fault));
   }
 
-  /** From now on, answer 429 once more than {@code limit} API calls arrive within {@code window}. */
+  /**
+   * From now on, answer 429 once more than {@code limit} API calls arrive within {@code window}.
+   */
   public synchronized void rateLimit(int limit, Duration window) {
     if (limit < 0 || window.isZero() || window.isNegative()) {
       throw new IllegalArgumentException("rate limit needs limit >= 0 and a positive window");

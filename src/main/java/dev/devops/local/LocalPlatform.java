@@ -24,13 +24,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The local Netlify-compatible platform: Netlify's REST API under {@code /api/v1} and a static
- * host for every site and deploy, on one loopback port, backed by a crash-safe store in a
- * directory.
+ * The local Netlify-compatible platform: Netlify's REST API under {@code /api/v1} and a static host
+ * for every site and deploy, on one loopback port, backed by a crash-safe store in a directory.
  */
 public final class LocalPlatform implements AutoCloseable {
   private static final String API_PREFIX = "/api/v1";
-  private static final int WORKER_THREADS = 64;
+  private static final int WORKER_THREADS = Integer.getInteger("devops.local.threads", 64);
 
   static {
     // Without TCP_NODELAY the JDK server's separate header and body writes meet the client's
@@ -45,8 +44,8 @@ public final class LocalPlatform implements AutoCloseable {
    *
    * @param dataDir where sites, deploys and blobs are stored (created if missing)
    * @param port the loopback port; 0 picks a free one
-   * @param token the API token clients must send; null reuses the one stored in {@code dataDir}
-   *     or creates a random one there
+   * @param token the API token clients must send; null reuses the one stored in {@code dataDir} or
+   *     creates a random one there
    */
   public record Options(Path dataDir, int port, String token) {
     public static Options inTempDir(Path dataDir) {
@@ -71,12 +70,17 @@ public final class LocalPlatform implements AutoCloseable {
     AtomicFiles.createPrivateDirectories(dataDir);
     this.token = options.token() != null ? options.token() : storedToken(dataDir);
     this.tokenBytes = token.getBytes(StandardCharsets.UTF_8);
-    this.background =
-        Executors.newSingleThreadExecutor(daemonThreads("devops-local-processing"));
+    this.background = Executors.newSingleThreadExecutor(daemonThreads("devops-local-processing"));
     this.store = new Store(dataDir, background);
     this.siteHost = new SiteHost(store);
-    this.server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 1024);
+    try {
+      this.server =
+          HttpServer.create(
+              new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 1024);
+    } catch (IOException e) {
+      background.shutdown(); // nothing else was started yet
+      throw e;
+    }
     this.port = server.getAddress().getPort();
     this.apiUrl = "http://127.0.0.1:" + port;
     this.api = new Api(store, this);
@@ -149,7 +153,8 @@ public final class LocalPlatform implements AutoCloseable {
       }
     }
     String token = Ids.newToken();
-    AtomicFiles.write(file, (token + "\n").getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_ONLY_FILE);
+    AtomicFiles.write(
+        file, (token + "\n").getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_ONLY_FILE);
     return token;
   }
 
@@ -259,7 +264,8 @@ public final class LocalPlatform implements AutoCloseable {
       headers.set("X-RateLimit-Remaining", String.valueOf(rate.remaining()));
       headers.set("X-RateLimit-Reset", String.valueOf(rate.resetEpochSeconds()));
       if (rate.exceeded()) {
-        throw new ApiException(429, "Rate limit exceeded: " + rate.limit() + " requests per window");
+        throw new ApiException(
+            429, "Rate limit exceeded: " + rate.limit() + " requests per window");
       }
     }
     byte[] body = Exchanges.readBody(exchange);
@@ -270,7 +276,8 @@ public final class LocalPlatform implements AutoCloseable {
       }
       if (fault.statusCode() != 0) {
         if (fault.statusCode() == 429) {
-          long reset = (System.currentTimeMillis() / 1000) + 60;
+          // A one-off throttle that lifts at the next second; rateLimit() models a real window.
+          long reset = (System.currentTimeMillis() / 1000) + 1;
           exchange.getResponseHeaders().set("X-RateLimit-Limit", "500");
           exchange.getResponseHeaders().set("X-RateLimit-Remaining", "0");
           exchange.getResponseHeaders().set("X-RateLimit-Reset", String.valueOf(reset));
@@ -285,7 +292,10 @@ public final class LocalPlatform implements AutoCloseable {
     reply.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
     if (fault != null && fault.malformed()) {
       Exchanges.sendBytes(
-          exchange, 200, "application/json; charset=utf-8", "{\"id\": \"trunc".getBytes(StandardCharsets.UTF_8));
+          exchange,
+          200,
+          "application/json; charset=utf-8",
+          "{\"id\": \"trunc".getBytes(StandardCharsets.UTF_8));
     } else if (reply.raw() != null) {
       Exchanges.sendBytes(exchange, reply.status(), reply.rawType(), reply.raw());
     } else if (reply.status() == 204) {
@@ -342,7 +352,8 @@ public final class LocalPlatform implements AutoCloseable {
         faults.resetCalls();
         exchange.sendResponseHeaders(204, -1);
       }
-      default -> throw new ApiException(404, "Unknown admin endpoint: " + method + " /__admin/" + path);
+      default ->
+          throw new ApiException(404, "Unknown admin endpoint: " + method + " /__admin/" + path);
     }
   }
 
@@ -388,5 +399,4 @@ public final class LocalPlatform implements AutoCloseable {
       throw ApiException.unprocessable(e.getMessage());
     }
   }
-
 }

@@ -18,6 +18,7 @@ final class Model {
     public String name;
     public Instant createdAt;
     public Instant updatedAt;
+
     /** Every publication, oldest first; the last one is what the site serves. */
     public List<Publication> publications = new ArrayList<>();
 
@@ -29,6 +30,7 @@ final class Model {
   static final class Publication {
     public String deployId;
     public Instant at;
+
     /** auto, restore or rollback. */
     public String how;
 
@@ -56,12 +58,16 @@ final class Model {
     public String errorMessage;
     public Instant createdAt;
     public Instant updatedAt;
+
     /** Set together with state "ready" when the deploy must still be auto-published. */
     public boolean publishPending;
+
     /** Path (with leading slash) to SHA1. */
     public Map<String, String> files = new LinkedHashMap<>();
+
     /** Function name to SHA256. */
     public Map<String, String> functions = new LinkedHashMap<>();
+
     public Map<String, FunctionMeta> functionMeta = new LinkedHashMap<>();
     public List<LogEntry> log = new ArrayList<>();
 

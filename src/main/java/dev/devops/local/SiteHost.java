@@ -23,14 +23,20 @@ final class SiteHost {
     this.store = store;
   }
 
-  /** Serves for a {@code Host: LABEL.localhost} request; LABEL is a site or DEPLOY--SITE. */
+  /**
+   * Serves for a {@code Host: LABEL.localhost} request; LABEL is a site, DEPLOY--SITE (a
+   * permalink) or BRANCH--SITE (a branch deploy's alias).
+   */
   void serveHost(HttpExchange exchange, String label, String rawPath) throws IOException {
     int split = label.indexOf("--");
     if (split > 0) {
       String deployId = label.substring(0, split);
       String siteName = label.substring(split + 2);
       Served served = store.servedDeploy(deployId);
-      serve(exchange, served != null && served.siteName().equals(siteName) ? served : null, rawPath, false);
+      if (served == null || !served.siteName().equals(siteName)) {
+        served = store.servedBranch(label); // BRANCH--SITE: the branch's latest ready deploy
+      }
+      serve(exchange, served, rawPath, false);
     } else {
       serve(exchange, store.servedSite(label), rawPath, true);
     }
@@ -55,7 +61,12 @@ final class SiteHost {
     String method = exchange.getRequestMethod();
     if (!method.equals("GET") && !method.equals("HEAD")) {
       exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-      send(exchange, 405, "text/plain; charset=UTF-8", "Method Not Allowed\n".getBytes(StandardCharsets.UTF_8), null);
+      send(
+          exchange,
+          405,
+          "text/plain; charset=UTF-8",
+          "Method Not Allowed\n".getBytes(StandardCharsets.UTF_8),
+          null);
       return;
     }
     if (served == null) {
@@ -66,7 +77,12 @@ final class SiteHost {
     try {
       path = Exchanges.decodePath(rawPath);
     } catch (ApiException e) {
-      send(exchange, 400, "text/plain; charset=UTF-8", "Bad Request\n".getBytes(StandardCharsets.UTF_8), null);
+      send(
+          exchange,
+          400,
+          "text/plain; charset=UTF-8",
+          "Bad Request\n".getBytes(StandardCharsets.UTF_8),
+          null);
       return;
     }
     ServedFile file = resolve(served, path);
@@ -118,7 +134,8 @@ final class SiteHost {
     return false;
   }
 
-  private static void send(HttpExchange exchange, int status, String type, byte[] body, ServedFile file)
+  private static void send(
+      HttpExchange exchange, int status, String type, byte[] body, ServedFile file)
       throws IOException {
     exchange.getResponseHeaders().set("Content-Type", type);
     if ("HEAD".equals(exchange.getRequestMethod())) {

@@ -31,9 +31,9 @@ import java.util.stream.Stream;
  *
  * <p>Every mutation happens under this object's monitor and is written (atomically, via {@link
  * AtomicFiles}) before the monitor is released. The publish pointer of a site lives in its own
- * file, so switching the published deploy is one atomic rename. What the static host serves is
- * kept apart in immutable {@link Served} snapshots swapped through {@link AtomicReference}s, so
- * serving never takes the lock.
+ * file, so switching the published deploy is one atomic rename. What the static host serves is kept
+ * apart in immutable {@link Served} snapshots swapped through {@link AtomicReference}s, so serving
+ * never takes the lock.
  */
 final class Store {
   static final String ACCOUNT_SCOPE = "account";
@@ -44,11 +44,14 @@ final class Store {
   final BlobStore functions;
   private final ExecutorService background;
   private Meta meta;
+  private Instant lastCreatedAt = Instant.EPOCH;
   private final Map<String, SiteRecord> sites = new LinkedHashMap<>();
   private final Map<String, DeployRecord> deploys = new LinkedHashMap<>();
   private final Map<String, EnvFile> env = new LinkedHashMap<>();
   private final Map<String, AtomicReference<Served>> servedBySite = new ConcurrentHashMap<>();
   private final Map<String, Served> servedByDeploy = new ConcurrentHashMap<>();
+  /** Latest ready deploy per branch, keyed by its host label {@code BRANCH--SITE}. */
+  private final Map<String, Served> servedByBranch = new ConcurrentHashMap<>();
 
   Store(Path root, ExecutorService background) throws IOException {
     this.root = root;
@@ -92,6 +95,9 @@ final class Store {
     for (DeployRecord deploy : loaded) {
       if (sites.containsKey(deploy.siteId)) {
         deploys.put(deploy.id, deploy);
+        lastCreatedAt = deploy.createdAt; // loaded oldest first
+      } else {
+        delete(root.resolve("deploys").resolve(deploy.id + ".json")); // its site was deleted
       }
     }
     Path envDir = root.resolve("env");
@@ -100,7 +106,8 @@ final class Store {
         for (Path file : (Iterable<Path>) files::iterator) {
           String name = file.getFileName().toString();
           if (name.endsWith(".json")) {
-            env.put(name.substring(0, name.length() - 5), json.readValue(file.toFile(), EnvFile.class));
+            env.put(
+                name.substring(0, name.length() - 5), json.readValue(file.toFile(), EnvFile.class));
           }
         }
       }
@@ -112,12 +119,22 @@ final class Store {
     }
     for (SiteRecord site : sites.values()) {
       refreshServed(site);
+      deploysOf(site).stream()
+          .map(d -> d.branch)
+          .filter(java.util.Objects::nonNull)
+          .distinct()
+          .forEach(branch -> refreshBranch(site, branch));
     }
     // Finish what a previous run left in flight: processing deploys, and auto-publishes that
     // were decided but not yet written to the site.
     for (DeployRecord deploy : List.copyOf(deploys.values())) {
       if ("processing".equals(deploy.state)) {
         scheduleProcessing(deploy.id);
+      } else if ("uploading".equals(deploy.state)) {
+        advanceIfUploaded(deploy); // the last blob landed, but its state change did not
+        if (!"uploading".equals(deploy.state)) {
+          save(deploy);
+        }
       } else if ("ready".equals(deploy.state) && deploy.publishPending) {
         SiteRecord site = sites.get(deploy.siteId);
         if (!deploy.id.equals(site.publishedDeployId())) {
@@ -192,7 +209,10 @@ final class Store {
     if (site != null) {
       return site;
     }
-    String name = idOrName.endsWith(".netlify.app") ? idOrName.substring(0, idOrName.length() - 12) : idOrName;
+    String name =
+        idOrName.endsWith(".netlify.app")
+            ? idOrName.substring(0, idOrName.length() - 12)
+            : idOrName;
     return sites.values().stream()
         .filter(s -> s.name.equals(name))
         .findFirst()
@@ -223,7 +243,8 @@ final class Store {
         result.add(deploy);
       }
     }
-    result.sort(Comparator.comparing((DeployRecord d) -> d.createdAt).thenComparing(d -> d.id).reversed());
+    result.sort(
+        Comparator.comparing((DeployRecord d) -> d.createdAt).thenComparing(d -> d.id).reversed());
     return result;
   }
 
@@ -274,7 +295,8 @@ final class Store {
     String siteName = name == null || name.isBlank() ? "site-" + Ids.newId().substring(16) : name;
     if (!siteName.matches("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?") || siteName.contains("--")) {
       throw ApiException.unprocessable(
-          "name: may only contain lowercase letters, digits and single hyphens, up to 63 characters");
+          "name: may only contain lowercase letters, digits and single hyphens, up to 63"
+              + " characters");
     }
     if (sites.values().stream().anyMatch(s -> s.name.equals(siteName))) {
       throw ApiException.unprocessable("name: must be unique (" + siteName + " is taken)");
@@ -287,6 +309,26 @@ final class Store {
     sites.put(site.id, site);
     servedBySite.put(site.name, new AtomicReference<>());
     return site;
+  }
+
+  /**
+   * Deletes a site with its deploys and env vars. Removing the site's file is the commit point:
+   * deploy records left by a crash right after it belong to no site and are dropped at start.
+   */
+  synchronized void deleteSite(SiteRecord site) {
+    delete(root.resolve("sites").resolve(site.id + ".json"));
+    sites.remove(site.id);
+    servedBySite.remove(site.name);
+    servedByBranch.keySet().removeIf(label -> label.endsWith("--" + site.name));
+    for (DeployRecord deploy : List.copyOf(deploys.values())) {
+      if (deploy.siteId.equals(site.id)) {
+        deploys.remove(deploy.id);
+        servedByDeploy.remove(deploy.id);
+        delete(root.resolve("deploys").resolve(deploy.id + ".json"));
+      }
+    }
+    env.remove(site.id);
+    delete(root.resolve("env").resolve(site.id + ".json"));
   }
 
   // ---- deploys --------------------------------------------------------------------------------
@@ -307,7 +349,7 @@ final class Store {
     deploy.id = Ids.newId();
     deploy.siteId = site.id;
     deploy.state = "new";
-    deploy.createdAt = Ids.now();
+    deploy.createdAt = nextCreatedAt();
     log(deploy, "Deploy " + deploy.id + " created", "info", "initializing");
     apply(deploy, request);
     deploys.put(deploy.id, deploy);
@@ -321,7 +363,8 @@ final class Store {
 
   synchronized DeployRecord updateDeploy(DeployRecord deploy, DeployRequest request) {
     if (!"new".equals(deploy.state) && !"uploading".equals(deploy.state)) {
-      throw ApiException.unprocessable("Deploy is " + deploy.state + " and can no longer be changed");
+      throw ApiException.unprocessable(
+          "Deploy is " + deploy.state + " and can no longer be changed");
     }
     boolean wasDraft = deploy.draft;
     apply(deploy, request);
@@ -330,6 +373,13 @@ final class Store {
     deploy.draft |= wasDraft;
     startUploading(deploy);
     return deploy;
+  }
+
+  /** Strictly increasing creation times, so that "newest first" is an order, not a guess. */
+  private Instant nextCreatedAt() {
+    Instant now = Ids.now();
+    lastCreatedAt = now.isAfter(lastCreatedAt) ? now : lastCreatedAt.plusMillis(1);
+    return lastCreatedAt;
   }
 
   private void apply(DeployRecord deploy, DeployRequest request) {
@@ -471,6 +521,9 @@ final class Store {
     }
     save(deploy);
     servedByDeploy.put(deploy.id, snapshot(deploy));
+    if (deploy.branch != null) {
+      refreshBranch(site, deploy.branch);
+    }
     if (deploy.publishPending) {
       publish(site, deploy, "auto");
       deploy.publishPending = false;
@@ -480,7 +533,8 @@ final class Store {
 
   synchronized DeployRecord cancel(DeployRecord deploy) {
     if ("ready".equals(deploy.state)) {
-      throw ApiException.unprocessable("Deploy " + deploy.id + " is already ready and cannot be canceled");
+      throw ApiException.unprocessable(
+          "Deploy " + deploy.id + " is already ready and cannot be canceled");
     }
     if (!"error".equals(deploy.state)) {
       deploy.state = "error";
@@ -499,11 +553,18 @@ final class Store {
     delete(root.resolve("deploys").resolve(deploy.id + ".json"));
     deploys.remove(deploy.id);
     servedByDeploy.remove(deploy.id);
+    if (deploy.branch != null) {
+      refreshBranch(site, deploy.branch);
+    }
   }
 
   synchronized DeployRecord setLocked(DeployRecord deploy, boolean locked) {
     deploy.locked = locked;
-    log(deploy, locked ? "Auto publishing locked" : "Auto publishing unlocked", "info", "publishing");
+    log(
+        deploy,
+        locked ? "Auto publishing locked" : "Auto publishing unlocked",
+        "info",
+        "publishing");
     save(deploy);
     return deploy;
   }
@@ -555,7 +616,8 @@ final class Store {
     for (Map.Entry<String, String> file : deploy.files.entrySet()) {
       files.put(
           file.getKey(),
-          new Served.ServedFile(file.getValue(), MimeTypes.of(file.getKey()), blobs.size(file.getValue())));
+          new Served.ServedFile(
+              file.getValue(), MimeTypes.of(file.getKey()), blobs.size(file.getValue())));
     }
     return new Served(deploy.id, sites.get(deploy.siteId).name, Map.copyOf(files));
   }
@@ -571,7 +633,8 @@ final class Store {
       for (Publication publication : site.publications) {
         if (publication.deployId.equals(deploy.id)) {
           entries.add(
-              new LogEntry(publication.at, "Published (" + publication.how + ")", "info", "publishing"));
+              new LogEntry(
+                  publication.at, "Published (" + publication.how + ")", "info", "publishing"));
         }
       }
     }
@@ -592,6 +655,30 @@ final class Store {
 
   Served servedDeploy(String deployId) {
     return servedByDeploy.get(deployId);
+  }
+
+  /** The latest ready deploy of a branch, by host label {@code BRANCH--SITE}. */
+  Served servedBranch(String label) {
+    return servedByBranch.get(label);
+  }
+
+  /** A branch name as it appears in a host label: {@code feature/Login} → {@code feature-login}. */
+  static String branchSlug(String branch) {
+    return branch.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+  }
+
+  private void refreshBranch(SiteRecord site, String branch) {
+    String label = branchSlug(branch) + "--" + site.name;
+    DeployRecord latest =
+        deploysOf(site).stream()
+            .filter(d -> branch.equals(d.branch) && "ready".equals(d.state))
+            .findFirst()
+            .orElse(null);
+    if (latest == null) {
+      servedByBranch.remove(label);
+    } else {
+      servedByBranch.put(label, servedByDeploy.computeIfAbsent(latest.id, id -> snapshot(latest)));
+    }
   }
 
   // ---- env vars -------------------------------------------------------------------------------

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Hundreds of requests in flight while the site is switched 500 times between two deploys:
- * no request fails and every response comes wholly from one deploy (its body's marker, its
- * ETag, its Content-Type and its length all agree).
+ * Hundreds of requests in flight while the site is switched 500 times between two deploys: no
+ * request fails and every response comes wholly from one deploy (its body's marker, its ETag, its
+ * Content-Type and its length all agree).
  */
 class AtomicPublishTest {
   private static final int CLIENTS = 200;
@@ -38,11 +38,16 @@ class AtomicPublishTest {
   private static Map<String, String> files(String marker, boolean aboutAsDirectory) {
     String pad = marker.equals("A") ? "" : "-longer-content-in-b";
     return Map.of(
-        "index.html", marker + ":index" + pad,
-        aboutAsDirectory ? "about/index.html" : "about.html", marker + ":about" + pad,
-        "app.js", marker + ":app" + pad + pad,
-        "404.html", marker + ":404" + pad,
-        "docs/index.html", marker + ":docs");
+        "index.html",
+        marker + ":index" + pad,
+        aboutAsDirectory ? "about/index.html" : "about.html",
+        marker + ":about" + pad,
+        "app.js",
+        marker + ":app" + pad + pad,
+        "404.html",
+        marker + ":404" + pad,
+        "docs/index.html",
+        marker + ":docs");
   }
 
   private static void pause() {
@@ -61,7 +66,10 @@ class AtomicPublishTest {
       String b = fx.deploy(siteId, files("B", true), DeployOptions.prod("B"));
       String base = fx.platform().siteUrl("atomic");
       OkHttpClient client =
-          fx.http().newBuilder().connectionPool(new ConnectionPool(CLIENTS, 1, TimeUnit.MINUTES)).build();
+          fx.http()
+              .newBuilder()
+              .connectionPool(new ConnectionPool(CLIENTS, 1, TimeUnit.MINUTES))
+              .build();
 
       AtomicBoolean switching = new AtomicBoolean(true);
       AtomicInteger requests = new AtomicInteger();
@@ -94,9 +102,13 @@ class AtomicPublishTest {
                   String etag = "\"" + LocalPlatformTest.sha1(text) + "\"";
                   if (!etag.equals(response.header("ETag"))
                       || !(marker.equals("A") || marker.equals("B"))
-                      || !response.header("Content-Type").startsWith(path.equals("/app.js") ? "application/javascript" : "text/html")
+                      || !response
+                          .header("Content-Type")
+                          .startsWith(
+                              path.equals("/app.js") ? "application/javascript" : "text/html")
                       || Long.parseLong(response.header("Content-Length")) != body.length) {
-                    problems.add("mixed response for " + path + ": " + text + " / " + response.headers());
+                    problems.add(
+                        "mixed response for " + path + ": " + text + " / " + response.headers());
                   }
                 } catch (Exception e) {
                   problems.add("failed request for " + path + ": " + e);

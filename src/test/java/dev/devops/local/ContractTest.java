@@ -27,20 +27,46 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every answer the platform gives for the operations it implements is checked against the
- * response schemas of @netlify/open-api 2.60.0 (pinned in test resources, MIT). The spec declares
- * errors only as {@code default: error}, so 4xx answers are validated against that schema.
+ * Every answer the platform gives for the operations it implements is checked against the response
+ * schemas of @netlify/open-api 2.60.0 (pinned in test resources, MIT). The spec declares errors
+ * only as {@code default: error}, so 4xx answers are validated against that schema.
  */
 class ContractTest {
   static final List<String> OPERATIONS =
       List.of(
-          "getCurrentUser", "listAccountsForUser", "getAccount", "createSite", "createSiteInTeam",
-          "listSites", "listSitesForAccount", "getSite", "createSiteDeploy", "updateSiteDeploy",
-          "uploadDeployFile", "uploadDeployFunction", "getSiteDeploy", "getDeploy",
-          "listSiteDeploys", "cancelSiteDeploy", "deleteSiteDeploy", "deleteDeploy",
-          "restoreSiteDeploy", "rollbackSiteDeploy", "lockDeploy", "unlockDeploy", "listSiteFiles",
-          "getSiteFileByPathName", "getEnvVars", "getSiteEnvVars", "createEnvVars", "getEnvVar",
-          "updateEnvVar", "setEnvVarValue", "deleteEnvVarValue", "deleteEnvVar");
+          "getCurrentUser",
+          "listAccountsForUser",
+          "getAccount",
+          "createSite",
+          "createSiteInTeam",
+          "listSites",
+          "listSitesForAccount",
+          "getSite",
+          "createSiteDeploy",
+          "updateSiteDeploy",
+          "uploadDeployFile",
+          "uploadDeployFunction",
+          "getSiteDeploy",
+          "getDeploy",
+          "listSiteDeploys",
+          "cancelSiteDeploy",
+          "deleteSiteDeploy",
+          "deleteDeploy",
+          "restoreSiteDeploy",
+          "rollbackSiteDeploy",
+          "lockDeploy",
+          "unlockDeploy",
+          "listSiteFiles",
+          "getSiteFileByPathName",
+          "getEnvVars",
+          "getSiteEnvVars",
+          "createEnvVars",
+          "getEnvVar",
+          "updateEnvVar",
+          "setEnvVarValue",
+          "deleteEnvVarValue",
+          "deleteEnvVar",
+          "deleteSite");
 
   @TempDir static Path dataDir;
   static PlatformFixture fx;
@@ -51,7 +77,8 @@ class ContractTest {
   @BeforeAll
   static void start() throws IOException {
     fx = PlatformFixture.start(dataDir);
-    try (InputStream spec = ContractTest.class.getResourceAsStream("/netlify-open-api/swagger.json")) {
+    try (InputStream spec =
+        ContractTest.class.getResourceAsStream("/netlify-open-api/swagger.json")) {
       validator =
           OpenApiInteractionValidator.createForInlineApiSpecification(
                   new String(spec.readAllBytes(), StandardCharsets.UTF_8))
@@ -69,7 +96,9 @@ class ContractTest {
       throws IOException {
     RequestBody requestBody =
         body == null
-            ? (method.equals("GET") || method.equals("DELETE") ? null : RequestBody.create(new byte[0], null))
+            ? (method.equals("GET") || method.equals("DELETE")
+                ? null
+                : RequestBody.create(new byte[0], null))
             : RequestBody.create(body, MediaType.get(contentType));
     Request request =
         new Request.Builder()
@@ -103,8 +132,8 @@ class ContractTest {
 
   /**
    * Removes the fields real Netlify sends beyond the spec (clients depend on them), so that the
-   * validator still fails on any other undeclared field: a deploy's {@code deploy_source},
-   * {@code available_functions} and {@code links}, and a site's {@code site_id}.
+   * validator still fails on any other undeclared field: a deploy's {@code deploy_source}, {@code
+   * available_functions} and {@code links}, and a site's {@code site_id}.
    */
   static String withoutExtensions(String text) throws IOException {
     JsonNode node = Json.mapper().readTree(text);
@@ -149,18 +178,43 @@ class ContractTest {
     String fnZip = "zip-bytes";
     String fnSha = java.util.HexFormat.of().formatHex(sha256(fnZip));
     JsonNode created =
-        call("POST", v1 + "/sites/" + siteId + "/deploys?title=first",
-            "{\"draft\":false,\"deploy_source\":\"cli\"}", 200);
+        call(
+            "POST",
+            v1 + "/sites/" + siteId + "/deploys?title=first",
+            "{\"draft\":false,\"deploy_source\":\"cli\"}",
+            200);
     String deployId = created.get("id").asText();
     JsonNode updated =
-        call("PUT", v1 + "/sites/" + siteId + "/deploys/" + deployId + "?commit_ref=abc123",
-            "{\"files\":{\"index.html\":\"" + sha + "\"},\"functions\":{\"hello\":\"" + fnSha + "\"},"
-                + "\"framework\":\"unknown\"}", 200);
+        call(
+            "PUT",
+            v1 + "/sites/" + siteId + "/deploys/" + deployId + "?commit_ref=abc123",
+            "{\"files\":{\"index.html\":\""
+                + sha
+                + "\"},\"functions\":{\"hello\":\""
+                + fnSha
+                + "\"},"
+                + "\"framework\":\"unknown\"}",
+            200);
     assertThat(updated.get("required")).hasSize(1);
     assertThat(updated.get("required_functions")).hasSize(1);
-    call("PUT", v1 + "/deploys/" + deployId + "/files/index.html", "wrong", "application/octet-stream", 422);
-    call("PUT", v1 + "/deploys/" + deployId + "/files/index.html", "<h1>contract</h1>", "application/octet-stream", 200);
-    call("PUT", v1 + "/deploys/" + deployId + "/functions/hello?runtime=js", fnZip, "application/octet-stream", 200);
+    call(
+        "PUT",
+        v1 + "/deploys/" + deployId + "/files/index.html",
+        "wrong",
+        "application/octet-stream",
+        422);
+    call(
+        "PUT",
+        v1 + "/deploys/" + deployId + "/files/index.html",
+        "<h1>contract</h1>",
+        "application/octet-stream",
+        200);
+    call(
+        "PUT",
+        v1 + "/deploys/" + deployId + "/functions/hello?runtime=js",
+        fnZip,
+        "application/octet-stream",
+        200);
     awaitReady(deployId);
     call("GET", v1 + "/sites/" + siteId + "/deploys/" + deployId, null, 200);
     call("GET", v1 + "/deploys/" + deployId, null, 200);
@@ -178,8 +232,13 @@ class ContractTest {
     call("DELETE", v1 + "/sites/" + siteId + "/deploys/" + second, null, 422);
 
     String pending =
-        call("POST", v1 + "/sites/" + siteId + "/deploys",
-            "{\"files\":{\"x.html\":\"" + LocalPlatformTest.sha1("never") + "\"}}", 200).get("id").asText();
+        call(
+                "POST",
+                v1 + "/sites/" + siteId + "/deploys",
+                "{\"files\":{\"x.html\":\"" + LocalPlatformTest.sha1("never") + "\"}}",
+                200)
+            .get("id")
+            .asText();
     call("POST", v1 + "/deploys/" + pending + "/cancel", null, 201);
     call("POST", v1 + "/sites/" + siteId + "/deploys/" + pending + "/restore", null, 422);
     call("DELETE", v1 + "/sites/" + siteId + "/deploys/" + pending, null, 204);
@@ -188,18 +247,31 @@ class ContractTest {
 
     String env = v1 + "/accounts/" + account + "/env";
     String site = "?site_id=" + siteId;
-    call("POST", env + site,
-        "[{\"key\":\"API_URL\",\"scopes\":[\"builds\",\"functions\"],\"values\":[{\"value\":\"a\",\"context\":\"all\"}]}]", 201);
+    call(
+        "POST",
+        env + site,
+        "[{\"key\":\"API_URL\",\"scopes\":[\"builds\",\"functions\"],\"values\":[{\"value\":\"a\",\"context\":\"all\"}]}]",
+        201);
     call("POST", env + site, "{\"key\":\"NOT_AN_ARRAY\"}", 422);
     call("GET", env + site, null, 200);
     call("GET", v1 + "/api/v1/sites/" + siteId + "/env", null, 200);
     call("GET", env + "/API_URL" + site, null, 200);
-    call("PUT", env + "/API_URL" + site,
-        "{\"key\":\"API_URL\",\"values\":[{\"value\":\"b\",\"context\":\"production\"}]}", 200);
-    JsonNode patched = call("PATCH", env + "/API_URL" + site, "{\"context\":\"dev\",\"value\":\"c\"}", 201);
+    call(
+        "PUT",
+        env + "/API_URL" + site,
+        "{\"key\":\"API_URL\",\"values\":[{\"value\":\"b\",\"context\":\"production\"}]}",
+        200);
+    JsonNode patched =
+        call("PATCH", env + "/API_URL" + site, "{\"context\":\"dev\",\"value\":\"c\"}", 201);
     call("DELETE", env + "/API_URL/value/" + patched.at("/values/0/id").asText() + site, null, 204);
     call("DELETE", env + "/API_URL" + site, null, 204);
     call("GET", env + "/API_URL" + site, null, 404);
+
+    String doomed = call("POST", v1 + "/sites", "{\"name\":\"doomed\"}", 201).get("id").asText();
+    fx.deploy(doomed, Map.of("index.html", "bye"), DeployOptions.prod("bye"));
+    call("DELETE", v1 + "/sites/" + doomed, null, 204);
+    call("GET", v1 + "/sites/" + doomed, null, 404);
+    assertThat(fx.get(fx.platform().siteUrl("doomed"))).doesNotContain("bye");
 
     fx.platform().faults().inject(Fault.on("getSite").status(429));
     call("GET", v1 + "/sites/" + siteId, null, 429);
@@ -230,7 +302,8 @@ class ContractTest {
 
   private static byte[] sha256(String text) {
     try {
-      return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(StandardCharsets.UTF_8));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new AssertionError(e);
     }

@@ -35,20 +35,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * kill -9 of {@code devops local serve} during uploads and during publishes, then a restart on
- * the same data directory: the store is consistent (every blob whole, every record readable,
- * in-flight deploys resumable, the published deploy one that was really being published).
+ * kill -9 of {@code devops local serve} during uploads and during publishes, then a restart on the
+ * same data directory: the store is consistent (every blob whole, every record readable, in-flight
+ * deploys resumable, the published deploy one that was really being published).
  */
 class DurabilityIT {
   private static final String TOKEN = "durability-token";
   private static final MediaType JSON = MediaType.get("application/json");
-  private static final Set<String> STATES = Set.of("new", "uploading", "processing", "ready", "error");
+  private static final Set<String> STATES =
+      Set.of("new", "uploading", "processing", "ready", "error");
 
   @TempDir Path tmp;
   Process server;
   String apiUrl;
   final OkHttpClient http =
-      new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(20)).retryOnConnectionFailure(false).build();
+      new OkHttpClient.Builder()
+          .callTimeout(Duration.ofSeconds(20))
+          .retryOnConnectionFailure(false)
+          .build();
   final Random random = new Random(42);
 
   @AfterEach
@@ -62,15 +66,42 @@ class DurabilityIT {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String jar = System.getProperty("devops.jar", "target/devops.jar");
     server =
-        new ProcessBuilder(java, "-jar", jar, "local", "serve", "--port", "0", "--json",
-                "--data-dir", tmp.resolve("data").toString(), "--token", TOKEN)
+        new ProcessBuilder(
+                java,
+                "-jar",
+                jar,
+                "local",
+                "serve",
+                "--port",
+                "0",
+                "--json",
+                "--data-dir",
+                tmp.resolve("data").toString(),
+                "--token",
+                TOKEN)
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
     BufferedReader out =
         new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
     String line = out.readLine();
     assertThat(line).as("serve printed its address").isNotNull();
-    apiUrl = Json.mapper().readTree(line).get("api_url").asText();
+    JsonNode info = Json.mapper().readTree(line);
+    // The documented --json shape of `devops local serve` (docs/json/local-serve.md).
+    assertThat(info.fieldNames())
+        .toIterable()
+        .containsExactly(
+            "api_url",
+            "token",
+            "port",
+            "data_dir",
+            "site_url",
+            "deploy_url",
+            "site_path",
+            "deploy_path");
+    assertThat(info.get("token").asText()).isEqualTo(TOKEN);
+    assertThat(info.get("api_url").asText())
+        .isEqualTo("http://127.0.0.1:" + info.get("port").asInt());
+    apiUrl = info.get("api_url").asText();
   }
 
   private void kill() throws InterruptedException {
@@ -83,7 +114,11 @@ class DurabilityIT {
         new Request.Builder()
             .url(apiUrl + "/api/v1" + path)
             .header("Authorization", "Bearer " + TOKEN)
-            .method(method, body == null ? (method.equals("GET") ? null : RequestBody.create(new byte[0], JSON)) : RequestBody.create(body, JSON))
+            .method(
+                method,
+                body == null
+                    ? (method.equals("GET") ? null : RequestBody.create(new byte[0], JSON))
+                    : RequestBody.create(body, JSON))
             .build();
     try (Response response = http.newCall(request).execute()) {
       String text = response.body().string();
@@ -115,7 +150,8 @@ class DurabilityIT {
       random.nextBytes(content);
       files.put("assets/f" + i + ".bin", content);
     }
-    files.put("index.html", ("<h1>" + random.nextLong() + "</h1>").getBytes(StandardCharsets.UTF_8));
+    files.put(
+        "index.html", ("<h1>" + random.nextLong() + "</h1>").getBytes(StandardCharsets.UTF_8));
     return files;
   }
 
@@ -131,7 +167,9 @@ class DurabilityIT {
     for (Map.Entry<String, byte[]> file : files.entrySet()) {
       upload(id, file.getKey(), file.getValue());
     }
-    for (int i = 0; i < 500 && !call("GET", "/deploys/" + id, null).get("state").asText().equals("ready"); i++) {
+    for (int i = 0;
+        i < 500 && !call("GET", "/deploys/" + id, null).get("state").asText().equals("ready");
+        i++) {
       Thread.sleep(10);
     }
     return id;
@@ -178,11 +216,16 @@ class DurabilityIT {
           upload(deployId, file.getKey(), file.getValue());
         }
       }
-      for (int i = 0; i < 500 && !call("GET", "/deploys/" + deployId, null).get("state").asText().equals("ready"); i++) {
+      for (int i = 0;
+          i < 500
+              && !call("GET", "/deploys/" + deployId, null).get("state").asText().equals("ready");
+          i++) {
         Thread.sleep(10);
       }
-      assertThat(call("GET", "/deploys/" + deployId, null).get("state").asText()).isEqualTo("ready");
-      assertThat(call("GET", "/sites/" + siteId, null).at("/published_deploy/id").asText()).isEqualTo(deployId);
+      assertThat(call("GET", "/deploys/" + deployId, null).get("state").asText())
+          .isEqualTo("ready");
+      assertThat(call("GET", "/sites/" + siteId, null).at("/published_deploy/id").asText())
+          .isEqualTo(deployId);
       live = deployId;
     }
     assertThat(interrupted).as("rounds killed in the middle of uploads").isPositive();
@@ -199,7 +242,9 @@ class DurabilityIT {
     String a = fullDeploy(siteId, filesA);
     String b = fullDeploy(siteId, filesB);
     for (int round = 0; round < 4; round++) {
-      AtomicReference<String> acknowledged = new AtomicReference<>(call("GET", "/sites/" + siteId, null).at("/published_deploy/id").asText());
+      AtomicReference<String> acknowledged =
+          new AtomicReference<>(
+              call("GET", "/sites/" + siteId, null).at("/published_deploy/id").asText());
       AtomicReference<String> attempted = new AtomicReference<>();
       Thread publisher =
           new Thread(
@@ -230,7 +275,9 @@ class DurabilityIT {
   }
 
   private String served(String site, String path) throws IOException {
-    try (Response response = http.newCall(new Request.Builder().url(apiUrl + "/__site/" + site + path).build()).execute()) {
+    try (Response response =
+        http.newCall(new Request.Builder().url(apiUrl + "/__site/" + site + path).build())
+            .execute()) {
       assertThat(response.code()).isEqualTo(200);
       return response.body().string();
     }
@@ -261,10 +308,16 @@ class DurabilityIT {
     for (JsonNode deploy : call("GET", "/sites/" + siteId + "/deploys", null)) {
       assertThat(deploy.get("state").asText()).isIn(STATES);
       if (deploy.get("state").asText().equals("ready")) {
-        for (JsonNode file : call("GET", "/deploys/" + deploy.get("id").asText() + "/files", null)) {
+        for (JsonNode file :
+            call("GET", "/deploys/" + deploy.get("id").asText() + "/files", null)) {
           Request raw =
               new Request.Builder()
-                  .url(apiUrl + "/api/v1/deploys/" + deploy.get("id").asText() + "/files" + file.get("path").asText())
+                  .url(
+                      apiUrl
+                          + "/api/v1/deploys/"
+                          + deploy.get("id").asText()
+                          + "/files"
+                          + file.get("path").asText())
                   .header("Authorization", "Bearer " + TOKEN)
                   .header("Content-Type", "application/vnd.bitballoon.v1.raw")
                   .build();

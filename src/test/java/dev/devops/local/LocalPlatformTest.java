@@ -65,7 +65,11 @@ class LocalPlatformTest {
 
   @Test
   void productionDeployIsPublishedAndServedWithPermalink() throws IOException {
-    String v1 = fx.deploy(siteId, Map.of("index.html", "<h1>v1</h1>", "about.html", "about"), DeployOptions.prod("first"));
+    String v1 =
+        fx.deploy(
+            siteId,
+            Map.of("index.html", "<h1>v1</h1>", "about.html", "about"),
+            DeployOptions.prod("first"));
     JsonNode site = site();
     assertThat(site.get("url").asText()).isEqualTo(fx.platform().siteUrl("shop"));
     assertThat(site.at("/published_deploy/id").asText()).isEqualTo(v1);
@@ -79,32 +83,42 @@ class LocalPlatformTest {
     assertThat(fx.get(fx.platform().siteUrl("shop") + "/about")).isEqualTo("about");
     assertThat(fx.get(fx.apiUrl() + "/__site/shop/about.html")).isEqualTo("about");
 
-    String draft = fx.deploy(siteId, Map.of("index.html", "<h1>draft</h1>"), DeployOptions.draft("preview"));
+    String draft =
+        fx.deploy(siteId, Map.of("index.html", "<h1>draft</h1>"), DeployOptions.draft("preview"));
     assertThat(deploy(draft).get("context").asText()).isEqualTo("deploy-preview");
     assertThat(deploy(draft).has("published_at")).isFalse();
     assertThat(fx.get(fx.platform().siteUrl("shop") + "/")).isEqualTo("<h1>v1</h1>");
     assertThat(fx.get(deploy(draft).get("deploy_url").asText() + "/")).isEqualTo("<h1>draft</h1>");
-    assertThat(fx.get(fx.apiUrl() + "/__deploy/" + draft + "/index.html")).isEqualTo("<h1>draft</h1>");
+    assertThat(fx.get(fx.apiUrl() + "/__deploy/" + draft + "/index.html"))
+        .isEqualTo("<h1>draft</h1>");
   }
 
   @Test
   void servingHonoursEtagHeadAnd404Page() throws IOException {
-    fx.deploy(siteId, Map.of("index.html", "home", "404.html", "missing", "docs/index.html", "docs"), DeployOptions.prod("x"));
+    fx.deploy(
+        siteId,
+        Map.of("index.html", "home", "404.html", "missing", "docs/index.html", "docs"),
+        DeployOptions.prod("x"));
     String url = fx.platform().siteUrl("shop");
     try (Response r = fx.http().newCall(new Request.Builder().url(url + "/").build()).execute()) {
       assertThat(r.code()).isEqualTo(200);
       assertThat(r.header("Content-Type")).startsWith("text/html");
       String etag = r.header("ETag");
       assertThat(etag).isEqualTo("\"" + sha1("home") + "\"");
-      try (Response again = fx.http().newCall(new Request.Builder().url(url + "/").header("If-None-Match", etag).build()).execute()) {
+      try (Response again =
+          fx.http()
+              .newCall(new Request.Builder().url(url + "/").header("If-None-Match", etag).build())
+              .execute()) {
         assertThat(again.code()).isEqualTo(304);
       }
     }
-    try (Response r = fx.http().newCall(new Request.Builder().url(url + "/nope").build()).execute()) {
+    try (Response r =
+        fx.http().newCall(new Request.Builder().url(url + "/nope").build()).execute()) {
       assertThat(r.code()).isEqualTo(404);
       assertThat(r.body().string()).isEqualTo("missing");
     }
-    try (Response r = fx.http().newCall(new Request.Builder().url(url + "/docs/").head().build()).execute()) {
+    try (Response r =
+        fx.http().newCall(new Request.Builder().url(url + "/docs/").head().build()).execute()) {
       assertThat(r.code()).isEqualTo(200);
       assertThat(r.header("ETag")).isEqualTo("\"" + sha1("docs") + "\"");
     }
@@ -135,11 +149,20 @@ class LocalPlatformTest {
     assertThat(files.get(1).get("path").asText()).isEqualTo("/b/c d.txt");
     assertThat(files.get(1).get("size").asLong()).isEqualTo(3);
     assertThat(files.get(0).get("mime_type").asText()).isEqualTo("text/plain");
-    try (Response r = raw("GET", "/api/v1/deploys/" + id + "/files/b/c%20d.txt", null,
-        Map.of("Authorization", "Bearer " + fx.token(), "Content-Type", "application/vnd.bitballoon.v1.raw"))) {
+    try (Response r =
+        raw(
+            "GET",
+            "/api/v1/deploys/" + id + "/files/b/c%20d.txt",
+            null,
+            Map.of(
+                "Authorization",
+                "Bearer " + fx.token(),
+                "Content-Type",
+                "application/vnd.bitballoon.v1.raw"))) {
       assertThat(r.body().string()).isEqualTo("new");
     }
-    assertThat(fx.call("GET", "/deploys/" + id + "/files/b/c%20d.txt", null).get("sha").asText()).isEqualTo(sha1("new"));
+    assertThat(fx.call("GET", "/deploys/" + id + "/files/b/c%20d.txt", null).get("sha").asText())
+        .isEqualTo(sha1("new"));
     JsonNode log = fx.call("GET", "/deploys/" + id + "/log", null);
     assertThat(log.toString()).contains("1 new files to upload").contains("Published");
   }
@@ -154,7 +177,8 @@ class LocalPlatformTest {
     assertThat(deploy(v3).get("state").asText()).isEqualTo("ready");
     assertThat(site().at("/published_deploy/id").asText()).isEqualTo(v2);
     assertThat(site().at("/published_deploy/locked").asBoolean()).isTrue();
-    assertThat(fx.call("GET", "/deploys/" + v3 + "/log", null).toString()).contains("auto publishing is locked");
+    assertThat(fx.call("GET", "/deploys/" + v3 + "/log", null).toString())
+        .contains("auto publishing is locked");
 
     JsonNode restored = fx.call("POST", "/sites/" + siteId + "/deploys/" + v1 + "/restore", null);
     assertThat(restored.get("id").asText()).isEqualTo(v1);
@@ -165,13 +189,23 @@ class LocalPlatformTest {
     assertThat(site().at("/published_deploy/id").asText()).isEqualTo(v2);
     assertThat(fx.get(fx.platform().siteUrl("shop"))).isEqualTo("v2");
 
-    assertThatThrownBy(() -> fx.call("DELETE", "/sites/" + siteId + "/deploys/" + v2, null)).hasMessageContaining("422");
+    assertThatThrownBy(() -> fx.call("DELETE", "/sites/" + siteId + "/deploys/" + v2, null))
+        .hasMessageContaining("422");
     fx.call("DELETE", "/sites/" + siteId + "/deploys/" + v3, null);
     assertThatThrownBy(() -> deploy(v3)).hasMessageContaining("404");
     fx.failDeploy(siteId, "broken");
     JsonNode failed = fx.call("GET", "/sites/" + siteId + "/deploys?state=error", null);
     assertThat(failed).hasSize(1);
-    assertThatThrownBy(() -> fx.call("POST", "/sites/" + siteId + "/deploys/" + failed.get(0).get("id").asText() + "/restore", null))
+    assertThatThrownBy(
+            () ->
+                fx.call(
+                    "POST",
+                    "/sites/"
+                        + siteId
+                        + "/deploys/"
+                        + failed.get(0).get("id").asText()
+                        + "/restore",
+                    null))
         .hasMessageContaining("422");
   }
 
@@ -180,19 +214,42 @@ class LocalPlatformTest {
     for (int i = 0; i < 5; i++) {
       fx.deploy(siteId, Map.of("index.html", "v" + i), DeployOptions.prod("v" + i));
     }
-    fx.deploy(siteId, Map.of("index.html", "b"), new DeployOptions("b", false, "feature", "abc", Map.of(), null));
-    try (Response r = raw("GET", "/api/v1/sites/" + siteId + "/deploys?per_page=2&page=2&production=true", null, auth())) {
+    fx.deploy(
+        siteId,
+        Map.of("index.html", "b"),
+        new DeployOptions("b", false, "feature", "abc", Map.of(), null));
+    try (Response r =
+        raw(
+            "GET",
+            "/api/v1/sites/" + siteId + "/deploys?per_page=2&page=2&production=true",
+            null,
+            auth())) {
       JsonNode page = Json.mapper().readTree(r.body().string());
       assertThat(page).hasSize(2);
       assertThat(page.get(0).get("title").asText()).isEqualTo("v2");
-      assertThat(r.header("Link")).contains("rel=\"next\"").contains("rel=\"prev\"").contains("rel=\"last\"")
-          .contains(fx.apiUrl() + "/api/v1/sites/" + siteId + "/deploys?production=true&page=3&per_page=2");
+      assertThat(r.header("Link"))
+          .contains("rel=\"next\"")
+          .contains("rel=\"prev\"")
+          .contains("rel=\"last\"")
+          .contains(
+              fx.apiUrl()
+                  + "/api/v1/sites/"
+                  + siteId
+                  + "/deploys?production=true&page=3&per_page=2");
     }
+    assertThat(fx.get("http://feature--shop.localhost:" + fx.platform().port() + "/")).isEqualTo("b");
     JsonNode branch = fx.call("GET", "/sites/" + siteId + "/deploys?branch=feature", null);
+    assertThat(branch.get(0).at("/links/alias").asText())
+        .isEqualTo("http://feature--shop.localhost:" + fx.platform().port());
     assertThat(branch).hasSize(1);
     assertThat(branch.get(0).get("context").asText()).isEqualTo("branch-deploy");
     assertThat(branch.get(0).get("commit_ref").asText()).isEqualTo("abc");
-    assertThat(fx.call("GET", "/sites/" + siteId + "/deploys?latest-published=true", null).get(0).get("title").asText()).isEqualTo("v4");
+    assertThat(
+            fx.call("GET", "/sites/" + siteId + "/deploys?latest-published=true", null)
+                .get(0)
+                .get("title")
+                .asText())
+        .isEqualTo("v4");
   }
 
   @Test
@@ -223,7 +280,8 @@ class LocalPlatformTest {
     try (Response r = raw("POST", "/api/v1/sites/" + siteId + "/deploys", "{not json", auth())) {
       assertThat(r.code()).isEqualTo(422);
     }
-    try (Response r = raw("POST", "/api/v1/sites/" + siteId + "/deploys", "{\"files\":{\"a\":\"zz\"}}", auth())) {
+    try (Response r =
+        raw("POST", "/api/v1/sites/" + siteId + "/deploys", "{\"files\":{\"a\":\"zz\"}}", auth())) {
       assertThat(r.code()).isEqualTo(422);
     }
   }
@@ -251,8 +309,17 @@ class LocalPlatformTest {
       assertThatThrownBy(() -> Json.mapper().readTree(body)).isInstanceOf(IOException.class);
     }
     OkHttpClient noRetry = fx.http().newBuilder().retryOnConnectionFailure(false).build();
-    assertThatThrownBy(() -> noRetry.newCall(new Request.Builder().url(fx.apiUrl() + "/api/v1/user")
-        .header("Authorization", "Bearer " + fx.token()).build()).execute().close()).isInstanceOf(IOException.class);
+    assertThatThrownBy(
+            () ->
+                noRetry
+                    .newCall(
+                        new Request.Builder()
+                            .url(fx.apiUrl() + "/api/v1/user")
+                            .header("Authorization", "Bearer " + fx.token())
+                            .build())
+                    .execute()
+                    .close())
+        .isInstanceOf(IOException.class);
     try (Response r = raw("GET", "/api/v1/accounts", null, auth())) {
       assertThat(r.code()).isEqualTo(200);
     }
@@ -260,9 +327,23 @@ class LocalPlatformTest {
       assertThat(r.code()).isEqualTo(500);
     }
     faults.inject(Fault.on("*").delay(Duration.ofMillis(400)));
-    OkHttpClient impatient = fx.http().newBuilder().readTimeout(Duration.ofMillis(100)).retryOnConnectionFailure(false).build();
-    assertThatThrownBy(() -> impatient.newCall(new Request.Builder().url(fx.apiUrl() + "/api/v1/sites")
-        .header("Authorization", "Bearer " + fx.token()).build()).execute().close()).isInstanceOf(IOException.class);
+    OkHttpClient impatient =
+        fx.http()
+            .newBuilder()
+            .readTimeout(Duration.ofMillis(100))
+            .retryOnConnectionFailure(false)
+            .build();
+    assertThatThrownBy(
+            () ->
+                impatient
+                    .newCall(
+                        new Request.Builder()
+                            .url(fx.apiUrl() + "/api/v1/sites")
+                            .header("Authorization", "Bearer " + fx.token())
+                            .build())
+                    .execute()
+                    .close())
+        .isInstanceOf(IOException.class);
 
     faults.rateLimit(2, Duration.ofMinutes(1));
     raw("GET", "/api/v1/user", null, auth()).close();
@@ -271,7 +352,8 @@ class LocalPlatformTest {
       assertThat(r.code()).isEqualTo(429);
       assertThat(r.header("X-RateLimit-Limit")).isEqualTo("2");
       assertThat(r.header("X-RateLimit-Remaining")).isEqualTo("0");
-      assertThat(Long.parseLong(r.header("X-RateLimit-Reset"))).isGreaterThan(System.currentTimeMillis() / 1000);
+      assertThat(Long.parseLong(r.header("X-RateLimit-Reset")))
+          .isGreaterThan(System.currentTimeMillis() / 1000);
     }
     faults.clear();
     try (Response r = raw("GET", "/api/v1/user", null, auth())) {
@@ -281,10 +363,20 @@ class LocalPlatformTest {
 
   @Test
   void faultsCanBeSetOverHttp() throws IOException {
-    try (Response r = raw("POST", "/__admin/faults", "{\"operation\":\"getSite\",\"status\":429,\"times\":1}", Map.of())) {
+    try (Response r =
+        raw(
+            "POST",
+            "/__admin/faults",
+            "{\"operation\":\"getSite\",\"status\":429,\"times\":1}",
+            Map.of())) {
       assertThat(r.code()).isEqualTo(401);
     }
-    try (Response r = raw("POST", "/__admin/faults", "{\"operation\":\"getSite\",\"status\":429,\"times\":1}", auth())) {
+    try (Response r =
+        raw(
+            "POST",
+            "/__admin/faults",
+            "{\"operation\":\"getSite\",\"status\":429,\"times\":1}",
+            auth())) {
       assertThat(r.code()).isEqualTo(204);
     }
     try (Response r = raw("GET", "/api/v1/sites/" + siteId, null, auth())) {
@@ -306,7 +398,24 @@ class LocalPlatformTest {
     assertThat(fx.token()).isEqualTo(token);
     assertThat(site().at("/published_deploy/id").asText()).isEqualTo(v1);
     assertThat(fx.get(fx.platform().siteUrl("shop"))).isEqualTo("v1");
-    assertThat(fx.call("GET", "/api/v1/sites/" + siteId + "/env", null).get(0).get("key").asText()).isEqualTo("K");
+    assertThat(fx.call("GET", "/api/v1/sites/" + siteId + "/env", null).get(0).get("key").asText())
+        .isEqualTo("K");
+  }
+
+  @Test
+  void aDeployWhoseLastUploadLandedBeforeACrashFinishesAtStart() throws IOException {
+    ObjectNode body = Json.mapper().createObjectNode();
+    body.putObject("files").put("index.html", sha1("landed"));
+    String id = fx.call("POST", "/sites/" + siteId + "/deploys", body).get("id").asText();
+    fx.close();
+    // As if the blob's rename reached the disk and the process died before the state change.
+    String sha = sha1("landed");
+    java.nio.file.Path blob = dataDir.resolve("blobs").resolve(sha.substring(0, 2)).resolve(sha);
+    java.nio.file.Files.createDirectories(blob.getParent());
+    java.nio.file.Files.writeString(blob, "landed");
+    fx = PlatformFixture.start(dataDir);
+    await(id, "ready");
+    assertThat(fx.get(fx.platform().siteUrl("shop"))).isEqualTo("landed");
   }
 
   private void await(String id, String state) {
@@ -322,7 +431,10 @@ class LocalPlatformTest {
 
   static String sha1(String text) {
     try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-1")
+                  .digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new AssertionError(e);
     }

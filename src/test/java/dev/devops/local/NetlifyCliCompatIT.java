@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Netlify's own CLI (netlify-cli, pinned in compat/package.json) deploys, lists, restores and
- * locks against the local platform, unchanged, and the served site follows.
+ * Netlify's own CLI (netlify-cli, pinned in compat/package.json) deploys, lists, restores and locks
+ * against the local platform, unchanged, and the served site follows.
  *
  * <p>netlify-cli also asks api.netlifysdk.com for a site's extensions; unreachable here, it then
  * falls back to finding the site by name, so NETLIFY_SITE_ID carries the site's name (Netlify
@@ -38,8 +38,11 @@ class NetlifyCliCompatIT {
   void start() {
     netlify = Path.of(System.getProperty("user.dir"), "compat", "node_modules", ".bin", "netlify");
     assertThat(Files.isExecutable(netlify))
-        .as("netlify-cli is not installed at " + netlify + ": run `npm ci --prefix compat`"
-            + " (or `npm install --prefix compat`) first")
+        .as(
+            "netlify-cli is not installed at "
+                + netlify
+                + ": run `npm ci --prefix compat`"
+                + " (or `npm install --prefix compat`) first")
         .isTrue();
     fx = PlatformFixture.start(tmp.resolve("data"));
     siteId = fx.createSite("compat");
@@ -76,7 +79,8 @@ class NetlifyCliCompatIT {
     if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
-      throw new AssertionError("netlify " + String.join(" ", args) + " hung for " + TIMEOUT_SECONDS + " s");
+      throw new AssertionError(
+          "netlify " + String.join(" ", args) + " hung for " + TIMEOUT_SECONDS + " s");
     }
     return new Run(
         process.exitValue(),
@@ -112,33 +116,72 @@ class NetlifyCliCompatIT {
 
   @Test
   void netlifyCliDeploysListsRestoresAndLocks() throws Exception {
-    JsonNode prod1 = json(netlify("deploy", "--dir", site("v1", "<h1>one</h1>").toString(), "--prod", "--no-build", "--json"), "prod deploy");
+    JsonNode prod1 =
+        json(
+            netlify(
+                "deploy",
+                "--dir",
+                site("v1", "<h1>one</h1>").toString(),
+                "--prod",
+                "--no-build",
+                "--json"),
+            "prod deploy");
     String v1 = prod1.get("deploy_id").asText();
     assertThat(served()).isEqualTo("<h1>one</h1>");
-    assertThat(fx.get(fx.platform().siteUrl("compat") + "/css/site.css")).isEqualTo("body{color:v1}");
+    assertThat(fx.get(fx.platform().siteUrl("compat") + "/css/site.css"))
+        .isEqualTo("body{color:v1}");
 
-    JsonNode draft = json(netlify("deploy", "--dir", site("v2", "<h1>draft</h1>").toString(), "--no-build", "--json"), "draft deploy");
+    JsonNode draft =
+        json(
+            netlify(
+                "deploy", "--dir", site("v2", "<h1>draft</h1>").toString(), "--no-build", "--json"),
+            "draft deploy");
     assertThat(served()).isEqualTo("<h1>one</h1>");
     assertThat(fx.get(draft.get("deploy_url").asText() + "/")).isEqualTo("<h1>draft</h1>");
 
-    String v3 = json(netlify("deploy", "--dir", site("v3", "<h1>three</h1>").toString(), "--prod", "--no-build", "--json"), "second prod deploy").get("deploy_id").asText();
+    String v3 =
+        json(
+                netlify(
+                    "deploy",
+                    "--dir",
+                    site("v3", "<h1>three</h1>").toString(),
+                    "--prod",
+                    "--no-build",
+                    "--json"),
+                "second prod deploy")
+            .get("deploy_id")
+            .asText();
     assertThat(served()).isEqualTo("<h1>three</h1>");
 
-    JsonNode deploys = json(netlify("api", "listSiteDeploys", "--data", "{\"site_id\":\"" + siteId + "\"}"), "listSiteDeploys");
+    JsonNode deploys =
+        json(
+            netlify("api", "listSiteDeploys", "--data", "{\"site_id\":\"" + siteId + "\"}"),
+            "listSiteDeploys");
     List<String> ids = new ArrayList<>();
     deploys.forEach(d -> ids.add(d.get("id").asText()));
     assertThat(ids).containsExactly(v3, draft.get("deploy_id").asText(), v1);
 
-    JsonNode restored = json(netlify("api", "restoreSiteDeploy", "--data", "{\"site_id\":\"" + siteId + "\",\"deploy_id\":\"" + v1 + "\"}"), "restoreSiteDeploy");
+    JsonNode restored =
+        json(
+            netlify(
+                "api",
+                "restoreSiteDeploy",
+                "--data",
+                "{\"site_id\":\"" + siteId + "\",\"deploy_id\":\"" + v1 + "\"}"),
+            "restoreSiteDeploy");
     assertThat(restored.get("id").asText()).isEqualTo(v1);
     assertThat(served()).isEqualTo("<h1>one</h1>");
 
-    JsonNode locked = json(netlify("api", "lockDeploy", "--data", "{\"deploy_id\":\"" + v1 + "\"}"), "lockDeploy");
+    JsonNode locked =
+        json(
+            netlify("api", "lockDeploy", "--data", "{\"deploy_id\":\"" + v1 + "\"}"), "lockDeploy");
     assertThat(locked.get("locked").asBoolean()).isTrue();
-    Run refused = netlify("deploy", "--dir", site("v4", "<h1>four</h1>").toString(), "--prod", "--no-build");
+    Run refused =
+        netlify("deploy", "--dir", site("v4", "<h1>four</h1>").toString(), "--prod", "--no-build");
     assertThat(refused.exit()).as(refused.out() + refused.err()).isNotZero();
     assertThat(refused.out() + refused.err()).contains("locked");
     assertThat(served()).isEqualTo("<h1>one</h1>");
-    assertThat(fx.call("GET", "/sites/" + siteId, null).at("/published_deploy/locked").asBoolean()).isTrue();
+    assertThat(fx.call("GET", "/sites/" + siteId, null).at("/published_deploy/locked").asBoolean())
+        .isTrue();
   }
 }

@@ -26,8 +26,8 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /**
- * A real local platform for tests, started in-process, plus helpers that drive it the way a
- * Netlify client does: over HTTP only, through the public API.
+ * A real local platform for tests, started in-process, plus helpers that drive it the way a Netlify
+ * client does: over HTTP only, through the public API.
  *
  * <p>{@code *.localhost} host names (site URLs and deploy permalinks) resolve to loopback in this
  * fixture's client (RFC 6761), so {@link #get} works with the URLs the API returns.
@@ -152,17 +152,16 @@ public final class PlatformFixture implements AutoCloseable {
   }
 
   /**
-   * Makes a deploy that ends in state {@code error}: it announces one file that is never
-   * uploaded, then the deploy is canceled (Netlify's cancelSiteDeploy), as a failed CLI deploy
-   * does. Returns nothing; find it with listSiteDeploys ({@code state=error}).
+   * Makes a deploy that ends in state {@code error}: it announces one file that is never uploaded,
+   * then the deploy is canceled (Netlify's cancelSiteDeploy), as a failed CLI deploy does. Returns
+   * nothing; find it with listSiteDeploys ({@code state=error}).
    */
   public void failDeploy(String siteId, String title) {
     ObjectNode body = Json.mapper().createObjectNode();
     byte[] never = ("never uploaded " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
     body.putObject("files").put("index.html", hex("SHA-1", never));
     body.put("draft", false);
-    JsonNode deploy =
-        call("POST", "/sites/" + siteId + "/deploys?title=" + encode(title), body);
+    JsonNode deploy = call("POST", "/sites/" + siteId + "/deploys?title=" + encode(title), body);
     call("POST", "/deploys/" + deploy.get("id").asText() + "/cancel", null);
   }
 
@@ -198,7 +197,8 @@ public final class PlatformFixture implements AutoCloseable {
     try (Response response = send(method, path, body)) {
       String text = response.body().string();
       if (!response.isSuccessful()) {
-        throw new IllegalStateException(method + " " + path + " -> " + response.code() + " " + text);
+        throw new IllegalStateException(
+            method + " " + path + " -> " + response.code() + " " + text);
       }
       return text.isEmpty() ? Json.mapper().nullNode() : Json.mapper().readTree(text);
     } catch (IOException e) {
@@ -235,7 +235,8 @@ public final class PlatformFixture implements AutoCloseable {
             .build();
     try (Response response = http.newCall(request).execute()) {
       if (!response.isSuccessful()) {
-        throw new IllegalStateException("upload " + path + " -> " + response.code() + " " + response.body().string());
+        throw new IllegalStateException(
+            "upload " + path + " -> " + response.code() + " " + response.body().string());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -260,7 +261,11 @@ public final class PlatformFixture implements AutoCloseable {
   }
 
   private static List<String> texts(JsonNode array) {
-    return array == null ? List.of() : java.util.stream.StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+    return array == null
+        ? List.of()
+        : java.util.stream.StreamSupport.stream(array.spliterator(), false)
+            .map(JsonNode::asText)
+            .toList();
   }
 
   private static String encode(String value) {
