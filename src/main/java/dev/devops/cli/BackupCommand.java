@@ -47,6 +47,8 @@ public final class BackupCommand implements Runnable {
     v.put("new_blobs", m.stats() == null ? null : m.stats().newBlobs());
     v.put("reused_blobs", m.stats() == null ? null : m.stats().reusedBlobs());
     v.put("env_vars", m.env() == null ? 0 : m.env().size());
+    v.put("unavailable", m.unavailableOrEmpty().size());
+    v.put("files_note", m.filesNote());
     return v;
   }
 }
@@ -84,6 +86,9 @@ final class BackupCreate extends EngineCommand {
       say(RollbackView.backupCreated(dir));
       say("  " + s.files() + " files, " + s.totalBytes() + " bytes; " + s.newBlobs() + " new blob(s), "
           + s.reusedBlobs() + " already stored");
+      if (backup.manifest().filesNote() != null) {
+        say("⚠️ " + backup.manifest().filesNote());
+      }
     }
     return ExitCode.OK.code();
   }

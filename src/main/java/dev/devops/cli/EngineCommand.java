@@ -92,6 +92,53 @@ abstract class EngineCommand extends ProjectCommand {
     };
   }
 
+  /**
+   * Runs {@code request} with a shutdown hook: stopping the process (Ctrl-C, SIGTERM) mid-switch
+   * records where the site is and says how to put it back.
+   */
+  protected dev.devops.engine.RollbackExecutor.Result executeRollback(
+      dev.devops.engine.RollbackExecutor executor, dev.devops.engine.RollbackExecutor.Request request,
+      ProgressListener listener) {
+    Thread onStop = new Thread(() -> {
+      dev.devops.engine.RollbackRecord r = executor.interrupted();
+      if (r != null) {
+        say("🛑 Interrupted: rollback " + r.id() + " stopped; the site's " + r.siteState().summary()
+            + ". To put it back as before: devops emergency-recover --rollback-id " + r.id());
+        err().flush();
+      }
+    }, "devops-rollback-interrupt");
+    Runtime.getRuntime().addShutdownHook(onStop);
+    try {
+      return executor.execute(request, listener);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(onStop);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is running: it records the interruption.
+      }
+    }
+  }
+
+  /** The exit code of a finished rollback's history outcome. */
+  static ExitCode exitCodeOf(String outcome) {
+    return switch (outcome) {
+      case dev.devops.engine.RollbackRecord.VERIFIED -> ExitCode.OK;
+      case dev.devops.engine.RollbackRecord.UNVERIFIED -> ExitCode.UNVERIFIED;
+      case dev.devops.engine.RollbackRecord.RECOVERED -> ExitCode.RECOVERED;
+      default -> ExitCode.RECOVERY_FAILED;
+    };
+  }
+
+  /** The {@code outcome} of a JSON result event for an exit code. */
+  static String jsonOutcome(ExitCode code) {
+    return switch (code) {
+      case OK -> "verified";
+      case UNVERIFIED -> "unverified";
+      case RECOVERED -> "recovered";
+      default -> "failed";
+    };
+  }
+
   protected void jsonLine(Object value) {
     try {
       printJsonLine(value);

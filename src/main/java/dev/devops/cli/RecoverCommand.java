@@ -26,6 +26,7 @@ public final class RecoverCommand extends EngineCommand {
   @Mixin JsonOption jsonOption;
 
   @Override
+  @SuppressWarnings("try") // The site lock is held for the block's duration, never referenced.
   protected int execute() throws Exception {
     RollbackHistory history = new RollbackHistory(stateDir());
     RollbackRecord record = history.find(rollbackId).orElseThrow(() -> new CliException(ExitCode.NOT_FOUND,

@@ -79,6 +79,9 @@ public final class RollbackCommand extends EngineCommand {
           "No terminal to confirm on: pass --yes --reason R (or --confirm ROLLBACK --reason R), or --dry-run to look first.");
     }
     boolean human = !json();
+    if (human) {
+      warnIfUnfinished();
+    }
     StepJournal plan = new StepJournal(ctx().clock(), progress(false));
     // Step 1-2: config and history.
     HistoryPage page = plan.run("history", "Reading deploy history...", () -> history(5), p -> "History read");
@@ -121,7 +124,7 @@ public final class RollbackCommand extends EngineCommand {
     // Step 5: impact.
     boolean lock = !noLock && config().rollback().lock();
     Impact impact = plan.run("analyze", "Analysing the impact...", () -> planner.analyze(history, validation, lock),
-        i -> i.comparison().files().total() + " file change(s)");
+        i -> i.comparison().filesListed() ? i.comparison().files().total() + " file change(s)" : "File changes unknown");
     if (human) {
       block(RollbackView.impact(impact, history.now()));
       say("");
@@ -146,6 +149,9 @@ public final class RollbackCommand extends EngineCommand {
         b -> "Backup created: " + display(b.dir()));
     if (human) {
       say(RollbackView.backupCreated(display(backup.dir())));
+      if (backup.manifest().filesNote() != null) {
+        say("⚠️ " + backup.manifest().filesNote());
+      }
       say("");
       say("🔄 Rolling back deployment...");
       say("");
@@ -153,11 +159,24 @@ public final class RollbackCommand extends EngineCommand {
     // Steps 8-11: execute, verify, record, recover.
     RollbackExecutor executor =
         new RollbackExecutor(client(), ctx().cwd(), stateDir(), ctx().clock(), settings());
-    RollbackExecutor.Result result = executor.execute(
+    RollbackExecutor.Result result = executeRollback(executor,
         new RollbackExecutor.Request(config().siteId(), validation.targetId(),
             validation.current() == null ? null : validation.current().id(), lock, why, who(), backup),
         progress(human));
     return finish(result, history, validation);
+  }
+
+  /** An earlier rollback of this site that never recorded its end (its process died). */
+  private void warnIfUnfinished() {
+    for (RollbackRecord r : new RollbackHistory(stateDir()).all()) {
+      boolean unfinished = RollbackRecord.IN_PROGRESS.equals(r.outcome()) || RollbackRecord.INTERRUPTED.equals(r.outcome());
+      if (unfinished && config().siteId().equals(r.siteId())) {
+        say("⚠️ Rollback " + r.id() + " (" + RollbackView.label(r.from().version(), r.from().id()) + " → "
+            + RollbackView.label(r.to().version(), r.to().id()) + ") never finished. To put the site back where it was"
+            + " before it: devops emergency-recover --rollback-id " + r.id());
+        say("");
+      }
+    }
   }
 
   private RollbackPlanner.TargetChoice choose(DeployHistory history) {
@@ -198,12 +217,7 @@ public final class RollbackCommand extends EngineCommand {
 
   private int finish(RollbackExecutor.Result result, DeployHistory history, Validation validation) throws Exception {
     RollbackRecord r = result.record();
-    ExitCode code = switch (r.outcome()) {
-      case RollbackRecord.VERIFIED -> ExitCode.OK;
-      case RollbackRecord.UNVERIFIED -> ExitCode.UNVERIFIED;
-      case RollbackRecord.RECOVERED -> ExitCode.RECOVERED;
-      default -> ExitCode.RECOVERY_FAILED;
-    };
+    ExitCode code = exitCodeOf(r.outcome());
     if (!json()) {
       say("");
       switch (code) {
@@ -212,13 +226,7 @@ public final class RollbackCommand extends EngineCommand {
         default -> say(RollbackView.recovery(r));
       }
     }
-    String outcome = switch (code) {
-      case OK -> "verified";
-      case UNVERIFIED -> "unverified";
-      case RECOVERED -> "recovered";
-      default -> "failed";
-    };
-    return result(outcome, r, history, validation, r.verification(), code);
+    return result(jsonOutcome(code), r, history, validation, r.verification(), code);
   }
 
   /** The next older known-good deploy, to suggest if issues persist. */
@@ -285,7 +293,7 @@ final class RollbackAnalyze extends EngineCommand {
     RollbackPlanner planner = new RollbackPlanner(client(), records());
     Deploy fromDeploy = client().getDeploy(from);
     Validation validation = planner.validate(history, fromDeploy, to, true);
-    if (validation.comparison() == null) {
+    if (validation.comparison() == null || validation.target() == null) {
       throw new CliException(ExitCode.INVALID_TARGET, "Cannot analyse: " + validation.reason());
     }
     Impact impact = planner.analyze(history, validation, !noLock && config().rollback().lock());
@@ -338,20 +346,16 @@ final class RollbackExecute extends EngineCommand {
       say("🔄 Rolling back deployment...");
       say("");
     }
-    RollbackExecutor.Result result = new RollbackExecutor(client(), ctx().cwd(), stateDir(), ctx().clock(), settings())
-        .execute(new RollbackExecutor.Request(config().siteId(), to, from, lock,
+    RollbackExecutor.Result result = executeRollback(
+        new RollbackExecutor(client(), ctx().cwd(), stateDir(), ctx().clock(), settings()),
+        new RollbackExecutor.Request(config().siteId(), to, from, lock,
             RollbackCommand.blank(reason) ? null : reason.trim(), who(), backup), progress(track));
     RollbackRecord r = result.record();
-    ExitCode code = switch (r.outcome()) {
-      case RollbackRecord.VERIFIED -> ExitCode.OK;
-      case RollbackRecord.UNVERIFIED -> ExitCode.UNVERIFIED;
-      case RollbackRecord.RECOVERED -> ExitCode.RECOVERED;
-      default -> ExitCode.RECOVERY_FAILED;
-    };
+    ExitCode code = exitCodeOf(r.outcome());
     if (json()) {
       Map<String, Object> line = new LinkedHashMap<>();
       line.put("event", "result");
-      line.put("outcome", code == ExitCode.RECOVERY_FAILED ? "failed" : r.outcome());
+      line.put("outcome", jsonOutcome(code));
       line.put("rollback_id", r.id());
       line.put("from", r.from());
       line.put("to", r.to());

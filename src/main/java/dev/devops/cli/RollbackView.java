@@ -64,7 +64,7 @@ final class RollbackView {
       if (d.branch() != null) {
         facts.add(d.branch());
       }
-      Instant when = d.publishedAt() != null ? d.publishedAt() : d.createdAt();
+      Instant when = d.createdAt() != null ? d.createdAt() : d.publishedAt();
       if (when != null) {
         facts.add(dev.devops.util.Durations.ago(Duration.between(when, now)));
       }
@@ -74,7 +74,9 @@ final class RollbackView {
     DeployComparison c = impact.comparison();
     b.append("\nFiles:\n");
     DeployComparison.Changes f = c.files();
-    if (f.isEmpty()) {
+    if (!c.filesListed()) {
+      b.append("- unknown: Netlify did not list the deploys' files\n");
+    } else if (f.isEmpty()) {
       b.append("- no file changes\n");
     } else {
       b.append("- ").append(f.modified().size()).append(" modified, ").append(f.added().size())
@@ -145,8 +147,8 @@ final class RollbackView {
     b.append("FROM: ").append(label(impact.from().version(), impact.from().id())).append(" (current)\n");
     b.append("TO: ").append(label(impact.to().version(), impact.to().id())).append("\n\nThis will:\n");
     DeployComparison c = impact.comparison();
-    b.append("- Publish ").append(impact.to().version()).append(": ").append(c.files().total())
-        .append(" file change(s)").append(c.functions().isEmpty() ? "" : ", functions roll back too").append('\n');
+    b.append("- Publish ").append(impact.to().version()).append(": ")
+        .append(c.filesListed() ? c.files().total() + " file change(s)" : "file changes unknown").append(c.functions().isEmpty() ? "" : ", functions roll back too").append('\n');
     b.append(lock ? "- Lock auto publishing on " + impact.to().version() + "\n"
         : "- Leave auto publishing on (the next git deploy replaces the rollback)\n");
     b.append("- Not change env vars (they are not rolled back)\n");

@@ -17,7 +17,14 @@ public record BackupManifest(
     List<EnvEntry> env,
     @JsonProperty("env_note") String envNote,
     List<FileEntry> files,
+    @JsonProperty("files_note") String filesNote,
+    List<String> unavailable,
     Stats stats) {
+
+  /** Paths whose bytes this backup does not hold (never null). */
+  public List<String> unavailableOrEmpty() {
+    return unavailable == null ? List.of() : unavailable;
+  }
 
   public static final int FORMAT = 1;
 

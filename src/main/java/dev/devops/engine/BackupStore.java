@@ -72,7 +72,19 @@ public final class BackupStore {
     try {
       AtomicFiles.createPrivateDirectories(root);
       AtomicFiles.createPrivateDirectories(blobs);
-      List<DeployFile> listed = client.listDeployFiles(deploy.id());
+      List<DeployFile> listed;
+      String filesNote = null;
+      try {
+        listed = client.listDeployFiles(deploy.id());
+      } catch (NetlifyException e) {
+        if (!e.isNotFound()) {
+          throw e;
+        }
+        listed = List.of();
+      }
+      if (listed.isEmpty()) {
+        filesNote = "Netlify listed no files for this deploy: the backup holds its metadata only.";
+      }
       List<BackupManifest.FileEntry> files = new ArrayList<>();
       Map<String, String> pathBySha = new LinkedHashMap<>();
       long total = 0;
@@ -88,7 +100,12 @@ public final class BackupStore {
         total += size;
       }
       files.sort(Comparator.comparing(BackupManifest.FileEntry::path));
-      int[] counts = download(client, deploy.id(), pathBySha);
+      List<String> unavailable = java.util.Collections.synchronizedList(new ArrayList<>());
+      int[] counts = download(client, deploy, pathBySha, unavailable);
+      if (!unavailable.isEmpty()) {
+        unavailable.sort(null);
+        filesNote = unavailable.size() + " file(s) could not be downloaded with their SHA1 (listed in 'unavailable').";
+      }
       List<BackupManifest.EnvEntry> env = new ArrayList<>();
       String envNote = envVars(client, site, env);
       Instant now = clock.instant();
@@ -102,6 +119,8 @@ public final class BackupStore {
               env,
               envNote,
               files,
+              filesNote,
+              List.copyOf(unavailable),
               new BackupManifest.Stats(files.size(), total, counts[0], counts[1]));
       Path dir = newBackupDir(now);
       AtomicFiles.write(
@@ -178,7 +197,9 @@ public final class BackupStore {
     List<String> corrupt = new ArrayList<>();
     Map<String, String> pathBySha = new LinkedHashMap<>();
     for (BackupManifest.FileEntry f : manifest.files()) {
-      pathBySha.putIfAbsent(f.sha(), f.path());
+      if (!manifest.unavailableOrEmpty().contains(f.path())) {
+        pathBySha.putIfAbsent(f.sha(), f.path());
+      }
     }
     for (Map.Entry<String, String> e : pathBySha.entrySet()) {
       Path blob = blobPath(e.getKey());
@@ -210,6 +231,30 @@ public final class BackupStore {
     }
   }
 
+  /**
+   * Writes the files of the backup in {@code dir} (each checked against its SHA1) into a fresh
+   * private directory under {@code .devops/tmp/}, ready to be deployed again. Manifest paths are
+   * validated, so nothing lands outside that directory.
+   */
+  public Path materialize(Path dir) throws IOException {
+    BackupManifest manifest = readManifest(dir);
+    Path tmp = AtomicFiles.createPrivateDirectories(root.getParent().resolve("tmp"));
+    Path out = Files.createTempDirectory(tmp, "restore-");
+    AtomicFiles.setPermissions(out, AtomicFiles.OWNER_ONLY_DIR);
+    for (BackupManifest.FileEntry f : manifest.files()) {
+      if (manifest.unavailableOrEmpty().contains(f.path())) {
+        continue;
+      }
+      Path target = out.resolve(NetlifyClient.filePath(f.path())).normalize();
+      if (!target.startsWith(out)) {
+        throw new IllegalArgumentException("Backup path escapes the restore directory: " + f.path());
+      }
+      Files.createDirectories(target.getParent());
+      Files.write(target, blob(f.sha()));
+    }
+    return out;
+  }
+
   Path blobPath(String sha) {
     if (!Sha1.isValid(sha)) {
       throw new IllegalArgumentException("Invalid SHA1: " + sha);
@@ -218,7 +263,8 @@ public final class BackupStore {
   }
 
   /** Downloads blobs not yet stored; returns {new, reused}. */
-  private int[] download(NetlifyClient client, String deployId, Map<String, String> pathBySha)
+  private int[] download(
+      NetlifyClient client, Deploy deploy, Map<String, String> pathBySha, List<String> unavailable)
       throws IOException {
     AtomicInteger fresh = new AtomicInteger();
     AtomicInteger reused = new AtomicInteger();
@@ -228,15 +274,20 @@ public final class BackupStore {
       for (Map.Entry<String, String> e : pathBySha.entrySet()) {
         String sha = e.getKey();
         Path blob = blobPath(sha);
-        if (Files.isRegularFile(blob)) {
+        if (Files.isRegularFile(blob) && intact(blob, sha)) {
           reused.incrementAndGet();
           continue;
         }
         futures.add(
             pool.submit(
                 () -> {
-                  storeBlob(sha, client.getDeployFileBytes(deployId, e.getValue()), e.getValue());
-                  fresh.incrementAndGet();
+                  byte[] bytes = verifiedBytes(client, deploy, sha, e.getValue());
+                  if (bytes == null) {
+                    unavailable.add(e.getValue());
+                  } else {
+                    storeBlob(sha, bytes, e.getValue());
+                    fresh.incrementAndGet();
+                  }
                   return null;
                 }));
       }
@@ -257,15 +308,49 @@ public final class BackupStore {
     return new int[] {fresh.get(), reused.get()};
   }
 
-  private void storeBlob(String sha, byte[] bytes, String path) throws IOException {
-    String actual = Sha1.hex(bytes);
-    if (!actual.equals(sha)) {
-      throw new NetlifyException(
-          "getDeployFileBytes",
-          0,
-          "Downloaded bytes of " + path + " have SHA1 " + actual + ", expected " + sha + ".",
-          null);
+  /** A stored blob still has its SHA1; a damaged one is removed so that it is downloaded again. */
+  private static boolean intact(Path blob, String sha) throws IOException {
+    if (Sha1.hex(Files.readAllBytes(blob)).equals(sha)) {
+      return true;
     }
+    Files.deleteIfExists(blob);
+    return false;
+  }
+
+  /**
+   * The bytes of {@code path} with SHA1 {@code sha}: from the API's raw file download, else from
+   * the deploy's permalink (the per-deploy file API is not documented); null when neither gives
+   * bytes with that SHA1.
+   */
+  private static byte[] verifiedBytes(NetlifyClient client, Deploy deploy, String sha, String path) {
+    try {
+      byte[] bytes = client.getDeployFileBytes(deploy.id(), path);
+      if (Sha1.hex(bytes).equals(sha)) {
+        return bytes;
+      }
+    } catch (NetlifyException e) {
+      if (e.isAuth()) {
+        throw e;
+      }
+    }
+    String permalink = DeployFiles.permalink(deploy);
+    if (permalink == null) {
+      return null;
+    }
+    try {
+      okhttp3.HttpUrl base = okhttp3.HttpUrl.parse(permalink);
+      if (base == null) {
+        return null;
+      }
+      String url = base.newBuilder().encodedPath("/").addPathSegments(NetlifyClient.filePath(path)).build().toString();
+      dev.devops.netlify.Fetched served = client.fetch(url);
+      return served.isSuccessful() && Sha1.hex(served.body()).equals(sha) ? served.body() : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private void storeBlob(String sha, byte[] bytes, String path) throws IOException {
     Path blob = blobPath(sha);
     Path dir = blob.getParent();
     if (!Files.isDirectory(dir)) {

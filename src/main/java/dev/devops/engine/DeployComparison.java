@@ -1,5 +1,7 @@
 package dev.devops.engine;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.devops.netlify.Deploy;
 import dev.devops.netlify.DeployFile;
 import dev.devops.netlify.EnvVar;
@@ -21,27 +23,32 @@ import java.util.TreeMap;
  * @param frameworkTo the target's framework (may be null)
  * @param envChanged env var keys updated after the target stopped being live (null: not checked)
  * @param envNote why env vars could not be checked, or null
+ * @param filesListed Netlify listed both deploys' files (else {@code files} is empty, not known)
  */
 public record DeployComparison(
     Changes files,
     Changes functions,
-    List<String> configFiles,
-    String frameworkFrom,
-    String frameworkTo,
-    List<String> envChanged,
-    String envNote) {
+    @JsonProperty("config_files") List<String> configFiles,
+    @JsonProperty("framework_from") String frameworkFrom,
+    @JsonProperty("framework_to") String frameworkTo,
+    @JsonProperty("env_changed") List<String> envChanged,
+    @JsonProperty("env_note") String envNote,
+    @JsonProperty("files_listed") boolean filesListed) {
 
   /** Names added, removed and modified, each sorted. */
   public record Changes(List<String> added, List<String> removed, List<String> modified) {
+    @JsonIgnore
     public int total() {
       return added.size() + removed.size() + modified.size();
     }
 
+    @JsonIgnore
     public boolean isEmpty() {
       return total() == 0;
     }
   }
 
+  @JsonProperty("framework_changed")
   public boolean frameworkChanged() {
     return (frameworkFrom != null || frameworkTo != null) && !Objects.equals(frameworkFrom, frameworkTo);
   }
@@ -60,7 +67,8 @@ public record DeployComparison(
       List<EnvVar> envVars,
       Instant targetLiveUntil,
       String envNote) {
-    Changes files = diff(shaByPath(fromFiles), shaByPath(toFiles));
+    boolean listed = fromFiles != null && toFiles != null;
+    Changes files = listed ? diff(shaByPath(fromFiles), shaByPath(toFiles)) : diff(Map.of(), Map.of());
     Changes functions = diff(functionsOf(from), functionsOf(to));
     List<String> config = new ArrayList<>();
     for (String path : List.of("/_redirects", "/_headers", "/netlify.toml")) {
@@ -80,7 +88,7 @@ public record DeployComparison(
     }
     return new DeployComparison(
         files, functions, List.copyOf(config), from.framework(), to.framework(),
-        env == null ? null : List.copyOf(env), envNote);
+        env == null ? null : List.copyOf(env), envNote, listed);
   }
 
   static Map<String, String> shaByPath(List<DeployFile> files) {

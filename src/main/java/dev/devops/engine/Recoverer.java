@@ -1,14 +1,16 @@
 package dev.devops.engine;
 
 import dev.devops.netlify.Deploy;
+import dev.devops.netlify.DigestDeploy;
+import dev.devops.netlify.SiteFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import dev.devops.netlify.NetlifyClient;
 import dev.devops.netlify.NetlifyException;
 import dev.devops.netlify.Site;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Puts a site back on the deploy it served before a rollback, with that deploy's lock state:
@@ -38,10 +40,17 @@ public final class Recoverer {
     boolean preLocked = Boolean.TRUE.equals(record.from().locked());
     String[] method = {"none_needed"};
     String[] liveId = {preId};
+    if (preId == null) {
+      RollbackRecord.Recovery none = new RollbackRecord.Recovery(clock.instant(), "none_possible",
+          RollbackRecord.RECOVERY_FAILED, null,
+          "The site had no published deploy before the rollback: there is nothing to go back to.");
+      RollbackRecord.SiteState state = observe(client, siteId, clock, null);
+      return history.update(record.id(), r -> r.withRecovery(none, RollbackRecord.RECOVERY_FAILED, state, clock.instant()));
+    }
     try {
       Site site = journal.run("recover_check", "Checking where the site is...",
           () -> client.getSite(siteId),
-          s -> "Site serves " + publishedId(s) + (s.isAutoPublishLocked() ? " (auto publishing locked)" : ""));
+          s -> "Site serves " + name(record, publishedId(s)) + (s.isAutoPublishLocked() ? " (auto publishing locked)" : ""));
       if (!preId.equals(publishedId(site))) {
         if (site.isAutoPublishLocked()) {
           String lockedId = publishedId(site);
@@ -49,9 +58,10 @@ public final class Recoverer {
               () -> client.unlockDeploy(lockedId), "Auto publishing unlocked");
         }
         liveId[0] = republish(record, journal, method);
-        site = journal.run("recover_wait", "Waiting for " + liveId[0] + " to go live...",
+        String live = name(record, liveId[0]);
+        site = journal.run("recover_wait", "Waiting for " + live + " to go live...",
             () -> Waits.untilPublished(client, siteId, liveId[0], settings.publishTimeout()),
-            s -> "Site serves " + liveId[0] + " again");
+            s -> "Site serves " + live + " again");
       }
       if (preLocked && !site.isAutoPublishLocked()) {
         journal.run("recover_lock", "Locking auto publishing again...",
@@ -64,7 +74,7 @@ public final class Recoverer {
       }
       VerificationResult check = journal.run("recover_verify", "Verifying served content...",
           () -> new Verifier(client, settings.verifySample(), settings.healthPaths()).verify(siteId, liveId[0]),
-          v -> v.ok() ? "Served content matches " + liveId[0] : "Served content not confirmed: " + failedChecks(v));
+          v -> v.ok() ? "Served content matches " + name(record, liveId[0]) : "Served content not confirmed: " + failedChecks(v));
       RollbackRecord.SiteState state = observe(client, siteId, clock, record.from().version());
       String message = switch (method[0]) {
         case "none_needed" -> "The site was already on the pre-rollback deploy; nothing to undo.";
@@ -102,18 +112,44 @@ public final class Recoverer {
     }
     Path dir = projectDir.resolve(record.backup()).normalize();
     BackupStore store = new BackupStore(stateDir, clock);
-    BackupManifest manifest = store.readManifest(dir);
-    Map<String, String> files = new LinkedHashMap<>();
-    manifest.files().forEach(f -> files.put(f.path(), f.sha()));
+    int count = store.readManifest(dir).files().size();
     Deploy redeployed = journal.run("recover_redeploy",
-        "The pre-rollback deploy is gone: deploying the backup's " + files.size() + " files...",
-        () -> new DigestUploader(client, settings.publishTimeout())
-            .deploy(record.siteId(), files, store::blob, "Recovery of " + label(record) + " (rollback " + record.id() + ")", false),
-        d -> "Backup deployed as " + d.id());
+        "The pre-rollback deploy is gone: deploying the backup's " + count + " files...",
+        () -> redeploy(store, dir, record), d -> "Backup deployed as " + d.id());
     journal.run("recover_restore", "Publishing " + redeployed.id() + "...",
         () -> client.restoreSiteDeploy(record.siteId(), redeployed.id()), "Publish requested");
     method[0] = "redeployed_backup";
     return redeployed.id();
+  }
+
+  /** Deploys the backup's files with the same digest deploy as {@code devops deploy}. */
+  private Deploy redeploy(BackupStore store, Path backupDir, RollbackRecord record) {
+    Path files = null;
+    try {
+      files = store.materialize(backupDir);
+      SiteFiles site = SiteFiles.hash(files, 4);
+      String title = "Recovery of " + label(record) + " (rollback " + record.id() + ")";
+      return new DigestDeploy(client, 8, settings.publishTimeout(), null)
+          .run(new DigestDeploy.Request(record.siteId(), site, false, title, store.readManifest(backupDir).deploy().commitRef()))
+          .deploy();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot stage the backup's files: " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(files);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException ignored) {
+      // A leftover staging directory under .devops/tmp is harmless.
+    }
   }
 
   /** Reads where the site is now; never throws. */
@@ -144,6 +180,18 @@ public final class Recoverer {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
+  /** A deploy id with the version the record knows for it. */
+  private static String name(RollbackRecord record, String id) {
+    if (id != null && id.equals(record.from().id())) {
+      return label(record);
+    }
+    if (id != null && record.to() != null && id.equals(record.to().id()) && record.to().version() != null
+        && !record.to().version().equals(id)) {
+      return record.to().version() + " (" + id + ")";
+    }
+    return String.valueOf(id);
+  }
+
   private static String label(RollbackRecord record) {
     String v = record.from().version();
     return v == null || v.equals(record.from().id()) ? record.from().id() : v + " (" + record.from().id() + ")";
@@ -159,7 +207,4 @@ public final class Recoverer {
     return all;
   }
 
-  static Duration seconds(int s) {
-    return Duration.ofSeconds(s);
-  }
 }

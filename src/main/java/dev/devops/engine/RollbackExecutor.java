@@ -27,6 +27,8 @@ public final class RollbackExecutor {
   private final Path stateDir;
   private final Clock clock;
   private final RollbackSettings settings;
+  /** The rollback being executed, while it may still change the site. */
+  private volatile String active;
 
   public RollbackExecutor(
       NetlifyClient client, Path projectDir, Path stateDir, Clock clock, RollbackSettings settings) {
@@ -62,6 +64,7 @@ public final class RollbackExecutor {
     return "rb-" + ID_TIME.format(now) + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
   }
 
+  @SuppressWarnings("try") // The site lock is held for the block's duration, never referenced.
   public Result execute(Request request, ProgressListener listener) {
     StepJournal journal = new StepJournal(clock, listener);
     Instant started = clock.instant();
@@ -69,7 +72,7 @@ public final class RollbackExecutor {
     DeploymentRecords records = DeploymentRecords.load(stateDir);
     RollbackHistory history = new RollbackHistory(stateDir);
     journal.note("start", "Starting rollback...");
-    try (SiteLock ignored = journal.run("site_lock", "Taking the site lock...",
+    try (SiteLock ignored = journal.run("site_lock", null,
         () -> SiteLock.acquire(stateDir, request.siteId(), rollbackId, settings.lockWait(), clock),
         l -> "Site lock taken")) {
       Site site = journal.run("check", "Checking the published deploy...",
@@ -107,8 +110,33 @@ public final class RollbackExecutor {
             "Deploy " + to.id() + " is in state '" + to.state() + "': only ready deploys can be published.");
       }
       history.save(record);
-      return switchOver(request, record, site, journal, history, records);
+      active = record.id();
+      try {
+        return switchOver(request, record, site, journal, history, records);
+      } finally {
+        active = null;
+      }
     }
+  }
+
+  /**
+   * The process is being stopped (Ctrl-C, SIGTERM) while a rollback may be changing the site:
+   * records where the site is, so that the history never leaves it unknown. Returns the entry, or
+   * null when no rollback was in flight.
+   */
+  public RollbackRecord interrupted() {
+    String id = active;
+    if (id == null) {
+      return null;
+    }
+    RollbackHistory history = new RollbackHistory(stateDir);
+    RollbackRecord record = history.find(id).orElse(null);
+    if (record == null) {
+      return null;
+    }
+    RollbackRecord.SiteState state = Recoverer.observe(client, record.siteId(), clock, null);
+    return history.update(id, r -> r.finished(clock.instant(), RollbackRecord.INTERRUPTED,
+        r.verification(), "Interrupted (the process was stopped).", r.failedStep(), state, state.locked()));
   }
 
   private Result switchOver(Request request, RollbackRecord started, Site site, StepJournal journal,

@@ -59,6 +59,7 @@ public final class RollbackHistory {
   }
 
   /** Applies {@code change} to the entry {@code id} (null if absent) and stores the result. */
+  @SuppressWarnings("try") // The file lock is held for the block's duration, never referenced.
   public RollbackRecord update(String id, UnaryOperator<RollbackRecord> change) {
     synchronized (JVM_LOCK) {
       try {

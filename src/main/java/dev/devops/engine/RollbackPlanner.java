@@ -184,16 +184,19 @@ public final class RollbackPlanner {
     if (!findings.isEmpty()) {
       return new Validation(site, current, version(current), target, targetId, version, findings, null);
     }
+    if (target.context() != null && !"production".equals(target.context())) {
+      findings.add(new Finding("not_production", Finding.WARNING,
+          "Deploy " + targetId + " is a " + target.context() + " deploy: restoring it publishes it to production."));
+    }
     Instant now = history.now();
     if (target.createdAt() != null && target.createdAt().plus(RETENTION).isBefore(now)) {
       findings.add(new Finding("retention", Finding.WARNING,
           "Deploy is older than Netlify's 90-day retention: it still exists now, but Netlify may delete it at any time."));
     }
     DeployComparison comparison = compare(history, current, target);
-    if (comparison == null) {
-      findings.add(new Finding("files_gone", Finding.BLOCKING,
-          "Deploy " + targetId + " has no files left to serve: it can no longer be restored."));
-      return new Validation(site, current, version(current), target, targetId, version, findings, null);
+    if (!comparison.filesListed()) {
+      findings.add(new Finding("files_unlisted", Finding.WARNING,
+          "Netlify did not list the deploys' files: file changes are unknown (the restore does not need them)."));
     }
     String severity = acceptBreaking ? Finding.ACCEPTED : Finding.BLOCKING;
     if (!comparison.functions().added().isEmpty() || !comparison.functions().removed().isEmpty()) {
@@ -225,29 +228,18 @@ public final class RollbackPlanner {
     return new Validation(site, current, version(current), target, targetId, version, List.copyOf(findings), comparison);
   }
 
-  /** Compares the current deploy with {@code target}; null when the target lists no files. */
+  /** Compares the current deploy with {@code target}. */
   DeployComparison compare(DeployHistory history, Deploy current, Deploy target) {
     Site site = history.site();
     CompletableFuture<List<DeployFile>> currentFiles =
         current == null
             ? CompletableFuture.completedFuture(List.of())
-            : CompletableFuture.supplyAsync(() -> client.listDeployFiles(current.id()));
+            : CompletableFuture.supplyAsync(() -> DeployFiles.listOrNull(client, current.id()));
     CompletableFuture<List<EnvVar>> env =
         site.accountId() == null
             ? CompletableFuture.completedFuture(null)
             : CompletableFuture.supplyAsync(() -> client.getEnvVars(site.accountId(), site.id()));
-    List<DeployFile> targetFiles;
-    try {
-      targetFiles = client.listDeployFiles(target.id());
-    } catch (NetlifyException e) {
-      if (e.isNotFound()) {
-        return null;
-      }
-      throw e;
-    }
-    if (targetFiles.isEmpty()) {
-      return null;
-    }
+    List<DeployFile> targetFiles = DeployFiles.listOrNull(client, target.id());
     List<DeployFile> fromFiles = join(currentFiles);
     List<EnvVar> vars = null;
     String envNote = site.accountId() == null ? "Env vars not checked: the site has no account id." : null;

@@ -34,6 +34,7 @@ public record RollbackRecord(
   public static final String RECOVERED = "recovered";
   public static final String RECOVERY_FAILED = "recovery_failed";
   public static final String ABORTED = "aborted";
+  public static final String INTERRUPTED = "interrupted";
 
   /** A deploy as the history names it. */
   public record DeployRef(String id, String version, Boolean locked) {}

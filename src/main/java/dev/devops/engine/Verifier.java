@@ -75,24 +75,9 @@ public final class Verifier {
             "responding",
             responding,
             root == null ? base + " did not answer" : base + " answered " + root.status()));
-    int compared = 0;
-    List<String> mismatched = new ArrayList<>();
-    for (DeployFile file : filesToCompare(client.listDeployFiles(deployId))) {
-      Fetched served = fetch(base, file.path());
-      compared++;
-      if (served == null || !served.isSuccessful() || !Sha1.hex(served.body()).equalsIgnoreCase(file.sha())) {
-        mismatched.add(file.path() + (served == null ? " (no answer)" : served.isSuccessful() ? "" : " (" + served.status() + ")"));
-      }
-    }
-    checks.add(
-        new VerificationResult.Check(
-            "content",
-            compared > 0 && mismatched.isEmpty(),
-            compared == 0
-                ? "no files to compare"
-                : mismatched.isEmpty()
-                    ? compared + " served file(s) match the deploy's SHA1s"
-                    : "served bytes differ from the deploy for " + String.join(", ", mismatched)));
+    List<DeployFile> files = DeployFiles.listOrNull(client, deployId);
+    checks.add(files == null ? samePermalinkBytes(base, deploy) : sameSha1s(base, files));
+    int compared = files == null ? 1 : Math.max(0, filesToCompare(files).size());
     for (String path : healthPaths) {
       Fetched health = fetch(base, path);
       boolean ok = health != null && health.isSuccessful();
@@ -102,6 +87,42 @@ public final class Verifier {
     }
     boolean ok = checks.stream().allMatch(VerificationResult.Check::ok);
     return new VerificationResult(ok, deployId, base, List.copyOf(checks), compared);
+  }
+
+  /** The served bytes of index.html and a sample of files have the deploy's SHA1s. */
+  private VerificationResult.Check sameSha1s(String base, List<DeployFile> files) {
+    List<DeployFile> chosen = filesToCompare(files);
+    List<String> mismatched = java.util.Collections.synchronizedList(new ArrayList<>());
+    chosen.parallelStream().forEach(file -> {
+      Fetched served = fetch(base, file.path());
+      if (served == null || !served.isSuccessful() || !Sha1.hex(served.body()).equalsIgnoreCase(file.sha())) {
+        mismatched.add(file.path() + (served == null ? " (no answer)" : served.isSuccessful() ? "" : " (" + served.status() + ")"));
+      }
+    });
+    int compared = chosen.size();
+    return new VerificationResult.Check(
+        "content",
+        compared > 0 && mismatched.isEmpty(),
+        compared == 0
+            ? "no files to compare"
+            : mismatched.isEmpty()
+                ? compared + " served file(s) match the deploy's SHA1s"
+                : "served bytes differ from the deploy for " + String.join(", ", mismatched.stream().sorted().toList()));
+  }
+
+  /**
+   * Without a file list: the site serves the same index bytes as the deploy's own permalink,
+   * which only that deploy serves.
+   */
+  private VerificationResult.Check samePermalinkBytes(String base, Deploy deploy) {
+    String permalink = DeployFiles.permalink(deploy);
+    Fetched site = fetch(base, "/");
+    Fetched own = permalink == null ? null : fetch(permalink, "/");
+    boolean same = site != null && own != null && site.isSuccessful() && own.isSuccessful()
+        && java.util.Arrays.equals(site.body(), own.body());
+    return new VerificationResult.Check("content", same, same
+        ? "the site serves the same index bytes as the deploy's permalink (file list not available)"
+        : "the site's index bytes differ from the deploy's permalink " + permalink);
   }
 
   /** index.html, then an evenly spread, deterministic sample of the other served files. */

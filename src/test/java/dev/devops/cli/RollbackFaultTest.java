@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.devops.local.Fault;
 import dev.devops.testing.Cli;
-import dev.devops.testing.PlatformFixture;
 import dev.devops.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,10 +16,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,32 +25,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * A fault at every API call a rollback makes: each run ends either completed and verified, or
  * with the site on the pre-rollback deploy (recovered, or never changed), and never unknown.
  */
-class RollbackFaultTest {
+class RollbackFaultTest extends RollbackTestBase {
   /** Every operation a rollback of a locked site calls; checked against a clean run below. */
   static final List<String> FLOW_OPERATIONS =
       List.of("getSite", "listSiteDeploys", "getDeploy", "listDeployFiles", "getEnvVars",
           "getDeployFile", "unlockDeploy", "restoreSiteDeploy", "lockDeploy");
 
-  @TempDir static Path platformDir;
-  static PlatformFixture platform;
-  @TempDir Path dir;
-  static int sites;
-
-  @BeforeAll
-  static void start() {
-    platform = PlatformFixture.start(platformDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    platform.close();
-  }
-
   /** A site on v2 (locked), with v1 to roll back to. */
   private record Scenario(PlatformProject project, String v1, String v2) {}
 
   private Scenario scenario() {
-    PlatformProject p = new PlatformProject(platform, dir.resolve("p" + (++sites)), "faults-" + sites);
+    PlatformProject p = newProject("faults");
     String v1 = p.deploy("v1.0.0", Map.of("index.html", "<h1>one</h1>", "a.js", "a1", "b.js", "b"));
     String v2 = p.deploy("v2.0.0", Map.of("index.html", "<h1>two</h1>", "a.js", "a2", "b.js", "b"));
     platform.call("POST", "/deploys/" + v2 + "/lock", null);
@@ -71,7 +52,7 @@ class RollbackFaultTest {
     assertThat(called).containsExactlyInAnyOrderElementsOf(FLOW_OPERATIONS);
   }
 
-  static Stream<Arguments> faults() {
+  static Stream<Arguments> faultCases() {
     List<Arguments> all = new ArrayList<>();
     for (String op : FLOW_OPERATIONS) {
       all.add(Arguments.of(op, "500 once", (Supplier<Fault>) () -> Fault.on(op).status(500).times(1)));
@@ -83,7 +64,7 @@ class RollbackFaultTest {
   }
 
   @ParameterizedTest(name = "{0}: {1}")
-  @MethodSource("faults")
+  @MethodSource("faultCases")
   void aFaultAtAnyCallEndsVerifiedOrBackOnThePreRollbackDeploy(String op, String kind, Supplier<Fault> fault)
       throws Exception {
     Scenario s = scenario();

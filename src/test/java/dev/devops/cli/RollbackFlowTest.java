@@ -4,51 +4,25 @@ import static dev.devops.cli.PlatformProject.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.devops.local.Fault;
 import dev.devops.state.DeploymentRecords;
 import dev.devops.testing.Cli;
-import dev.devops.testing.PlatformFixture;
-import dev.devops.util.Json;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The whole {@code devops rollback} flow, end to end against the local platform. */
-class RollbackFlowTest {
-  @TempDir static Path platformDir;
-  static PlatformFixture platform;
-  @TempDir Path dir;
-
-  @BeforeAll
-  static void start() {
-    platform = PlatformFixture.start(platformDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    platform.close();
-  }
-
-  static int sites;
-
+class RollbackFlowTest extends RollbackTestBase {
   private PlatformProject project() {
-    return new PlatformProject(platform, dir, "flow-" + (++sites));
-  }
-
-  private String served(PlatformProject p, String path) {
-    return platform.get(platform.platform().siteUrl(p.siteName) + path);
+    return newProject("flow");
   }
 
   private JsonNode site(PlatformProject p) {
-    return platform.call("GET", "/sites/" + p.siteId, null);
+    return siteJson(p);
   }
 
-  private JsonNode history(PlatformProject p) throws Exception {
-    return Json.mapper().readTree(Files.readString(p.dir.resolve(".devops/rollback-history.json")));
+  private JsonNode history(PlatformProject p) {
+    return rollbackHistory(p);
   }
 
   @Test
@@ -78,6 +52,16 @@ class RollbackFlowTest {
     assertThat(entry.get("verification").get("ok").asBoolean()).isTrue();
     assertThat(entry.get("lock_after").asBoolean()).isTrue();
     assertThat(DeploymentRecords.load(p.dir.resolve(".devops")).isBad(v120)).isTrue();
+  }
+
+  /** Runs {@code run} with {@code fault} armed on the platform. */
+  private static Cli.Result withFault(Fault fault, java.util.function.Supplier<Cli.Result> run) {
+    faults().inject(fault);
+    try {
+      return run.get();
+    } finally {
+      faults().clear();
+    }
   }
 
   /** v1.0.0, v1.1.0, v1.2.0 (current); returns their ids, oldest first. */
@@ -256,5 +240,31 @@ class RollbackFlowTest {
     assertThat(r.err()).contains("Auto publishing unlocked");
     assertThat(site(p).at("/published_deploy/id").asText()).isEqualTo(ids.get(1));
     assertThat(site(p).at("/published_deploy/locked").asBoolean()).isTrue();
+  }
+
+  @Test
+  void withoutPerDeployFileListsTheRollbackStillWorksAndVerifiesByPermalink() {
+    PlatformProject p = project();
+    List<String> ids = threeReleases(p);
+    Cli.Result r = withFault(Fault.on("listDeployFiles").status(404).times(Integer.MAX_VALUE),
+        () -> p.cli.run("rollback", "--yes", "--reason", "no file lists"));
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.err()).contains("- unknown: Netlify did not list the deploys' files")
+        .contains("⚠️ Netlify listed no files for this deploy: the backup holds its metadata only.")
+        .contains("same index bytes as the deploy's permalink");
+    assertThat(publishedId(p)).isEqualTo(ids.get(1));
+    assertThat(rollbackHistory(p).get(0).get("outcome").asText()).isEqualTo("verified");
+  }
+
+  @Test
+  void backupsFallBackToThePermalinkWhenTheRawFileApiFails() {
+    PlatformProject p = project();
+    List<String> ids = threeReleases(p);
+    Cli.Result r = withFault(Fault.on("getDeployFile").status(500).times(Integer.MAX_VALUE),
+        () -> p.cli.run("backup", "create", "--deployment", ids.get(2), "--reason", "fallback", "--json"));
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(json(r).get("new_blobs").asInt()).isEqualTo(3);
+    assertThat(json(r).get("unavailable").asInt()).isZero();
+    assertThat(p.cli.run("backup", "verify").exitCode()).isZero();
   }
 }
