@@ -90,11 +90,16 @@ public final class DeployCommand extends ProjectCommand {
     progress.done();
     Deploy deploy = result.deploy();
     boolean published = prod && !locked && awaitPublished(siteId, deploy.id());
-    records()
-        .recordDeploy(
-            new DeployRecord(
-                deploy.id(), siteId, version, title, deploy.commitRef(), prod, deploy.state(),
-                ctx().clock().instant()));
+    try {
+      records()
+          .recordDeploy(
+              new DeployRecord(
+                  deploy.id(), siteId, version, title, deploy.commitRef(), prod, deploy.state(),
+                  ctx().clock().instant()));
+    } catch (RuntimeException e) {
+      // The deploy itself succeeded: report it, and say what could not be recorded.
+      say("⚠️ Deploy " + deploy.id() + " is not recorded in .devops/deployments.json: " + e.getMessage());
+    }
     String deployUrl = DeployView.deployUrl(deploy);
     if (json()) {
       Map<String, Object> body = new LinkedHashMap<>();

@@ -187,6 +187,19 @@ class DeployCommandTest extends PlatformTest {
         p.cli.run("deploy", "--dir", "ok", "--version", "v1 beta"), 2, "--version 'v1 beta' is not a label");
   }
 
+  @Test
+  void aDamagedRecordFileDoesNotHideASuccessfulDeploy() throws IOException {
+    PlatformProject p = project("deploy-records");
+    p.siteDir("out", Map.of("index.html", "x"));
+    Files.writeString(dir.resolve(".devops/deployments.json"), "{broken");
+    Cli.Result r = p.cli.run("deploy", "--dir", "out", "--prod", "--json");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(json(r).get("published").asBoolean()).isTrue();
+    assertThat(r.err()).contains("⚠️ Deploy " + json(r).get("deploy_id").asText() + " is not recorded in .devops/deployments.json");
+    assertThat(Files.readString(dir.resolve(".devops/deployments.json"))).isEqualTo("{broken");
+  }
+
   private Process git(String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("git"));
     command.addAll(List.of(args));
