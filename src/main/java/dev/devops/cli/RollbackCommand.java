@@ -420,6 +420,12 @@ final class RollbackHistoryCommand extends EngineCommand {
       if (r.backup() != null) {
         out().println("Backup: " + r.backup());
       }
+      if (r.steps() != null && !r.steps().isEmpty()) {
+        out().println("Steps: " + String.join(" · ", r.steps().stream()
+            .map(st -> st.name() + (st.outcome().equals("done") ? "" : " " + st.outcome().toUpperCase(java.util.Locale.ROOT))
+                + " " + st.durationMs() + "ms")
+            .toList()));
+      }
       if (r.siteState() != null) {
         out().println("Site: " + r.siteState().summary());
       }

@@ -21,6 +21,8 @@ import java.util.function.UnaryOperator;
  */
 public final class RollbackHistory {
   private static final Object JVM_LOCK = new Object();
+  /** Oldest entries beyond this are dropped, so the file stays small. */
+  static final int MAX_ENTRIES = 1000;
   private static final TypeReference<List<RollbackRecord>> LIST = new TypeReference<>() {};
 
   private final Path file;
@@ -77,6 +79,9 @@ public final class RollbackHistory {
           RollbackRecord updated = change.apply(index < 0 ? null : records.get(index));
           if (index < 0) {
             records.add(updated);
+            while (records.size() > MAX_ENTRIES) {
+              records.remove(0);
+            }
           } else {
             records.set(index, updated);
           }

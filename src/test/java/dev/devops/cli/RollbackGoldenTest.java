@@ -46,6 +46,7 @@ class RollbackGoldenTest extends RollbackTestBase {
         .replaceAll("\\d{4}-\\d\\d-\\d\\dT\\d{6}Z(-\\d+)?", "TIMESTAMP")
         .replaceAll("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z", "INSTANT")
         .replaceAll("pid \\d+", "pid PID")
+        .replaceAll(" \\d+ms", " Nms")
         .replaceAll("[0-9a-f]{24}", "DEPLOY_NEW");
   }
 
