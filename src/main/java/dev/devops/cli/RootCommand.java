@@ -10,6 +10,15 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Roll a Netlify site back to an earlier deploy in seconds, and prove that it did.",
     subcommands = {
+      InitCommand.class,
+      StatusCommand.class,
+      LogsCommand.class,
+      DeployCommand.class,
+      DeploymentsCommand.class,
+      RollbackCommand.class,
+      BackupCommand.class,
+      VerifyCommand.class,
+      RecoverCommand.class,
       LocalCommand.class,
       GenerateCompletion.class,
     })

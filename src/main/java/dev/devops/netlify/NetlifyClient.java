@@ -21,6 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import okhttp3.ConnectionSpec;
 import okhttp3.Dns;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -48,9 +49,17 @@ public final class NetlifyClient {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
   private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,255}");
 
-  /** Shared by every instance: one connection pool and dispatcher per process. */
+  /**
+   * Shared by every instance: one connection pool and dispatcher per process. Cleartext only, so
+   * that building it does not load the TLS trust store (tens of milliseconds at start-up): plain
+   * HTTP goes only to loopback; https requests use {@link #tls()}, made on first use.
+   */
   private static final OkHttpClient SHARED =
-      new OkHttpClient.Builder().dns(new LoopbackAwareDns()).followRedirects(false).build();
+      new OkHttpClient.Builder()
+          .dns(new LoopbackAwareDns())
+          .followRedirects(false)
+          .connectionSpecs(List.of(ConnectionSpec.CLEARTEXT))
+          .build();
 
   /**
    * How to reach the API.
@@ -94,6 +103,7 @@ public final class NetlifyClient {
   private final Options options;
   private final HttpUrl base;
   private final OkHttpClient http;
+  private volatile OkHttpClient tls;
 
   public NetlifyClient(Options options) {
     this.options = Objects.requireNonNull(options);
@@ -108,6 +118,27 @@ public final class NetlifyClient {
             .build();
   }
 
+  /** The client for {@code url}: cleartext for loopback http, TLS (built once) for https. */
+  private OkHttpClient clientFor(HttpUrl url) {
+    if (!url.isHttps()) {
+      return http;
+    }
+    OkHttpClient client = tls;
+    if (client == null) {
+      synchronized (this) {
+        client = tls;
+        if (client == null) {
+          client =
+              http.newBuilder()
+                  .connectionSpecs(List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT))
+                  .build();
+          tls = client;
+        }
+      }
+    }
+    return client;
+  }
+
   /** The API root this client talks to. */
   public String baseUrl() {
     return base.toString();
@@ -120,11 +151,11 @@ public final class NetlifyClient {
   public static HttpUrl parseBaseUrl(String raw) {
     HttpUrl url = raw == null ? null : HttpUrl.parse(raw.trim());
     if (url == null) {
-      throw new IllegalArgumentException(
+      throw new InvalidInputException(
           "Invalid Netlify API URL '" + raw + "': use https://host/api/v1 or http://127.0.0.1:PORT.");
     }
     if (!url.isHttps() && !isLoopback(url.host())) {
-      throw new IllegalArgumentException(
+      throw new InvalidInputException(
           "Refusing plain HTTP to non-loopback host '"
               + url.host()
               + "': use https (plain http is allowed only to 127.0.0.1, ::1 or *.localhost).");
@@ -340,7 +371,7 @@ public final class NetlifyClient {
     List<Map<String, Object>> body = new ArrayList<>();
     for (Map.Entry<String, String> e : new TreeMap<>(vars).entrySet()) {
       if (!ENV_KEY.matcher(e.getKey()).matches()) {
-        throw new IllegalArgumentException("Invalid environment variable name: " + e.getKey());
+        throw new InvalidInputException("Invalid environment variable name: " + e.getKey());
       }
       body.add(
           Map.of(
@@ -359,10 +390,10 @@ public final class NetlifyClient {
   public Fetched fetch(String rawUrl) {
     HttpUrl url = HttpUrl.parse(rawUrl);
     if (url == null) {
-      throw new IllegalArgumentException("Invalid URL: " + rawUrl);
+      throw new InvalidInputException("Invalid URL: " + rawUrl);
     }
     if (!url.isHttps() && !isLoopback(url.host())) {
-      throw new IllegalArgumentException("Refusing plain HTTP to non-loopback host: " + url.host());
+      throw new InvalidInputException("Refusing plain HTTP to non-loopback host: " + url.host());
     }
     Request request =
         new Request.Builder().url(url).header("User-Agent", options.userAgent()).get().build();
@@ -372,7 +403,7 @@ public final class NetlifyClient {
         sleep(backoff(attempt));
       }
       long start = System.nanoTime();
-      try (Response response = http.newCall(request).execute()) {
+      try (Response response = clientFor(url).newCall(request).execute()) {
         byte[] body = readBounded(response.body(), MAX_FILE_BYTES, "fetch");
         debug("<-- " + response.code() + " " + url + " (" + millisSince(start) + " ms)");
         if (response.code() >= 500) {
@@ -412,7 +443,7 @@ public final class NetlifyClient {
   /** Checks an id or site name before it goes into a URL path. */
   static String id(String value) {
     if (value == null || !ID.matcher(value).matches() || value.contains("..")) {
-      throw new IllegalArgumentException(
+      throw new InvalidInputException(
           "Invalid id '" + printable(value) + "': ids are letters, digits, '.', '_' and '-' only.");
     }
     return value;
@@ -431,7 +462,7 @@ public final class NetlifyClient {
       }
     }
     if (bad) {
-      throw new IllegalArgumentException(
+      throw new InvalidInputException(
           "Invalid file path '" + printable(path) + "': use a relative path without '.', '..' or empty segments.");
     }
     return p;
@@ -534,7 +565,7 @@ public final class NetlifyClient {
     for (int attempt = 0; ; attempt++) {
       long start = System.nanoTime();
       debug("--> " + authed.method() + " " + authed.url() + " (" + operation + ")");
-      try (Response response = http.newCall(authed).execute()) {
+      try (Response response = clientFor(authed.url()).newCall(authed).execute()) {
         int code = response.code();
         debug("<-- " + code + " " + operation + " (" + millisSince(start) + " ms)");
         if (response.isSuccessful()) {
@@ -593,7 +624,16 @@ public final class NetlifyClient {
       // The status alone still explains the failure.
     }
     if (response.code() == 404) {
-      return "Not found (404) in " + operation + ": check the site or deploy id, and that this token's account can see it.";
+      String path = response.request().url().encodedPath();
+      String basePath = base.encodedPath();
+      if (path.startsWith(basePath)) {
+        path = path.substring(basePath.length());
+      }
+      return "Not found (404): "
+          + operation
+          + " "
+          + path
+          + "; check the site or deploy id, and that this token's account can see it.";
     }
     String text = "Netlify API " + operation + " failed: " + response.code();
     if (!detail.isBlank()) {
@@ -643,12 +683,27 @@ public final class NetlifyClient {
     }
   }
 
-  private static String describe(IOException e) {
+  /** The failure in plain words (no exception class names): it ends up in a one-line error. */
+  static String describe(IOException e) {
+    String message = e.getMessage() == null ? "" : Secrets.redact(e.getMessage());
     if (e instanceof InterruptedIOException) {
       return "timed out";
     }
-    String message = e.getMessage();
-    return e.getClass().getSimpleName() + (message == null ? "" : ": " + Secrets.redact(message));
+    if (e instanceof ConnectException) {
+      return "connection refused";
+    }
+    if (e instanceof UnknownHostException) {
+      return "unknown host " + message;
+    }
+    if (e instanceof javax.net.ssl.SSLException) {
+      return "TLS failure: " + message;
+    }
+    if (e instanceof java.io.EOFException
+        || message.contains("unexpected end of stream")
+        || message.contains("Connection reset")) {
+      return "connection closed before a complete answer";
+    }
+    return message.isEmpty() ? e.getClass().getSimpleName() : message;
   }
 
   private void debug(String line) {

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# Side by side, in one run, against the same local platform:
+#   1. `devops deployments list --json`  vs  `netlify api listSiteDeploys` (one page, production)
+#   2. `devops deploy`  vs  `netlify deploy --no-build`, for a 1,000-file site: every file new,
+#      then one file changed.
+# Prints a table of medians and ratios (devops / netlify-cli). Installs what it needs: hyperfine
+# (apt), netlify-cli (npm ci in compat/), the jar (mvn package).
+#
+# Environment: RUNS (default 15), DEPLOY_RUNS (default 5), DEVOPS (the devops command to time;
+# default bin/devops when present, else java -jar target/devops.jar with flags tuned for short
+# runs and a class-data archive made on the first run).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+runs=${RUNS:-15}
+deploy_runs=${DEPLOY_RUNS:-5}
+work=$(mktemp -d "${TMPDIR:-/tmp}/devops-bench.XXXXXX")
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+say() { printf '%s\n' "$*" >&2; }
+
+# --- tools ---------------------------------------------------------------------------------
+if ! command -v hyperfine >/dev/null; then
+  say "Installing hyperfine..."
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd=sudo
+  $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq hyperfine >/dev/null
+fi
+netlify="$root/compat/node_modules/.bin/netlify"
+if [ ! -x "$netlify" ]; then
+  say "Installing netlify-cli (npm ci in compat/; takes a few minutes)..."
+  (cd "$root/compat" && npm ci --no-audit --no-fund --silent)
+fi
+jar="$root/target/devops.jar"
+if [ ! -f "$jar" ]; then
+  say "Building target/devops.jar..."
+  (cd "$root" && mvn -q -B package -DskipTests)
+fi
+java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+
+plain="$java -jar $jar" # for setting up the bench only
+# --- the local platform ----------------------------------------------------------------------
+"$java" -jar "$jar" local serve --port 0 --data-dir "$work/platform" --token bench-token-0123456789 --json \
+  >"$work/serve.json" 2>"$work/serve.err" &
+server_pid=$!
+for _ in $(seq 1 100); do
+  [ -s "$work/serve.json" ] && break
+  sleep 0.1
+done
+api=$(sed -n 's/.*"api_url":"\([^"]*\)".*/\1/p' "$work/serve.json")
+[ -n "$api" ] || { say "❌ the local platform did not start: $(cat "$work/serve.err")"; exit 1; }
+token=bench-token-0123456789
+say "Local platform at $api"
+
+site_id=$(curl -sf -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+  -d '{"name":"bench"}' "$api/api/v1/sites" | grep -o '"id" *: *"[^"]*"' | head -1 | cut -d'"' -f4)
+[ -n "$site_id" ] || { say "❌ cannot create the bench site"; exit 1; }
+
+# Both tools get the same isolated environment; netlify-cli telemetry off.
+home="$work/home"
+mkdir -p "$home/.config" "$home/.cache"
+export HOME="$home" XDG_CONFIG_HOME="$home/.config" XDG_CACHE_HOME="$home/.cache"
+# netlify-cli resolves NETLIFY_SITE_ID by name when it cannot read the site id offline.
+export NETLIFY_API_URL="$api" NETLIFY_AUTH_TOKEN="$token" NETLIFY_SITE_ID=bench
+export NETLIFY_TELEMETRY_DISABLED=1 CI=1 NO_COLOR=1
+
+project="$work/project"
+mkdir -p "$project"
+cd "$project"
+$plain init --site bench >/dev/null 2>&1
+
+# History: ten small production deploys.
+for i in $(seq 1 10); do
+  mkdir -p "$work/history/$i"
+  printf '<h1>release %s</h1>\n' "$i" >"$work/history/$i/index.html"
+  $plain deploy --dir "$work/history/$i" --prod --version "v1.0.$i" >/dev/null 2>&1
+done
+
+# The devops command timed.
+if [ -n "${DEVOPS:-}" ]; then
+  devops=$DEVOPS
+  devops_label="\$DEVOPS ($DEVOPS)"
+elif [ -x "$root/bin/devops" ]; then
+  devops="$root/bin/devops"
+  devops_label="bin/devops"
+else
+  # No launcher in this checkout: flags tuned for short runs plus a class-data archive
+  # recorded from one real run of the command (JDK 13+ dynamic archive).
+  flags="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xss1m"
+  devops_label="java $flags -XX:SharedArchiveFile=<archive> -jar target/devops.jar (no bin/devops in this checkout)"
+  cds="$work/devops.jsa"
+  "$java" $flags -XX:ArchiveClassesAtExit="$cds" -jar "$jar" deployments list --json >/dev/null 2>&1 || true
+  if [ -f "$cds" ]; then flags="$flags -XX:SharedArchiveFile=$cds"; else devops_label="java $flags -jar target/devops.jar (archive failed)"; fi
+  devops="$java $flags -jar $jar"
+fi
+
+# A 1,000-file site; `--prepare` rewrites it with fresh content (every file new) or changes one.
+site="$work/site"
+make_site() { # $1 = salt
+  local i
+  for i in $(seq 0 999); do
+    mkdir -p "$site/p$((i / 100))"
+    printf '<p>page %s %s</p>\n' "$i" "$1" >"$site/p$((i / 100))/page-$i.html"
+  done
+}
+make_site initial
+printf 'make_site() { for i in $(seq 0 999); do mkdir -p %q/p$((i / 100)); printf "<p>page %%s %%s</p>\\n" "$i" "$1" >%q/p$((i / 100))/page-$i.html; done; }\n' "$site" "$site" >"$work/make_site.sh"
+all_new="bash -c 'source $work/make_site.sh; make_site \$RANDOM\$RANDOM\$RANDOM'"
+one_changed="bash -c 'echo \$RANDOM\$RANDOM >$site/p4/page-420.html'"
+
+per_page=6
+list_data="{\"site_id\":\"$site_id\",\"page\":1,\"per_page\":$per_page,\"production\":true}"
+
+say "1/3 deployments list ($runs runs each)..."
+hyperfine -N --style basic --warmup 2 --runs "$runs" --export-csv "$work/list.csv" \
+  -n devops "$devops deployments list --json" \
+  -n netlify-cli "$netlify api listSiteDeploys --data '$list_data'" >&2
+
+say "2/3 deploy of 1,000 files, every file new ($deploy_runs runs each)..."
+hyperfine --style basic --warmup 1 --runs "$deploy_runs" --export-csv "$work/deploy-new.csv" \
+  --prepare "$all_new" \
+  -n devops "$devops deploy --dir $site --prod --json" \
+  -n netlify-cli "$netlify deploy --no-build --dir $site --prod --json" >&2
+
+say "3/3 deploy of 1,000 files, one file changed ($deploy_runs runs each)..."
+hyperfine --style basic --warmup 1 --runs "$deploy_runs" --export-csv "$work/deploy-one.csv" \
+  --prepare "$one_changed" \
+  -n devops "$devops deploy --dir $site --prod --json" \
+  -n netlify-cli "$netlify deploy --no-build --dir $site --prod --json" >&2
+
+median() { # $1 = csv, $2 = command name -> median seconds
+  awk -F, -v name="$2" 'NR > 1 && $1 == name { print $4 }' "$1"
+}
+
+printf '\nMachine: %s, %s cores; %s; node %s\n' "$(uname -m)" "$(nproc)" "$("$java" -version 2>&1 | head -1)" "$(node --version)"
+printf 'devops = %s\n\n' "$devops_label"
+printf '| %-46s | %12s | %15s | %7s |\n' "benchmark (median wall time)" "devops" "netlify-cli" "ratio"
+printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..48})" "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..17})" "$(printf -- '-%.0s' {1..9})"
+for row in "list.csv|deployments list --json vs api listSiteDeploys" \
+  "deploy-new.csv|deploy, 1,000 files, all new" \
+  "deploy-one.csv|deploy, 1,000 files, one changed"; do
+  csv="$work/${row%%|*}"
+  ours=$(median "$csv" devops)
+  theirs=$(median "$csv" netlify-cli)
+  awk -v label="${row#*|}" -v a="$ours" -v b="$theirs" \
+    'BEGIN { printf "| %-46s | %10.3f s | %13.3f s | %7.2f |\n", label, a, b, a / b }'
+done

@@ -1,0 +1,146 @@
+package dev.devops.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.devops.cli.VersionProvider;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/devops as users run it: it keeps a start-up archive next to the jar, and whatever the JVM
+ * says about that archive goes to stderr, so stdout stays data only.
+ */
+final class LauncherIT {
+  private static final Path LAUNCHER = Path.of("bin", "devops").toAbsolutePath();
+  private static final Path JAR = Path.of(System.getProperty("devops.jar", "target/devops.jar"));
+  private static final Path JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+
+  @TempDir Path dir;
+
+  record Run(int exitCode, String out, String err) {}
+
+  @Test
+  void makesAnArchiveOnceAndPrintsOnlyTheVersionOnStdout() throws Exception {
+    Path jar = Files.copy(JAR, dir.resolve("devops.jar"));
+    Run first = launch(Map.of("DEVOPS_JAR", jar.toString()), "--version");
+    assertThat(first.exitCode()).isZero();
+    assertThat(first.out()).isEqualTo("devops " + VersionProvider.version() + "\n");
+    assertThat(archives()).hasSize(1);
+
+    Run second = launch(Map.of("DEVOPS_JAR", jar.toString()), "--version");
+    assertThat(second.out()).isEqualTo(first.out());
+    assertThat(second.err()).doesNotContain("Preparing");
+  }
+
+  @Test
+  void aStaleArchiveNeverReachesStdout() throws Exception {
+    assumeTrue(Files.isExecutable(JDK25.resolve("bin/java")), "JDK 25 is not installed");
+    // JDK 25 reports an AOT cache made for another jar on stdout unless told otherwise.
+    Map<String, String> env =
+        Map.of("DEVOPS_JAR", dir.resolve("devops.jar").toString(), "JAVA_HOME", JDK25.toString());
+    Files.copy(JAR, dir.resolve("devops.jar"));
+    assertThat(launch(env, "--version").exitCode()).isZero();
+    assertThat(archives()).hasSize(1);
+
+    rebuildJarOlderThanItsArchive(dir.resolve("devops.jar"));
+    Run stale = launch(env, "--version");
+
+    assertThat(stale.exitCode()).isZero();
+    assertThat(stale.out()).isEqualTo("devops " + VersionProvider.version() + "\n");
+    assertThat(stale.err()).contains("[aot]");
+  }
+
+  @Test
+  void saysWhatToInstallWhenJavaIsMissing() throws Exception {
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    for (String tool : List.of("bash", "dirname", "readlink")) {
+      Files.createSymbolicLink(bin.resolve(tool), which(tool));
+    }
+    Run run = launch(Map.of("PATH", bin.toString(), "JAVA_HOME", ""), "--version");
+
+    assertThat(run.exitCode()).isEqualTo(127);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err().lines()).hasSize(1);
+    assertThat(run.err()).startsWith("❌ devops needs Java 17 or newer").contains("install");
+  }
+
+  /** Same classes, one more entry: a different jar whose time says it is older than the archive. */
+  private static void rebuildJarOlderThanItsArchive(Path jar) throws IOException {
+    Path rebuilt = jar.resolveSibling("rebuilt.jar");
+    try (JarFile in = new JarFile(jar.toFile());
+        JarOutputStream out = new JarOutputStream(Files.newOutputStream(rebuilt))) {
+      for (JarEntry entry : java.util.Collections.list(in.entries())) {
+        out.putNextEntry(new JarEntry(entry.getName()));
+        in.getInputStream(entry).transferTo(out);
+        out.closeEntry();
+      }
+      out.putNextEntry(new JarEntry("rebuilt.txt"));
+      out.write("rebuilt".getBytes(StandardCharsets.UTF_8));
+      out.closeEntry();
+    }
+    Files.move(rebuilt, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.setLastModifiedTime(jar, FileTime.from(Instant.now().minusSeconds(3600)));
+  }
+
+  private List<Path> archives() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .filter(p -> p.toString().endsWith(".jsa") || p.toString().endsWith(".aot"))
+          .toList();
+    }
+  }
+
+  private Run launch(Map<String, String> env, String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(LAUNCHER.toString());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+    builder.environment().remove("DEVOPS_JAVA_OPTS");
+    env.forEach(
+        (name, value) -> {
+          if (value.isEmpty()) {
+            builder.environment().remove(name);
+          } else {
+            builder.environment().put(name, value);
+          }
+        });
+    Path out = dir.resolve("stdout.txt");
+    Path err = dir.resolve("stderr.txt");
+    builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Process process = builder.start();
+    try (OutputStream stdin = process.getOutputStream()) {
+      // No input: the launcher must never wait for any.
+    }
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("launcher finished").isTrue();
+    return new Run(
+        process.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  private static Path which(String tool) {
+    for (String entry : System.getenv("PATH").split(":")) {
+      Path candidate = Path.of(entry, tool);
+      if (Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException(tool + " not on PATH");
+  }
+}
