@@ -1,0 +1,125 @@
+package dev.devops.local;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The platform's stored records. Mutable, but only ever touched while holding the {@link Store}
+ * lock; each change is written to disk (atomically) before the lock is released.
+ */
+final class Model {
+  private Model() {}
+
+  static final class SiteRecord {
+    public String id;
+    public String name;
+    public Instant createdAt;
+    public Instant updatedAt;
+    /** Every publication, oldest first; the last one is what the site serves. */
+    public List<Publication> publications = new ArrayList<>();
+
+    String publishedDeployId() {
+      return publications.isEmpty() ? null : publications.get(publications.size() - 1).deployId;
+    }
+  }
+
+  static final class Publication {
+    public String deployId;
+    public Instant at;
+
+    Publication() {}
+
+    Publication(String deployId, Instant at) {
+      this.deployId = deployId;
+      this.at = at;
+    }
+  }
+
+  static final class DeployRecord {
+    public String id;
+    public String siteId;
+    public String state;
+    public boolean draft;
+    public boolean locked;
+    public String title;
+    public String branch;
+    public String commitRef;
+    public String framework;
+    public String frameworkVersion;
+    public String deploySource;
+    public String errorMessage;
+    public Instant createdAt;
+    public Instant updatedAt;
+    /** Set together with state "ready" when the deploy must still be auto-published. */
+    public boolean publishPending;
+    /** Path (with leading slash) to SHA1. */
+    public Map<String, String> files = new LinkedHashMap<>();
+    /** Function name to SHA256. */
+    public Map<String, String> functions = new LinkedHashMap<>();
+    public Map<String, FunctionMeta> functionMeta = new LinkedHashMap<>();
+    public List<LogEntry> log = new ArrayList<>();
+
+    String context() {
+      if (draft) {
+        return "deploy-preview";
+      }
+      return branch == null || branch.isEmpty() ? "production" : "branch-deploy";
+    }
+
+    boolean production() {
+      return "production".equals(context());
+    }
+  }
+
+  static final class FunctionMeta {
+    public String runtime;
+    public String invocationMode;
+    public Instant uploadedAt;
+  }
+
+  static final class LogEntry {
+    public Instant ts;
+    public String log;
+    public String level;
+    public String section;
+
+    LogEntry() {}
+
+    LogEntry(Instant ts, String log, String level, String section) {
+      this.ts = ts;
+      this.log = log;
+      this.level = level;
+      this.section = section;
+    }
+  }
+
+  static final class EnvVarRecord {
+    public String key;
+    public List<String> scopes = new ArrayList<>();
+    public List<EnvValue> values = new ArrayList<>();
+    public boolean isSecret;
+    public Instant updatedAt;
+  }
+
+  static final class EnvValue {
+    public String id;
+    public String value;
+    public String context;
+    public String contextParameter;
+  }
+
+  /** Env vars of one site ({@code siteId == null}: the account's own). */
+  static final class EnvFile {
+    public List<EnvVarRecord> vars = new ArrayList<>();
+  }
+
+  static final class Meta {
+    public String accountId;
+    public String accountSlug;
+    public String userId;
+    public Instant createdAt;
+  }
+}

@@ -1,0 +1,586 @@
+package dev.devops.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.devops.local.Model.DeployRecord;
+import dev.devops.local.Model.EnvFile;
+import dev.devops.local.Model.LogEntry;
+import dev.devops.local.Model.Meta;
+import dev.devops.local.Model.Publication;
+import dev.devops.local.Model.SiteRecord;
+import dev.devops.util.AtomicFiles;
+import dev.devops.util.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+/**
+ * The platform's state: sites, deploys, env vars and blobs, on disk under one directory.
+ *
+ * <p>Every mutation happens under this object's monitor and is written (atomically, via {@link
+ * AtomicFiles}) before the monitor is released. The publish pointer of a site lives in its own
+ * file, so switching the published deploy is one atomic rename. What the static host serves is
+ * kept apart in immutable {@link Served} snapshots swapped through {@link AtomicReference}s, so
+ * serving never takes the lock.
+ */
+final class Store {
+  static final String ACCOUNT_SCOPE = "account";
+
+  private final Path root;
+  private final ObjectMapper json = Json.mapper();
+  final BlobStore blobs;
+  final BlobStore functions;
+  private final ExecutorService background;
+  private Meta meta;
+  private final Map<String, SiteRecord> sites = new LinkedHashMap<>();
+  private final Map<String, DeployRecord> deploys = new LinkedHashMap<>();
+  private final Map<String, EnvFile> env = new LinkedHashMap<>();
+  private final Map<String, AtomicReference<Served>> servedBySite = new ConcurrentHashMap<>();
+  private final Map<String, Served> servedByDeploy = new ConcurrentHashMap<>();
+
+  Store(Path root, ExecutorService background) throws IOException {
+    this.root = root;
+    this.background = background;
+    Files.createDirectories(root);
+    sweepTemporaryFiles();
+    this.blobs = new BlobStore(root.resolve("blobs"), "SHA-1");
+    this.functions = new BlobStore(root.resolve("functions"), "SHA-256");
+    load();
+  }
+
+  // ---- loading -------------------------------------------------------------------------------
+
+  private void sweepTemporaryFiles() throws IOException {
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        if (AtomicFiles.isTempName(file.getFileName().toString())) {
+          Files.deleteIfExists(file);
+        }
+      }
+    }
+  }
+
+  private synchronized void load() throws IOException {
+    Path metaFile = root.resolve("meta.json");
+    if (Files.exists(metaFile)) {
+      meta = json.readValue(metaFile.toFile(), Meta.class);
+    } else {
+      meta = new Meta();
+      meta.accountId = Ids.newId();
+      meta.accountSlug = "local";
+      meta.userId = Ids.newId();
+      meta.createdAt = Ids.now();
+      write(metaFile, meta);
+    }
+    for (SiteRecord site : readAll("sites", SiteRecord.class)) {
+      sites.put(site.id, site);
+    }
+    List<DeployRecord> loaded = readAll("deploys", DeployRecord.class);
+    loaded.sort(Comparator.comparing(d -> d.createdAt));
+    for (DeployRecord deploy : loaded) {
+      if (sites.containsKey(deploy.siteId)) {
+        deploys.put(deploy.id, deploy);
+      }
+    }
+    Path envDir = root.resolve("env");
+    if (Files.isDirectory(envDir)) {
+      try (Stream<Path> files = Files.list(envDir)) {
+        for (Path file : (Iterable<Path>) files::iterator) {
+          String name = file.getFileName().toString();
+          if (name.endsWith(".json")) {
+            env.put(name.substring(0, name.length() - 5), json.readValue(file.toFile(), EnvFile.class));
+          }
+        }
+      }
+    }
+    for (DeployRecord deploy : deploys.values()) {
+      if ("ready".equals(deploy.state)) {
+        servedByDeploy.put(deploy.id, snapshot(deploy));
+      }
+    }
+    for (SiteRecord site : sites.values()) {
+      refreshServed(site);
+    }
+    // Finish what a previous run left in flight: processing deploys, and auto-publishes that
+    // were decided but not yet written to the site.
+    for (DeployRecord deploy : List.copyOf(deploys.values())) {
+      if ("processing".equals(deploy.state)) {
+        scheduleProcessing(deploy.id);
+      } else if ("ready".equals(deploy.state) && deploy.publishPending) {
+        SiteRecord site = sites.get(deploy.siteId);
+        if (!deploy.id.equals(site.publishedDeployId())) {
+          publish(site, deploy, "auto");
+        }
+        deploy.publishPending = false;
+        save(deploy);
+      }
+    }
+  }
+
+  private <T> List<T> readAll(String dir, Class<T> type) throws IOException {
+    List<T> result = new ArrayList<>();
+    Path path = root.resolve(dir);
+    if (!Files.isDirectory(path)) {
+      return result;
+    }
+    try (Stream<Path> files = Files.list(path)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        if (file.getFileName().toString().endsWith(".json")) {
+          result.add(json.readValue(file.toFile(), type));
+        }
+      }
+    }
+    return result;
+  }
+
+  private void write(Path file, Object value) {
+    try {
+      AtomicFiles.write(file, json.writeValueAsBytes(value));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void delete(Path file) {
+    try {
+      Files.deleteIfExists(file);
+      AtomicFiles.syncDirectory(file.getParent());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  void save(SiteRecord site) {
+    site.updatedAt = Ids.now();
+    write(root.resolve("sites").resolve(site.id + ".json"), site);
+  }
+
+  void save(DeployRecord deploy) {
+    deploy.updatedAt = Ids.now();
+    write(root.resolve("deploys").resolve(deploy.id + ".json"), deploy);
+  }
+
+  void saveEnv(String scope) {
+    write(root.resolve("env").resolve(scope + ".json"), env.get(scope));
+  }
+
+  // ---- queries --------------------------------------------------------------------------------
+
+  synchronized Meta meta() {
+    return meta;
+  }
+
+  synchronized List<SiteRecord> sites() {
+    return new ArrayList<>(sites.values());
+  }
+
+  /** A site by id or by name. */
+  synchronized SiteRecord site(String idOrName) {
+    SiteRecord site = sites.get(idOrName);
+    if (site != null) {
+      return site;
+    }
+    String name = idOrName.endsWith(".netlify.app") ? idOrName.substring(0, idOrName.length() - 12) : idOrName;
+    return sites.values().stream()
+        .filter(s -> s.name.equals(name))
+        .findFirst()
+        .orElseThrow(() -> ApiException.notFound("Site"));
+  }
+
+  synchronized DeployRecord deploy(String id) {
+    DeployRecord deploy = deploys.get(id);
+    if (deploy == null) {
+      throw ApiException.notFound("Deploy");
+    }
+    return deploy;
+  }
+
+  synchronized DeployRecord deployOfSite(SiteRecord site, String deployId) {
+    DeployRecord deploy = deploy(deployId);
+    if (!deploy.siteId.equals(site.id)) {
+      throw ApiException.notFound("Deploy");
+    }
+    return deploy;
+  }
+
+  /** Deploys of a site, newest first. */
+  synchronized List<DeployRecord> deploysOf(SiteRecord site) {
+    List<DeployRecord> result = new ArrayList<>();
+    for (DeployRecord deploy : deploys.values()) {
+      if (deploy.siteId.equals(site.id)) {
+        result.add(deploy);
+      }
+    }
+    result.sort(Comparator.comparing((DeployRecord d) -> d.createdAt).thenComparing(d -> d.id).reversed());
+    return result;
+  }
+
+  /** When {@code deploy} was last published on its site, or null. */
+  synchronized Instant publishedAt(DeployRecord deploy) {
+    SiteRecord site = sites.get(deploy.siteId);
+    if (site == null) {
+      return null;
+    }
+    for (int i = site.publications.size() - 1; i >= 0; i--) {
+      Publication publication = site.publications.get(i);
+      if (publication.deployId.equals(deploy.id)) {
+        return publication.at;
+      }
+    }
+    return null;
+  }
+
+  synchronized DeployRecord publishedDeploy(SiteRecord site) {
+    String id = site.publishedDeployId();
+    return id == null ? null : deploys.get(id);
+  }
+
+  /** SHA1s and SHA256s a deploy still waits for, in digest order of first appearance. */
+  synchronized List<String> requiredFiles(DeployRecord deploy) {
+    Set<String> missing = new LinkedHashSet<>();
+    for (String sha : deploy.files.values()) {
+      if (!blobs.has(sha)) {
+        missing.add(sha);
+      }
+    }
+    return new ArrayList<>(missing);
+  }
+
+  synchronized List<String> requiredFunctions(DeployRecord deploy) {
+    Set<String> missing = new LinkedHashSet<>();
+    for (String sha : deploy.functions.values()) {
+      if (!functions.has(sha)) {
+        missing.add(sha);
+      }
+    }
+    return new ArrayList<>(missing);
+  }
+
+  // ---- sites ----------------------------------------------------------------------------------
+
+  synchronized SiteRecord createSite(String name) {
+    String siteName = name == null || name.isBlank() ? "site-" + Ids.newId().substring(16) : name;
+    if (!siteName.matches("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?") || siteName.contains("--")) {
+      throw ApiException.unprocessable(
+          "name: may only contain lowercase letters, digits and single hyphens, up to 63 characters");
+    }
+    if (sites.values().stream().anyMatch(s -> s.name.equals(siteName))) {
+      throw ApiException.unprocessable("name: must be unique (" + siteName + " is taken)");
+    }
+    SiteRecord site = new SiteRecord();
+    site.id = Ids.newId();
+    site.name = siteName;
+    site.createdAt = Ids.now();
+    save(site);
+    sites.put(site.id, site);
+    servedBySite.put(site.name, new AtomicReference<>());
+    return site;
+  }
+
+  // ---- deploys --------------------------------------------------------------------------------
+
+  record DeployRequest(
+      String title,
+      Boolean draft,
+      String branch,
+      String commitRef,
+      String framework,
+      String frameworkVersion,
+      String deploySource,
+      Map<String, String> files,
+      Map<String, String> functions) {}
+
+  synchronized DeployRecord createDeploy(SiteRecord site, DeployRequest request) {
+    DeployRecord deploy = new DeployRecord();
+    deploy.id = Ids.newId();
+    deploy.siteId = site.id;
+    deploy.state = "new";
+    deploy.createdAt = Ids.now();
+    log(deploy, "Deploy " + deploy.id + " created", "info", "initializing");
+    apply(deploy, request);
+    deploys.put(deploy.id, deploy);
+    if (request.files() != null || request.functions() != null) {
+      startUploading(deploy);
+    } else {
+      save(deploy);
+    }
+    return deploy;
+  }
+
+  synchronized DeployRecord updateDeploy(DeployRecord deploy, DeployRequest request) {
+    if (!"new".equals(deploy.state) && !"uploading".equals(deploy.state)) {
+      throw ApiException.unprocessable("Deploy is " + deploy.state + " and can no longer be changed");
+    }
+    boolean wasDraft = deploy.draft;
+    apply(deploy, request);
+    // As on Netlify, a deploy created as a draft stays one: netlify-cli creates drafts with
+    // draft=true and then sends its default draft=false with the file digest.
+    deploy.draft |= wasDraft;
+    startUploading(deploy);
+    return deploy;
+  }
+
+  private void apply(DeployRecord deploy, DeployRequest request) {
+    if (request.title() != null) {
+      deploy.title = request.title();
+    }
+    if (request.draft() != null) {
+      deploy.draft = request.draft();
+    }
+    if (request.branch() != null) {
+      deploy.branch = request.branch().isEmpty() ? null : request.branch();
+    }
+    if (request.commitRef() != null) {
+      deploy.commitRef = request.commitRef();
+    }
+    if (request.framework() != null) {
+      deploy.framework = request.framework();
+    }
+    if (request.frameworkVersion() != null) {
+      deploy.frameworkVersion = request.frameworkVersion();
+    }
+    if (request.deploySource() != null) {
+      deploy.deploySource = request.deploySource();
+    }
+    if (request.files() != null) {
+      deploy.files = new LinkedHashMap<>(request.files());
+    }
+    if (request.functions() != null) {
+      deploy.functions = new LinkedHashMap<>(request.functions());
+    }
+  }
+
+  private void startUploading(DeployRecord deploy) {
+    int required = requiredFiles(deploy).size();
+    int requiredFunctions = requiredFunctions(deploy).size();
+    log(
+        deploy,
+        deploy.files.size()
+            + " files in deploy, "
+            + required
+            + " new files to upload, "
+            + requiredFunctions
+            + " new functions to upload",
+        "info",
+        "deploying");
+    deploy.state = "uploading";
+    advanceIfUploaded(deploy);
+    save(deploy);
+  }
+
+  /** Moves an uploading deploy on to processing once nothing is missing any more. */
+  private void advanceIfUploaded(DeployRecord deploy) {
+    if ("uploading".equals(deploy.state)
+        && requiredFiles(deploy).isEmpty()
+        && requiredFunctions(deploy).isEmpty()) {
+      deploy.state = "processing";
+      log(deploy, "All files uploaded; processing", "info", "deploying");
+      scheduleProcessing(deploy.id);
+    }
+  }
+
+  /** Stores one uploaded file; its bytes must hash to the SHA1 the digest gave for its path. */
+  DeployRecord uploadFile(String deployId, String path, byte[] content) throws IOException {
+    String sha = expectedDigest(deployId, false, path);
+    blobs.put(sha, content); // hashing and fsync outside the lock
+    synchronized (this) {
+      DeployRecord deploy = deploy(deployId);
+      if ("uploading".equals(deploy.state)) {
+        String before = deploy.state;
+        advanceIfUploaded(deploy);
+        if (!before.equals(deploy.state)) {
+          save(deploy);
+        }
+      }
+      return deploy;
+    }
+  }
+
+  DeployRecord uploadFunction(
+      String deployId, String name, byte[] content, String runtime, String invocationMode)
+      throws IOException {
+    String sha = expectedDigest(deployId, true, name);
+    functions.put(sha, content);
+    synchronized (this) {
+      DeployRecord deploy = deploy(deployId);
+      Model.FunctionMeta functionMeta = new Model.FunctionMeta();
+      functionMeta.runtime = runtime;
+      functionMeta.invocationMode = invocationMode;
+      functionMeta.uploadedAt = Ids.now();
+      deploy.functionMeta.put(name, functionMeta);
+      advanceIfUploaded(deploy);
+      save(deploy);
+      return deploy;
+    }
+  }
+
+  /** The digest an upload must match: the deploy's entry for that file path or function name. */
+  private synchronized String expectedDigest(String deployId, boolean function, String key) {
+    DeployRecord deploy = deploy(deployId);
+    String sha = (function ? deploy.functions : deploy.files).get(key);
+    if (sha == null) {
+      throw ApiException.unprocessable(
+          (function ? "Function " : "Path ") + key + " is not part of deploy " + deployId);
+    }
+    if ("error".equals(deploy.state)) {
+      throw ApiException.unprocessable("Deploy " + deployId + " has failed or was canceled");
+    }
+    return sha;
+  }
+
+  private void scheduleProcessing(String deployId) {
+    try {
+      background.execute(() -> finishProcessing(deployId));
+    } catch (java.util.concurrent.RejectedExecutionException ignored) {
+      // Shutting down: the deploy stays "processing" on disk and is resumed at the next start.
+    }
+  }
+
+  private synchronized void finishProcessing(String deployId) {
+    DeployRecord deploy = deploys.get(deployId);
+    if (deploy == null || !"processing".equals(deploy.state)) {
+      return;
+    }
+    if (!requiredFiles(deploy).isEmpty() || !requiredFunctions(deploy).isEmpty()) {
+      deploy.state = "error";
+      deploy.errorMessage = "Files missing after upload";
+      log(deploy, deploy.errorMessage, "error", "deploying");
+      save(deploy);
+      return;
+    }
+    SiteRecord site = sites.get(deploy.siteId);
+    DeployRecord published = publishedDeploy(site);
+    boolean lockedOut = published != null && published.locked;
+    deploy.state = "ready";
+    deploy.publishPending = deploy.production() && !lockedOut;
+    log(deploy, "Deploy is ready", "info", "deploying");
+    if (deploy.production() && lockedOut) {
+      log(deploy, "Deploy not published: auto publishing is locked", "warn", "deploying");
+    }
+    save(deploy);
+    servedByDeploy.put(deploy.id, snapshot(deploy));
+    if (deploy.publishPending) {
+      publish(site, deploy, "auto");
+      deploy.publishPending = false;
+      save(deploy);
+    }
+  }
+
+  synchronized DeployRecord cancel(DeployRecord deploy) {
+    if ("ready".equals(deploy.state)) {
+      throw ApiException.unprocessable("Deploy " + deploy.id + " is already ready and cannot be canceled");
+    }
+    if (!"error".equals(deploy.state)) {
+      deploy.state = "error";
+      deploy.errorMessage = "Canceled build";
+      log(deploy, "Deploy canceled", "warn", "deploying");
+      save(deploy);
+    }
+    return deploy;
+  }
+
+  synchronized void deleteDeploy(DeployRecord deploy) {
+    SiteRecord site = sites.get(deploy.siteId);
+    if (deploy.id.equals(site.publishedDeployId())) {
+      throw ApiException.unprocessable("Cannot delete the published deploy of a site");
+    }
+    delete(root.resolve("deploys").resolve(deploy.id + ".json"));
+    deploys.remove(deploy.id);
+    servedByDeploy.remove(deploy.id);
+  }
+
+  synchronized DeployRecord setLocked(DeployRecord deploy, boolean locked) {
+    deploy.locked = locked;
+    log(deploy, locked ? "Auto publishing locked" : "Auto publishing unlocked", "info", "publishing");
+    save(deploy);
+    return deploy;
+  }
+
+  /** Publishes a ready deploy (restoreSiteDeploy): allowed even while auto publishing is locked. */
+  synchronized DeployRecord restore(SiteRecord site, DeployRecord deploy) {
+    if (!"ready".equals(deploy.state)) {
+      throw ApiException.unprocessable(
+          "Deploy " + deploy.id + " is " + deploy.state + "; only ready deploys can be published");
+    }
+    publish(site, deploy, "restore");
+    save(deploy);
+    return deploy;
+  }
+
+  /** Re-publishes the deploy that was live before the current one (rollbackSiteDeploy). */
+  synchronized DeployRecord rollback(SiteRecord site) {
+    String current = site.publishedDeployId();
+    if (current == null) {
+      throw ApiException.unprocessable("Site has no published deploy to roll back from");
+    }
+    for (int i = site.publications.size() - 2; i >= 0; i--) {
+      DeployRecord candidate = deploys.get(site.publications.get(i).deployId);
+      if (candidate != null && !candidate.id.equals(current) && "ready".equals(candidate.state)) {
+        publish(site, candidate, "rollback");
+        save(candidate);
+        return candidate;
+      }
+    }
+    throw ApiException.unprocessable("Site has no earlier published deploy to roll back to");
+  }
+
+  private void publish(SiteRecord site, DeployRecord deploy, String how) {
+    Instant at = Ids.now();
+    site.publications.add(new Model.Publication(deploy.id, at));
+    save(site); // the atomic switch: one rename of the site's file
+    log(deploy, "Published (" + how + ")", "info", "publishing");
+    refreshServed(site);
+  }
+
+  private void refreshServed(SiteRecord site) {
+    DeployRecord published = publishedDeploy(site);
+    Served served = null;
+    if (published != null) {
+      served = servedByDeploy.computeIfAbsent(published.id, id -> snapshot(published));
+    }
+    servedBySite.computeIfAbsent(site.name, n -> new AtomicReference<>()).set(served);
+  }
+
+  private Served snapshot(DeployRecord deploy) {
+    Map<String, Served.ServedFile> files = new java.util.HashMap<>();
+    for (Map.Entry<String, String> file : deploy.files.entrySet()) {
+      files.put(
+          file.getKey(),
+          new Served.ServedFile(file.getValue(), MimeTypes.of(file.getKey()), blobs.size(file.getValue())));
+    }
+    return new Served(deploy.id, sites.get(deploy.siteId).name, Map.copyOf(files));
+  }
+
+  private void log(DeployRecord deploy, String line, String level, String section) {
+    deploy.log.add(new LogEntry(Ids.now(), line, level, section));
+  }
+
+  // ---- serving (lock-free) ------------------------------------------------------------------
+
+  Served servedSite(String siteName) {
+    AtomicReference<Served> ref = servedBySite.get(siteName);
+    return ref == null ? null : ref.get();
+  }
+
+  Served servedDeploy(String deployId) {
+    return servedByDeploy.get(deployId);
+  }
+
+  // ---- env vars -------------------------------------------------------------------------------
+
+  synchronized EnvFile env(String scope) {
+    return env.computeIfAbsent(scope, s -> new EnvFile());
+  }
+}
