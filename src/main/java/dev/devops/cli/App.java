@@ -93,7 +93,9 @@ public final class App {
       if (n.isNotFound()) {
         return message;
       }
-      return message + " Retry shortly; rerun with --debug for the request trace.";
+      return message.toLowerCase(java.util.Locale.ROOT).contains("retry")
+          ? message
+          : message + " Retry shortly; rerun with --debug for the request trace.";
     }
     if (code == ExitCode.FAILURE) {
       return "Internal error: " + message + " (rerun with --debug for details)";

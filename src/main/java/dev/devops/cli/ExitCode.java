@@ -2,6 +2,7 @@ package dev.devops.cli;
 
 import dev.devops.config.ConfigException;
 import dev.devops.engine.RollbackException;
+import dev.devops.netlify.InvalidInputException;
 import dev.devops.netlify.NetlifyException;
 import picocli.CommandLine;
 
@@ -48,7 +49,8 @@ public enum ExitCode {
     if (error instanceof CliException e) {
       return e.exitCode();
     }
-    if (error instanceof CommandLine.ParameterException) {
+    if (error instanceof CommandLine.ParameterException
+        || error instanceof InvalidInputException) {
       return USAGE;
     }
     if (error instanceof ConfigException e) {

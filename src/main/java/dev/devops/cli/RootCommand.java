@@ -10,6 +10,11 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Roll a Netlify site back to an earlier deploy in seconds, and prove that it did.",
     subcommands = {
+      InitCommand.class,
+      StatusCommand.class,
+      LogsCommand.class,
+      DeployCommand.class,
+      DeploymentsCommand.class,
       LocalCommand.class,
       GenerateCompletion.class,
     })

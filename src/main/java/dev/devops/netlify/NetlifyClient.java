@@ -120,11 +120,11 @@ public final class NetlifyClient {
   public static HttpUrl parseBaseUrl(String raw) {
     HttpUrl url = raw == null ? null : HttpUrl.parse(raw.trim());
     if (url == null) {
-      throw new IllegalArgumentException(
+      throw new InvalidInputException(
           "Invalid Netlify API URL '" + raw + "': use https://host/api/v1 or http://127.0.0.1:PORT.");
     }
     if (!url.isHttps() && !isLoopback(url.host())) {
-      throw new IllegalArgumentException(
+      throw new InvalidInputException(
           "Refusing plain HTTP to non-loopback host '"
               + url.host()
               + "': use https (plain http is allowed only to 127.0.0.1, ::1 or *.localhost).");
@@ -340,7 +340,7 @@ public final class NetlifyClient {
     List<Map<String, Object>> body = new ArrayList<>();
     for (Map.Entry<String, String> e : new TreeMap<>(vars).entrySet()) {
       if (!ENV_KEY.matcher(e.getKey()).matches()) {
-        throw new IllegalArgumentException("Invalid environment variable name: " + e.getKey());
+        throw new InvalidInputException("Invalid environment variable name: " + e.getKey());
       }
       body.add(
           Map.of(
@@ -359,10 +359,10 @@ public final class NetlifyClient {
   public Fetched fetch(String rawUrl) {
     HttpUrl url = HttpUrl.parse(rawUrl);
     if (url == null) {
-      throw new IllegalArgumentException("Invalid URL: " + rawUrl);
+      throw new InvalidInputException("Invalid URL: " + rawUrl);
     }
     if (!url.isHttps() && !isLoopback(url.host())) {
-      throw new IllegalArgumentException("Refusing plain HTTP to non-loopback host: " + url.host());
+      throw new InvalidInputException("Refusing plain HTTP to non-loopback host: " + url.host());
     }
     Request request =
         new Request.Builder().url(url).header("User-Agent", options.userAgent()).get().build();
@@ -412,7 +412,7 @@ public final class NetlifyClient {
   /** Checks an id or site name before it goes into a URL path. */
   static String id(String value) {
     if (value == null || !ID.matcher(value).matches() || value.contains("..")) {
-      throw new IllegalArgumentException(
+      throw new InvalidInputException(
           "Invalid id '" + printable(value) + "': ids are letters, digits, '.', '_' and '-' only.");
     }
     return value;
@@ -431,7 +431,7 @@ public final class NetlifyClient {
       }
     }
     if (bad) {
-      throw new IllegalArgumentException(
+      throw new InvalidInputException(
           "Invalid file path '" + printable(path) + "': use a relative path without '.', '..' or empty segments.");
     }
     return p;
@@ -643,12 +643,27 @@ public final class NetlifyClient {
     }
   }
 
-  private static String describe(IOException e) {
+  /** The failure in plain words (no exception class names): it ends up in a one-line error. */
+  static String describe(IOException e) {
+    String message = e.getMessage() == null ? "" : Secrets.redact(e.getMessage());
     if (e instanceof InterruptedIOException) {
       return "timed out";
     }
-    String message = e.getMessage();
-    return e.getClass().getSimpleName() + (message == null ? "" : ": " + Secrets.redact(message));
+    if (e instanceof ConnectException) {
+      return "connection refused";
+    }
+    if (e instanceof UnknownHostException) {
+      return "unknown host " + message;
+    }
+    if (e instanceof javax.net.ssl.SSLException) {
+      return "TLS failure: " + message;
+    }
+    if (e instanceof java.io.EOFException
+        || message.contains("unexpected end of stream")
+        || message.contains("Connection reset")) {
+      return "connection closed before a complete answer";
+    }
+    return message.isEmpty() ? e.getClass().getSimpleName() : message;
   }
 
   private void debug(String line) {

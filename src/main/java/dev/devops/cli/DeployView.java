@@ -1,0 +1,71 @@
+package dev.devops.cli;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.devops.engine.DeployEntry;
+import dev.devops.netlify.Deploy;
+import dev.devops.netlify.Site;
+import dev.devops.util.Durations;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * A deploy as every {@code --json} output shows it (docs/json/deployments-list.md, "DEPLOY").
+ * Field names are stable.
+ */
+public record DeployView(
+    String id,
+    String version,
+    String title,
+    @JsonProperty("commit_ref") String commitRef,
+    String branch,
+    String context,
+    String state,
+    String status,
+    @JsonProperty("created_at") Instant createdAt,
+    @JsonProperty("published_at") Instant publishedAt,
+    String age,
+    @JsonProperty("live_seconds") Long liveSeconds,
+    String duration,
+    @JsonProperty("deploy_url") String deployUrl,
+    boolean locked,
+    boolean bad) {
+
+  public static DeployView of(DeployEntry entry, Instant now) {
+    Deploy d = entry.deploy();
+    Duration live = entry.liveFor();
+    return new DeployView(
+        d.id(),
+        entry.version(),
+        d.title(),
+        d.commitRef(),
+        d.branch(),
+        d.context(),
+        d.state(),
+        entry.status().json(),
+        d.createdAt(),
+        d.publishedAt(),
+        age(d, now),
+        live == null ? null : live.getSeconds(),
+        live == null ? null : Durations.span(live) + " active",
+        deployUrl(d),
+        d.isLocked(),
+        entry.bad());
+  }
+
+  /** "2h ago", from when the deploy was created; null when the API gave no date. */
+  public static String age(Deploy d, Instant now) {
+    return d.createdAt() == null ? null : Durations.ago(Duration.between(d.createdAt(), now));
+  }
+
+  /** The deploy's own permalink, https when it has one. */
+  public static String deployUrl(Deploy d) {
+    return d.deploySslUrl() != null && !d.deploySslUrl().isBlank() ? d.deploySslUrl() : d.deployUrl();
+  }
+
+  /** The {@code site} object of the JSON outputs. */
+  public record SiteView(String id, String name, String url) {
+    public static SiteView of(Site site) {
+      return new SiteView(site.id(), site.name(), site.liveUrl());
+    }
+  }
+}

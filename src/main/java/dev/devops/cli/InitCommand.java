@@ -1,0 +1,118 @@
+package dev.devops.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.devops.config.ConfigException;
+import dev.devops.config.ConfigStore;
+import dev.devops.config.ProjectConfig;
+import dev.devops.netlify.NetlifyClient;
+import dev.devops.netlify.Site;
+import dev.devops.util.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code devops init}: links the project in the current directory to a Netlify site. */
+@Command(
+    name = "init",
+    description = "Link this project to a Netlify site: writes .devops/config.json.",
+    mixinStandardHelpOptions = true)
+public final class InitCommand extends ProjectCommand {
+  static final String SITE_ID_ENV = "NETLIFY_SITE_ID";
+
+  @Option(
+      names = "--site",
+      paramLabel = "NAME_OR_ID",
+      description = "The site's name or id (default: $NETLIFY_SITE_ID, else .netlify/state.json from 'netlify link').")
+  String site;
+
+  @Option(
+      names = "--api-url",
+      paramLabel = "URL",
+      description = "API root other than Netlify's, for example the local platform's http://127.0.0.1:PORT.")
+  String apiUrl;
+
+  @Option(names = "--force", description = "Replace an existing .devops/config.json.")
+  boolean force;
+
+  @Mixin JsonOption jsonOption;
+
+  @Override
+  protected int execute() throws Exception {
+    Path cwd = ctx().cwd();
+    Path file = ConfigStore.file(cwd);
+    ProjectConfig previous = null;
+    if (Files.exists(file)) {
+      if (!force) {
+        throw new ConfigException(
+            ConfigException.Kind.ALREADY_EXISTS,
+            ".devops/config.json already exists: pass --force to replace it.");
+      }
+      previous = previousOrNull(cwd);
+    }
+    String wanted = siteNameOrId(cwd);
+    if (apiUrl != null) {
+      try {
+        NetlifyClient.parseBaseUrl(apiUrl);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(ExitCode.USAGE, "--api-url: " + e.getMessage());
+      }
+    }
+    String base = apiUrl != null ? apiUrl : apiUrl(null);
+    Site found = newClient(base).findSite(wanted);
+    ProjectConfig config =
+        previous == null
+            ? ProjectConfig.netlify(found.id(), found.name(), apiUrl)
+            : new ProjectConfig(
+                ProjectConfig.NETLIFY, found.id(), found.name(), apiUrl, previous.healthPaths(), previous.rollback());
+    ConfigStore.save(cwd, config);
+    say(style().green("✓") + " Linked to Netlify site " + found.name() + " (" + found.id() + ")");
+    say("  Wrote " + ConfigStore.STATE_DIR + "/" + ConfigStore.FILE_NAME + (apiUrl == null ? "" : " (API: " + apiUrl + ")"));
+    say("💡 Next: devops deployments list");
+    if (json()) {
+      printJson(ConfigStore.toJson(config));
+    }
+    return ExitCode.OK.code();
+  }
+
+  /** A replaced config keeps its health checks and rollback settings when it can be read. */
+  private static ProjectConfig previousOrNull(Path cwd) {
+    try {
+      return ConfigStore.load(cwd);
+    } catch (ConfigException e) {
+      return null;
+    }
+  }
+
+  /** {@code --site}, else {@code NETLIFY_SITE_ID}, else {@code .netlify/state.json} (walking up). */
+  private String siteNameOrId(Path cwd) {
+    if (site != null && !site.isBlank()) {
+      return site.trim();
+    }
+    String fromEnv = ctx().env(SITE_ID_ENV);
+    if (fromEnv != null) {
+      return fromEnv.trim();
+    }
+    for (Path dir = cwd.toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path state = dir.resolve(".netlify").resolve("state.json");
+      if (Files.isRegularFile(state)) {
+        try {
+          JsonNode node = Json.mapper().readTree(state.toFile());
+          String id = node == null ? null : node.path("siteId").asText(null);
+          if (id != null && !id.isBlank()) {
+            return id;
+          }
+        } catch (IOException e) {
+          throw new ConfigException(
+              ConfigException.Kind.INVALID,
+              state + " is not valid JSON: fix it, or pass --site NAME_OR_ID.");
+        }
+      }
+    }
+    throw new CliException(
+        ExitCode.USAGE,
+        "No site given: pass --site NAME_OR_ID, set " + SITE_ID_ENV + ", or run 'netlify link' first.");
+  }
+}

@@ -1,0 +1,235 @@
+package dev.devops.state;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.devops.config.ConfigException;
+import dev.devops.util.AtomicFiles;
+import dev.devops.util.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * The project's own record of deploys and rollbacks ({@code .devops/deployments.json}): version
+ * labels given by {@code devops deploy --version}, deploys a rollback marked bad, and the rollbacks
+ * themselves. Every change re-reads the file, applies itself and writes the file atomically, under
+ * an exclusive file lock, so concurrent processes never lose each other's updates.
+ */
+public final class DeploymentRecords {
+  public static final String FILE_NAME = "deployments.json";
+  static final int MAX_DEPLOYS = 5000;
+  static final int MAX_ROLLBACKS = 1000;
+
+  /** Serialises writers inside this process; the file lock serialises processes. */
+  private static final ReentrantLock IN_PROCESS = new ReentrantLock();
+
+  private static final ObjectReader READER = Json.mapper().readerFor(Data.class);
+
+  private final Path stateDir;
+  private Data data;
+
+  private DeploymentRecords(Path stateDir, Data data) {
+    this.stateDir = stateDir;
+    this.data = data;
+  }
+
+  /** Loads the records (empty when the file does not exist yet). */
+  public static DeploymentRecords load(Path stateDir) {
+    return new DeploymentRecords(stateDir, read(stateDir.resolve(FILE_NAME)));
+  }
+
+  /** Records that were never saved: for a project without {@code .devops/} state. */
+  public static DeploymentRecords empty() {
+    return new DeploymentRecords(null, new Data());
+  }
+
+  public Path file() {
+    return stateDir == null ? null : stateDir.resolve(FILE_NAME);
+  }
+
+  /** The label recorded by {@code devops deploy --version} for this deploy. */
+  public Optional<String> versionOf(String deployId) {
+    DeployRecord r = data.deploys.get(deployId);
+    return r == null || r.version() == null || r.version().isBlank()
+        ? Optional.empty()
+        : Optional.of(r.version());
+  }
+
+  public Optional<DeployRecord> deploy(String deployId) {
+    return Optional.ofNullable(data.deploys.get(deployId));
+  }
+
+  /** Every recorded deploy, oldest first. */
+  public List<DeployRecord> deploys() {
+    return List.copyOf(data.deploys.values());
+  }
+
+  public boolean isBad(String deployId) {
+    return data.bad.containsKey(deployId);
+  }
+
+  public Optional<BadMark> badMark(String deployId) {
+    return Optional.ofNullable(data.bad.get(deployId));
+  }
+
+  /** Every rollback recorded here, oldest first. */
+  public List<RollbackRecord> rollbacks() {
+    return Collections.unmodifiableList(data.rollbacks);
+  }
+
+  public Optional<RollbackRecord> lastRollback() {
+    return data.rollbacks.isEmpty()
+        ? Optional.empty()
+        : Optional.of(data.rollbacks.get(data.rollbacks.size() - 1));
+  }
+
+  /** Adds (or replaces) the record of a deploy made by {@code devops deploy}. */
+  public void recordDeploy(DeployRecord record) {
+    update(d -> {
+      d.deploys.remove(record.id());
+      d.deploys.put(record.id(), record);
+      trim(d.deploys, MAX_DEPLOYS);
+    });
+  }
+
+  /** Marks a deploy as bad: a rollback moved away from it. */
+  public void markBad(String deployId, String reason, String rollbackId) {
+    update(d -> {
+      d.bad.put(deployId, new BadMark(reason, rollbackId, Instant.now()));
+      trim(d.bad, MAX_DEPLOYS);
+    });
+  }
+
+  /** Clears a bad mark, for example when a deploy is deliberately published again. */
+  public void clearBad(String deployId) {
+    update(d -> d.bad.remove(deployId));
+  }
+
+  public void recordRollback(String rollbackId, String fromId, String toId, Instant at) {
+    update(d -> {
+      d.rollbacks.add(new RollbackRecord(rollbackId, fromId, toId, at));
+      while (d.rollbacks.size() > MAX_ROLLBACKS) {
+        d.rollbacks.remove(0);
+      }
+    });
+  }
+
+  /** Re-reads, changes and writes the file under the locks; then this object shows the result. */
+  private void update(Consumer<Data> change) {
+    if (stateDir == null) {
+      change.accept(data);
+      return;
+    }
+    Path file = stateDir.resolve(FILE_NAME);
+    IN_PROCESS.lock();
+    try {
+      AtomicFiles.createPrivateDirectories(stateDir);
+      Path lockFile = stateDir.resolve("." + FILE_NAME + ".lock");
+      try (FileChannel channel =
+              FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock ignored = channel.lock()) {
+        Data fresh = read(file);
+        change.accept(fresh);
+        AtomicFiles.writeString(
+            file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(fresh) + "\n");
+        data = fresh;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot update " + file, e);
+    } finally {
+      IN_PROCESS.unlock();
+    }
+  }
+
+  private static Data read(Path file) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return new Data();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    try {
+      Data data = bytes.length == 0 ? null : READER.readValue(bytes);
+      return data == null ? new Data() : data.normalized();
+    } catch (JsonProcessingException e) {
+      String where =
+          e.getLocation() == null
+              ? ""
+              : ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr();
+      throw new ConfigException(
+          ConfigException.Kind.MALFORMED,
+          ".devops/" + FILE_NAME + where + ": not valid JSON; fix or move the file aside (it is never overwritten).",
+          null,
+          e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  private static <K, V> void trim(Map<K, V> map, int max) {
+    Iterator<K> oldest = map.keySet().iterator();
+    while (map.size() > max && oldest.hasNext()) {
+      oldest.next();
+      oldest.remove();
+    }
+  }
+
+  /**
+   * Why a deploy is considered bad.
+   *
+   * @param reason the reason the rollback gave
+   * @param rollbackId the rollback that moved away from it
+   * @param at when it was marked
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record BadMark(String reason, @JsonProperty("rollback_id") String rollbackId, Instant at) {}
+
+  /**
+   * One rollback: which deploy was live before, and which after.
+   *
+   * @param rollbackId the rollback's id
+   * @param from the deploy published before
+   * @param to the deploy published after
+   * @param at when the switch happened
+   */
+  public record RollbackRecord(
+      @JsonProperty("rollback_id") String rollbackId, String from, String to, Instant at) {}
+
+  /** The file: deploys by id (oldest first), bad marks by deploy id, rollbacks oldest first. */
+  static final class Data {
+    public int schema = 1;
+    public LinkedHashMap<String, DeployRecord> deploys = new LinkedHashMap<>();
+    public LinkedHashMap<String, BadMark> bad = new LinkedHashMap<>();
+    public List<RollbackRecord> rollbacks = new ArrayList<>();
+
+    Data normalized() {
+      if (deploys == null) {
+        deploys = new LinkedHashMap<>();
+      }
+      if (bad == null) {
+        bad = new LinkedHashMap<>();
+      }
+      rollbacks = rollbacks == null ? new ArrayList<>() : new ArrayList<>(rollbacks);
+      return this;
+    }
+  }
+}
