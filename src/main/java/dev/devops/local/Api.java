@@ -718,7 +718,7 @@ final class Api {
   private Reply getDeployLog(Call call) {
     ArrayNode result = array();
     synchronized (store) {
-      for (LogEntry entry : store.deploy(call.param(1)).log) {
+      for (LogEntry entry : store.log(store.deploy(call.param(1)))) {
         ObjectNode node = result.addObject();
         putTime(node, "ts", entry.ts);
         node.put("log", entry.log);

@@ -29,12 +29,15 @@ final class Model {
   static final class Publication {
     public String deployId;
     public Instant at;
+    /** auto, restore or rollback. */
+    public String how;
 
     Publication() {}
 
-    Publication(String deployId, Instant at) {
+    Publication(String deployId, Instant at, String how) {
       this.deployId = deployId;
       this.at = at;
+      this.how = how;
     }
   }
 

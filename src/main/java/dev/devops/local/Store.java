@@ -515,7 +515,6 @@ final class Store {
           "Deploy " + deploy.id + " is " + deploy.state + "; only ready deploys can be published");
     }
     publish(site, deploy, "restore");
-    save(deploy);
     return deploy;
   }
 
@@ -529,7 +528,6 @@ final class Store {
       DeployRecord candidate = deploys.get(site.publications.get(i).deployId);
       if (candidate != null && !candidate.id.equals(current) && "ready".equals(candidate.state)) {
         publish(site, candidate, "rollback");
-        save(candidate);
         return candidate;
       }
     }
@@ -538,9 +536,8 @@ final class Store {
 
   private void publish(SiteRecord site, DeployRecord deploy, String how) {
     Instant at = Ids.now();
-    site.publications.add(new Model.Publication(deploy.id, at));
-    save(site); // the atomic switch: one rename of the site's file
-    log(deploy, "Published (" + how + ")", "info", "publishing");
+    site.publications.add(new Model.Publication(deploy.id, at, how));
+    save(site); // the atomic switch: one rename of the site's file, nothing else to write
     refreshServed(site);
   }
 
@@ -561,6 +558,25 @@ final class Store {
           new Served.ServedFile(file.getValue(), MimeTypes.of(file.getKey()), blobs.size(file.getValue())));
     }
     return new Served(deploy.id, sites.get(deploy.siteId).name, Map.copyOf(files));
+  }
+
+  /**
+   * A deploy's log: what its own record holds plus its publications, which live in the site's
+   * publish history so that a publish is a single write.
+   */
+  synchronized List<LogEntry> log(DeployRecord deploy) {
+    List<LogEntry> entries = new ArrayList<>(deploy.log);
+    SiteRecord site = sites.get(deploy.siteId);
+    if (site != null) {
+      for (Publication publication : site.publications) {
+        if (publication.deployId.equals(deploy.id)) {
+          entries.add(
+              new LogEntry(publication.at, "Published (" + publication.how + ")", "info", "publishing"));
+        }
+      }
+    }
+    entries.sort(Comparator.comparing(e -> e.ts));
+    return entries;
   }
 
   private void log(DeployRecord deploy, String line, String level, String section) {

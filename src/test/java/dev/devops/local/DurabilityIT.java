@@ -1,0 +1,292 @@
+package dev.devops.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.devops.util.AtomicFiles;
+import dev.devops.util.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kill -9 of {@code devops local serve} during uploads and during publishes, then a restart on
+ * the same data directory: the store is consistent (every blob whole, every record readable,
+ * in-flight deploys resumable, the published deploy one that was really being published).
+ */
+class DurabilityIT {
+  private static final String TOKEN = "durability-token";
+  private static final MediaType JSON = MediaType.get("application/json");
+  private static final Set<String> STATES = Set.of("new", "uploading", "processing", "ready", "error");
+
+  @TempDir Path tmp;
+  Process server;
+  String apiUrl;
+  final OkHttpClient http =
+      new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(20)).retryOnConnectionFailure(false).build();
+  final Random random = new Random(42);
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.destroyForcibly();
+    }
+  }
+
+  private void startServer() throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String jar = System.getProperty("devops.jar", "target/devops.jar");
+    server =
+        new ProcessBuilder(java, "-jar", jar, "local", "serve", "--port", "0", "--json",
+                "--data-dir", tmp.resolve("data").toString(), "--token", TOKEN)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+    String line = out.readLine();
+    assertThat(line).as("serve printed its address").isNotNull();
+    JsonNode info = Json.mapper().readTree(line);
+    // The documented --json shape of `devops local serve` (docs/json/local-serve.md).
+    assertThat(info.fieldNames()).toIterable()
+        .containsExactly("api_url", "token", "port", "data_dir", "site_url", "deploy_url", "site_path", "deploy_path");
+    assertThat(info.get("token").asText()).isEqualTo(TOKEN);
+    assertThat(info.get("api_url").asText()).isEqualTo("http://127.0.0.1:" + info.get("port").asInt());
+    apiUrl = info.get("api_url").asText();
+  }
+
+  private void kill() throws InterruptedException {
+    server.destroyForcibly(); // SIGKILL: no shutdown hook runs
+    assertThat(server.waitFor(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  private JsonNode call(String method, String path, String body) throws IOException {
+    Request request =
+        new Request.Builder()
+            .url(apiUrl + "/api/v1" + path)
+            .header("Authorization", "Bearer " + TOKEN)
+            .method(method, body == null ? (method.equals("GET") ? null : RequestBody.create(new byte[0], JSON)) : RequestBody.create(body, JSON))
+            .build();
+    try (Response response = http.newCall(request).execute()) {
+      String text = response.body().string();
+      if (!response.isSuccessful()) {
+        throw new IOException(method + " " + path + " -> " + response.code() + " " + text);
+      }
+      return text.isEmpty() ? null : Json.mapper().readTree(text);
+    }
+  }
+
+  private void upload(String deployId, String path, byte[] content) throws IOException {
+    Request request =
+        new Request.Builder()
+            .url(apiUrl + "/api/v1/deploys/" + deployId + "/files/" + path)
+            .header("Authorization", "Bearer " + TOKEN)
+            .put(RequestBody.create(content, MediaType.get("application/octet-stream")))
+            .build();
+    try (Response response = http.newCall(request).execute()) {
+      if (!response.isSuccessful()) {
+        throw new IOException("upload " + path + " -> " + response.code());
+      }
+    }
+  }
+
+  private Map<String, byte[]> randomFiles(int count) {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    for (int i = 0; i < count; i++) {
+      byte[] content = new byte[20_000 + random.nextInt(200_000)];
+      random.nextBytes(content);
+      files.put("assets/f" + i + ".bin", content);
+    }
+    files.put("index.html", ("<h1>" + random.nextLong() + "</h1>").getBytes(StandardCharsets.UTF_8));
+    return files;
+  }
+
+  private String deployRequest(String siteId, Map<String, byte[]> files) throws IOException {
+    ObjectNode body = Json.mapper().createObjectNode();
+    ObjectNode digest = body.putObject("files");
+    files.forEach((path, content) -> digest.put(path, sha1(content)));
+    return call("POST", "/sites/" + siteId + "/deploys", body.toString()).get("id").asText();
+  }
+
+  private String fullDeploy(String siteId, Map<String, byte[]> files) throws Exception {
+    String id = deployRequest(siteId, files);
+    for (Map.Entry<String, byte[]> file : files.entrySet()) {
+      upload(id, file.getKey(), file.getValue());
+    }
+    for (int i = 0; i < 500 && !call("GET", "/deploys/" + id, null).get("state").asText().equals("ready"); i++) {
+      Thread.sleep(10);
+    }
+    return id;
+  }
+
+  @Test
+  void killDuringUploadsLeavesAConsistentResumableStore() throws Exception {
+    startServer();
+    String siteId = call("POST", "/sites", "{\"name\":\"durable\"}").get("id").asText();
+    String live = fullDeploy(siteId, randomFiles(3));
+    Map<String, Map<String, byte[]>> contentByDeploy = new LinkedHashMap<>();
+    int interrupted = 0;
+    for (int round = 0; round < 3; round++) {
+      Map<String, byte[]> files = randomFiles(40);
+      String deployId = deployRequest(siteId, files);
+      contentByDeploy.put(deployId, files);
+      AtomicBoolean killed = new AtomicBoolean();
+      Thread uploader =
+          new Thread(
+              () -> {
+                try {
+                  for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                    upload(deployId, file.getKey(), file.getValue());
+                  }
+                } catch (IOException e) {
+                  killed.set(true); // the server died under us: expected
+                }
+              });
+      uploader.start();
+      Thread.sleep(150 + random.nextInt(300));
+      kill();
+      uploader.join();
+      interrupted += killed.get() ? 1 : 0;
+      startServer();
+      assertConsistent(siteId);
+      // The interrupted deploy kept its state and asks for exactly what is missing; finishing
+      // the upload completes it.
+      JsonNode deploy = call("GET", "/deploys/" + deployId, null);
+      assertThat(deploy.get("state").asText()).isIn("uploading", "processing", "ready");
+      List<String> required = new ArrayList<>();
+      deploy.get("required").forEach(sha -> required.add(sha.asText()));
+      for (Map.Entry<String, byte[]> file : files.entrySet()) {
+        if (required.contains(sha1(file.getValue()))) {
+          upload(deployId, file.getKey(), file.getValue());
+        }
+      }
+      for (int i = 0; i < 500 && !call("GET", "/deploys/" + deployId, null).get("state").asText().equals("ready"); i++) {
+        Thread.sleep(10);
+      }
+      assertThat(call("GET", "/deploys/" + deployId, null).get("state").asText()).isEqualTo("ready");
+      assertThat(call("GET", "/sites/" + siteId, null).at("/published_deploy/id").asText()).isEqualTo(deployId);
+      live = deployId;
+    }
+    assertThat(interrupted).as("rounds killed in the middle of uploads").isPositive();
+    assertThat(served("durable", "/index.html"))
+        .isEqualTo(new String(contentByDeploy.get(live).get("index.html"), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void killDuringPublishesLeavesOneOfTheDeploysBeingPublished() throws Exception {
+    startServer();
+    String siteId = call("POST", "/sites", "{\"name\":\"switch\"}").get("id").asText();
+    Map<String, byte[]> filesA = randomFiles(2);
+    Map<String, byte[]> filesB = randomFiles(2);
+    String a = fullDeploy(siteId, filesA);
+    String b = fullDeploy(siteId, filesB);
+    for (int round = 0; round < 4; round++) {
+      AtomicReference<String> acknowledged = new AtomicReference<>(call("GET", "/sites/" + siteId, null).at("/published_deploy/id").asText());
+      AtomicReference<String> attempted = new AtomicReference<>();
+      Thread publisher =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; ; i++) {
+                    String target = i % 2 == 0 ? a : b;
+                    attempted.set(target);
+                    call("POST", "/sites/" + siteId + "/deploys/" + target + "/restore", null);
+                    acknowledged.set(target);
+                  }
+                } catch (IOException e) {
+                  // killed
+                }
+              });
+      publisher.start();
+      Thread.sleep(200 + random.nextInt(400));
+      kill();
+      publisher.join();
+      startServer();
+      assertConsistent(siteId);
+      String published = call("GET", "/sites/" + siteId, null).at("/published_deploy/id").asText();
+      assertThat(published).isIn(acknowledged.get(), attempted.get());
+      Map<String, byte[]> expected = published.equals(a) ? filesA : filesB;
+      assertThat(served("switch", "/index.html"))
+          .isEqualTo(new String(expected.get("index.html"), StandardCharsets.UTF_8));
+    }
+  }
+
+  private String served(String site, String path) throws IOException {
+    try (Response response = http.newCall(new Request.Builder().url(apiUrl + "/__site/" + site + path).build()).execute()) {
+      assertThat(response.code()).isEqualTo(200);
+      return response.body().string();
+    }
+  }
+
+  /** Every blob hashes to its name, no temp file survives a start, every record is readable. */
+  private void assertConsistent(String siteId) throws Exception {
+    Path data = tmp.resolve("data");
+    try (Stream<Path> files = Files.walk(data)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        if (!Files.isRegularFile(file)) {
+          continue;
+        }
+        String name = file.getFileName().toString();
+        assertThat(AtomicFiles.isTempName(name)).as("temp file left: " + file).isFalse();
+        if (file.startsWith(data.resolve("blobs"))) {
+          assertThat(sha1(Files.readAllBytes(file))).as("blob " + file).isEqualTo(name);
+        }
+        if (name.endsWith(".json")) {
+          Json.mapper().readTree(file.toFile()); // throws if torn
+        }
+      }
+    }
+    JsonNode site = call("GET", "/sites/" + siteId, null);
+    if (site.has("published_deploy")) {
+      assertThat(site.at("/published_deploy/state").asText()).isEqualTo("ready");
+    }
+    for (JsonNode deploy : call("GET", "/sites/" + siteId + "/deploys", null)) {
+      assertThat(deploy.get("state").asText()).isIn(STATES);
+      if (deploy.get("state").asText().equals("ready")) {
+        for (JsonNode file : call("GET", "/deploys/" + deploy.get("id").asText() + "/files", null)) {
+          Request raw =
+              new Request.Builder()
+                  .url(apiUrl + "/api/v1/deploys/" + deploy.get("id").asText() + "/files" + file.get("path").asText())
+                  .header("Authorization", "Bearer " + TOKEN)
+                  .header("Content-Type", "application/vnd.bitballoon.v1.raw")
+                  .build();
+          try (Response response = http.newCall(raw).execute()) {
+            assertThat(sha1(response.body().bytes())).isEqualTo(file.get("sha").asText());
+          }
+        }
+      }
+    }
+  }
+
+  static String sha1(byte[] content) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(content));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
