@@ -1,0 +1,169 @@
+package dev.devops.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.devops.util.Json;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The training run behind the launcher's class-data archive: it runs the commands of an incident
+ * (list, validate, analyze, a real rollback, status, logs) in-process against a local platform on
+ * loopback, in a throw-away folder, so that the archive holds the classes those commands load.
+ * Not a user command; every failure is ignored, since a partial archive is still an archive.
+ */
+public final class StartupTraining {
+  private static final String TOKEN = "startup-training";
+
+  private StartupTraining() {}
+
+  public static void main(String[] args) throws Exception {
+    Path home = Files.createTempDirectory("devops-training");
+    try {
+      train(home);
+    } catch (Exception | LinkageError ignored) {
+      // Best effort: whatever ran so far is in the archive.
+    } finally {
+      deleteTree(home);
+    }
+    System.exit(0); // the JVM writes the archive on exit; the platform's threads must not wait
+  }
+
+  private static void train(Path home) throws Exception {
+    Path project = Files.createDirectories(home.resolve("project"));
+    Map<String, String> env =
+        Map.of(
+            "NETLIFY_AUTH_TOKEN", TOKEN,
+            "HOME", home.toString(),
+            "XDG_CONFIG_HOME", home.resolve("config").toString(),
+            "XDG_DATA_HOME", home.resolve("data").toString(),
+            "NO_COLOR", "1");
+    run(env, project, "--version");
+    run(env, project, "--help");
+
+    int port = freePort();
+    Thread platform =
+        new Thread(
+            () ->
+                run(
+                    env,
+                    project,
+                    "local",
+                    "serve",
+                    "--port",
+                    Integer.toString(port),
+                    "--data-dir",
+                    home.resolve("platform").toString(),
+                    "--token",
+                    TOKEN),
+            "training-platform");
+    platform.setDaemon(true);
+    platform.start();
+    if (!awaitPort(port, platform)) {
+      return;
+    }
+    String api = "http://127.0.0.1:" + port;
+    post(api + "/api/v1/sites", "{\"name\":\"training\"}");
+
+    run(env, project, "init", "--site", "training", "--api-url", api, "--json");
+    for (int version = 0; version < 3; version++) {
+      Path dir = Files.createDirectories(home.resolve("site-" + version));
+      for (int file = 0; file < 8; file++) {
+        Files.writeString(dir.resolve("page-" + file + ".html"), "<p>v" + version + " " + file);
+      }
+      Files.writeString(dir.resolve("index.html"), "<h1>v1.0." + version + "</h1>");
+      run(env, project, "deploy", "--dir", dir.toString(), "--prod", "--version", "v1.0." + version, "--json");
+    }
+    String list = run(env, project, "deployments", "list", "--json");
+    run(env, project, "deployments", "list");
+    JsonNode deploys = Json.mapper().readTree(list);
+    String current = deploys.path("current").path("id").asText("");
+    String target = deploys.path("targets").path(0).path("id").asText("");
+    run(env, project, "status", "--json");
+    run(env, project, "logs", "--json");
+    if (current.isEmpty() || target.isEmpty()) {
+      return;
+    }
+    run(env, project, "deployments", "validate", "--id", target, "--json");
+    run(env, project, "rollback", "analyze", "--from", current, "--to", target, "--json");
+    run(env, project, "rollback", "--dry-run", "--json");
+    run(env, project, "rollback", target, "--yes", "--reason", "training", "--json");
+    run(env, project, "verify-deployment", "--id", target, "--json");
+    run(env, project, "rollback", "history", "--json");
+    run(env, project, "backup", "list", "--json");
+  }
+
+  /** Runs one command in-process and returns its stdout. */
+  private static String run(Map<String, String> env, Path cwd, String... args) {
+    StringWriter out = new StringWriter();
+    CliContext ctx =
+        new CliContext(
+            env,
+            cwd,
+            new ByteArrayInputStream(new byte[0]),
+            new PrintWriter(out),
+            new PrintWriter(Writer.nullWriter()),
+            false,
+            false,
+            Clock.systemUTC());
+    try {
+      App.run(ctx, args);
+    } catch (RuntimeException ignored) {
+      // A command that is not there yet, or fails, still trained the classes it loaded.
+    }
+    return out.toString();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static boolean awaitPort(int port, Thread platform) throws InterruptedException {
+    for (int attempt = 0; attempt < 100 && platform.isAlive(); attempt++) {
+      try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        return true;
+      } catch (IOException notYet) {
+        Thread.sleep(50);
+      }
+    }
+    return false;
+  }
+
+  private static void post(String url, String json) throws IOException {
+    HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
+    connection.setRequestMethod("POST");
+    connection.setDoOutput(true);
+    connection.setRequestProperty("Authorization", "Bearer " + TOKEN);
+    connection.setRequestProperty("Content-Type", "application/json");
+    try (OutputStream body = connection.getOutputStream()) {
+      body.write(json.getBytes(StandardCharsets.UTF_8));
+    }
+    connection.getResponseCode();
+    connection.disconnect();
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+}
