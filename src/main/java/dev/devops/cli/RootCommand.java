@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       DeployCommand.class,
       DeploymentsCommand.class,
       LocalCommand.class,
+      DemoCommand.class,
       GenerateCompletion.class,
     })
 public final class RootCommand implements Runnable {
