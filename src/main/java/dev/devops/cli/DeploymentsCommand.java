@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
     name = "deployments",
     description = "List the site's deploys and the rollback targets.",
     mixinStandardHelpOptions = true,
-    subcommands = {DeploymentsList.class})
+    subcommands = {DeploymentsList.class, DeploymentsValidate.class})
 public final class DeploymentsCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -124,5 +124,47 @@ final class DeploymentsList extends ProjectCommand {
   private static String deployed(DeployEntry e, Instant now) {
     String age = DeployView.age(e.deploy(), now);
     return age == null ? "" : " (deployed " + age + ")";
+  }
+}
+
+/** {@code devops deployments validate}: step 4 of a rollback on its own. */
+@Command(
+    name = "validate",
+    description = "Check that a deploy can be rolled back to: exists, ready, restorable, no breaking change.",
+    mixinStandardHelpOptions = true)
+final class DeploymentsValidate extends ProjectCommand {
+  @Option(names = "--id", required = true, paramLabel = "ID", description = "The deploy (id or version label).")
+  String id;
+
+  @Option(names = "--accept-breaking", description = "Report function, redirect, header and framework changes as accepted.")
+  boolean acceptBreaking;
+
+  @Mixin JsonOption jsonOption;
+
+  @Override
+  protected int execute() throws Exception {
+    DeployHistory history = history(20).history();
+    String targetId = dev.devops.engine.RollbackPlanner.chooseTarget(history, id).targetId();
+    var v = new dev.devops.engine.RollbackPlanner(client(), records()).validate(history, targetId, acceptBreaking);
+    if (json()) {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("ok", v.ok());
+      body.put("target", EngineCommand.view(history, v.target(), v.targetVersion()));
+      body.put("target_id", v.targetId());
+      body.put("current_id", v.current() == null ? null : v.current().id());
+      body.put("findings", v.findings());
+      body.put("reason", v.reason());
+      printJson(body);
+      return (v.ok() ? ExitCode.OK : ExitCode.INVALID_TARGET).code();
+    }
+    if (!v.ok()) {
+      say(RollbackView.cannotRollback(v.targetVersion(), v.reason()));
+      return ExitCode.INVALID_TARGET.code();
+    }
+    say("✓ " + RollbackView.label(v.targetVersion(), v.targetId()) + " can be rolled back to");
+    for (var f : v.findings()) {
+      say("⚠️ " + f.message());
+    }
+    return ExitCode.OK.code();
   }
 }

@@ -78,9 +78,9 @@ public final class StatusCommand extends ProjectCommand {
           r.finishedAt() == null ? "" : ", " + Durations.ago(Duration.between(r.finishedAt(), now));
       out.println(
           "Last rollback: "
-              + label(r.from(), records, site)
+              + label(r.from(), r.fromVersion(), records, site)
               + " → "
-              + label(r.to(), records, site)
+              + label(r.to(), r.toVersion(), records, site)
               + when
               + (r.outcome() == null ? "" : " (" + r.outcome() + ")"));
       out.println("Rollback ID: " + r.id());
@@ -99,8 +99,8 @@ public final class StatusCommand extends ProjectCommand {
     m.put("id", r.id());
     m.put("from", r.from());
     m.put("to", r.to());
-    m.put("from_version", records.versionOf(String.valueOf(r.from())).orElse(null));
-    m.put("to_version", records.versionOf(String.valueOf(r.to())).orElse(null));
+    m.put("from_version", r.fromVersion() != null ? r.fromVersion() : records.versionOf(String.valueOf(r.from())).orElse(null));
+    m.put("to_version", r.toVersion() != null ? r.toVersion() : records.versionOf(String.valueOf(r.to())).orElse(null));
     m.put("reason", r.reason());
     m.put("finished_at", r.finishedAt());
     m.put("age", r.finishedAt() == null ? null : Durations.ago(Duration.between(r.finishedAt(), now)));
@@ -108,14 +108,18 @@ public final class StatusCommand extends ProjectCommand {
     return m;
   }
 
-  /** A deploy id with its version label when known. */
-  private static String label(String deployId, DeploymentRecords records, Site site) {
+  /** A deploy's version label with its id, or the id alone when no label is known. */
+  private static String label(String deployId, String version, DeploymentRecords records, Site site) {
     if (deployId == null) {
       return "?";
     }
-    if (site.publishedDeploy() != null && deployId.equals(site.publishedDeploy().id())) {
-      return DeployHistory.versionLabel(site.publishedDeploy(), records);
+    String label = version;
+    if (label == null && site.publishedDeploy() != null && deployId.equals(site.publishedDeploy().id())) {
+      label = DeployHistory.versionLabel(site.publishedDeploy(), records);
     }
-    return records.versionOf(deployId).map(v -> v + " (" + deployId + ")").orElse(deployId);
+    if (label == null) {
+      label = records.versionOf(deployId).orElse(null);
+    }
+    return label == null || label.equals(deployId) ? deployId : label + " (" + deployId + ")";
   }
 }

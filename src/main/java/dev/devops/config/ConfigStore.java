@@ -58,6 +58,10 @@ public final class ConfigStore {
       throw new ConfigException(
           ConfigException.Kind.INVALID, "Cannot read " + display + ": " + e.getMessage(), null, e);
     }
+    if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+      throw new ConfigException(
+          ConfigException.Kind.MALFORMED, display + ":1:1: empty file; run 'devops init --force'.");
+    }
     OnDisk raw;
     try {
       raw = READER.readValue(bytes);
@@ -93,7 +97,10 @@ public final class ConfigStore {
   /** "file:line:column: message", one line, from a Jackson parse or mapping error. */
   static String located(String display, JsonProcessingException e) {
     JsonLocation at = e.getLocation();
-    String where = at == null ? display : display + ":" + at.getLineNr() + ":" + at.getColumnNr();
+    String where =
+        at == null
+            ? display
+            : display + ":" + Math.max(1, at.getLineNr()) + ":" + Math.max(1, at.getColumnNr());
     String message = e.getOriginalMessage() == null ? "invalid JSON" : e.getOriginalMessage();
     message = message.replaceAll("\\s+", " ").trim();
     int detail = message.indexOf(" (for ");

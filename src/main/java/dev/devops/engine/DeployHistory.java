@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 public final class DeployHistory {
   /** A semver-looking tag: v1.2.3, 1.2.3-rc.1, v2.0.0+build.5. */
   static final Pattern SEMVER =
-      Pattern.compile("(?<![\\w.])v?\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?(?:\\+[0-9A-Za-z.-]+)?(?![\\w])");
+      Pattern.compile("(?<![\\w.])v?\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?(?:\\+[0-9A-Za-z.-]+)?(?![\\w]|\\.\\d)");
 
   private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{7,64}");
 

@@ -30,7 +30,27 @@ public record Deploy(
     @JsonProperty("required_functions") List<String> requiredFunctions,
     @JsonProperty("error_message") String errorMessage,
     String framework,
-    @JsonProperty("deploy_source") String deploySource) {
+    @JsonProperty("deploy_source") String deploySource,
+    @JsonProperty("available_functions") List<DeployFunction> availableFunctions) {
+
+  /** A deploy without function information (as older callers build one). */
+  public Deploy(
+      String id, String siteId, String state, String name, String url, String sslUrl, String adminUrl,
+      String deployUrl, String deploySslUrl, Instant createdAt, Instant updatedAt, Instant publishedAt,
+      String title, String branch, String commitRef, String commitUrl, String context, Boolean locked,
+      Boolean draft, Boolean skipped, List<String> required, List<String> requiredFunctions,
+      String errorMessage, String framework, String deploySource) {
+    this(id, siteId, state, name, url, sslUrl, adminUrl, deployUrl, deploySslUrl, createdAt, updatedAt,
+        publishedAt, title, branch, commitRef, commitUrl, context, locked, draft, skipped, required,
+        requiredFunctions, errorMessage, framework, deploySource, null);
+  }
+
+  /** One function of a deploy: its name and the SHA256 of its bundle. */
+  public record DeployFunction(@JsonProperty("n") String name, String id) {}
+
+  public List<DeployFunction> functionsOrEmpty() {
+    return availableFunctions == null ? List.of() : availableFunctions;
+  }
 
   public boolean isReady() {
     return "ready".equals(state);

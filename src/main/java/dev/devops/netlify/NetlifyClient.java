@@ -593,7 +593,16 @@ public final class NetlifyClient {
       // The status alone still explains the failure.
     }
     if (response.code() == 404) {
-      return "Not found (404) in " + operation + ": check the site or deploy id, and that this token's account can see it.";
+      String path = response.request().url().encodedPath();
+      String basePath = base.encodedPath();
+      if (path.startsWith(basePath)) {
+        path = path.substring(basePath.length());
+      }
+      return "Not found (404): "
+          + operation
+          + " "
+          + path
+          + "; check the site or deploy id, and that this token's account can see it.";
     }
     String text = "Netlify API " + operation + " failed: " + response.code();
     if (!detail.isBlank()) {

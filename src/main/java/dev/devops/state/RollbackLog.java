@@ -27,8 +27,18 @@ public final class RollbackLog {
    * @param reason the reason given, or null
    * @param finishedAt when it finished, or null
    * @param outcome for example {@code verified}, {@code recovered}, {@code failed}; or null
+   * @param fromVersion the version label of {@code from}, when the file gives it
+   * @param toVersion the version label of {@code to}, when the file gives it
    */
-  public record Entry(String id, String from, String to, String reason, Instant finishedAt, String outcome) {}
+  public record Entry(
+      String id,
+      String from,
+      String to,
+      String reason,
+      Instant finishedAt,
+      String outcome,
+      String fromVersion,
+      String toVersion) {}
 
   /** The most recent rollback (the latest finished_at, else the last entry), if any. */
   public static Optional<Entry> last(Path stateDir) {
@@ -61,7 +71,9 @@ public final class RollbackLog {
               deployId(node.get("to")),
               text(node, "reason"),
               time(text(node, "finished_at", "at", "started_at")),
-              text(node, "outcome", "status"));
+              text(node, "outcome", "status"),
+              version(node.get("from"), node.get("from_version")),
+              version(node.get("to"), node.get("to_version")));
       if (best == null
           || e.finishedAt() == null
           || best.finishedAt() == null
@@ -80,6 +92,13 @@ public final class RollbackLog {
       return node.hasNonNull("id") ? node.get("id").asText() : null;
     }
     return node.asText();
+  }
+
+  private static String version(JsonNode deploy, JsonNode separate) {
+    if (deploy != null && deploy.isObject() && deploy.hasNonNull("version")) {
+      return deploy.get("version").asText();
+    }
+    return separate != null && separate.isValueNode() && !separate.isNull() ? separate.asText() : null;
   }
 
   private static String text(JsonNode node, String... names) {

@@ -16,29 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class DeploymentsListTest {
-  @TempDir static Path platformDir;
-  static PlatformFixture platform;
-  @TempDir Path dir;
-
-  @BeforeAll
-  static void start() {
-    platform = PlatformFixture.start(platformDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    platform.close();
-  }
-
-  private PlatformProject project(String name) {
-    return new PlatformProject(platform, dir, name);
-  }
+class DeploymentsListTest extends PlatformTest {
 
   /** Four production deploys, oldest first; returns their ids. */
   private List<String> fourReleases(PlatformProject p) {

@@ -1,0 +1,247 @@
+package dev.devops.cli;
+
+import dev.devops.engine.DeployComparison;
+import dev.devops.engine.Finding;
+import dev.devops.engine.RollbackFailure;
+import dev.devops.engine.RollbackPlanner;
+import dev.devops.engine.RollbackPlanner.Impact;
+import dev.devops.engine.RollbackRecord;
+import dev.devops.engine.StepEvent;
+import dev.devops.engine.VerificationResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The rollback's human message blocks, worded as in the spec, from what the engine computed. */
+final class RollbackView {
+  /** Paths shown per kind of change before "and N more". */
+  static final int PATHS_SHOWN = 5;
+
+  private RollbackView() {}
+
+  static String label(String version, String id) {
+    return version == null || version.equals(id) ? String.valueOf(id) : version + " (" + id + ")";
+  }
+
+  static String cannotRollback(String target, String reason) {
+    return "❌ Cannot rollback to " + target + "\n\nReason: " + reason + "\n\n💡 Try a different version or contact support";
+  }
+
+  static String noTarget(List<RollbackPlanner.Skipped> skipped) {
+    StringBuilder b = new StringBuilder("❌ No previous deployments found\n");
+    for (RollbackPlanner.Skipped s : skipped) {
+      b.append("   skipped ").append(label(s.version(), s.id())).append(": ").append(s.reason()).append('\n');
+    }
+    return b.append("💡 Nothing to rollback to").toString();
+  }
+
+  static String target(RollbackPlanner.TargetChoice choice, String version, boolean requested) {
+    StringBuilder b = new StringBuilder();
+    for (RollbackPlanner.Skipped s : choice.skipped()) {
+      b.append("⏭  Skipped ").append(label(s.version(), s.id())).append(": ").append(s.reason()).append('\n');
+    }
+    b.append("🎯 Target: ").append(label(version, choice.targetId()))
+        .append(requested ? "" : " (last known-good deploy)");
+    return b.toString();
+  }
+
+  static String impact(Impact impact, Instant now) {
+    StringBuilder b = new StringBuilder("⚠️ Rollback Impact Analysis\n\n");
+    boolean forward = "forward".equals(impact.direction());
+    b.append(forward ? "Rolling forward from " : "Rolling back from ")
+        .append(impact.from().version()).append(" to ").append(impact.to().version()).append("\n\n");
+    b.append(forward ? "Changes that will be applied:\n" : "Changes that will be reverted:\n");
+    if (impact.deploys().isEmpty()) {
+      b.append("- none recorded between the two deploys\n");
+    }
+    for (Impact.DeployChange d : impact.deploys()) {
+      b.append("- ").append(d.title() == null || d.title().isBlank() ? d.version() : d.title());
+      List<String> facts = new ArrayList<>();
+      if (d.commitRef() != null) {
+        facts.add("commit " + (d.commitRef().length() > 7 ? d.commitRef().substring(0, 7) : d.commitRef()));
+      }
+      if (d.branch() != null) {
+        facts.add(d.branch());
+      }
+      Instant when = d.publishedAt() != null ? d.publishedAt() : d.createdAt();
+      if (when != null) {
+        facts.add(dev.devops.util.Durations.ago(Duration.between(when, now)));
+      }
+      facts.add(d.id());
+      b.append(" (").append(String.join(", ", facts)).append(")\n");
+    }
+    DeployComparison c = impact.comparison();
+    b.append("\nFiles:\n");
+    DeployComparison.Changes f = c.files();
+    if (f.isEmpty()) {
+      b.append("- no file changes\n");
+    } else {
+      b.append("- ").append(f.modified().size()).append(" modified, ").append(f.added().size())
+          .append(" added, ").append(f.removed().size()).append(" removed\n");
+      paths(b, "~", f.modified());
+      paths(b, "+", f.added());
+      paths(b, "-", f.removed());
+    }
+    b.append("\nFunctions:\n");
+    DeployComparison.Changes fn = c.functions();
+    if (fn.isEmpty()) {
+      b.append("- no function changes\n");
+    } else {
+      names(b, "added", fn.added());
+      names(b, "removed", fn.removed());
+      names(b, "changed", fn.modified());
+      b.append("- function code rolls back with the deploy\n");
+    }
+    b.append("\nRedirects and headers:\n");
+    if (c.configFiles().isEmpty()) {
+      b.append("- unchanged\n");
+    } else {
+      for (String path : c.configFiles()) {
+        b.append("- ").append(path).append(" changes\n");
+      }
+    }
+    if (c.frameworkChanged()) {
+      b.append("\nFramework: ").append(c.frameworkFrom()).append(" → ").append(c.frameworkTo()).append('\n');
+    }
+    b.append("\nConfiguration changes:\n");
+    if (c.envChanged() == null) {
+      b.append("⚠️ ").append(c.envNote() == null ? "Env vars not checked." : c.envNote()).append('\n');
+    } else if (c.envChanged().isEmpty()) {
+      b.append("- env vars unchanged since ").append(impact.to().version()).append(" was live\n");
+    } else {
+      b.append("⚠️ Env vars changed since ").append(impact.to().version()).append(" was live: ")
+          .append(String.join(", ", c.envChanged())).append('\n');
+    }
+    b.append("- env vars are NOT rolled back (managed separately)\n");
+    for (Finding finding : impact.findings()) {
+      if (finding.code().equals("retention") || Finding.ACCEPTED.equals(finding.severity())) {
+        b.append(Finding.ACCEPTED.equals(finding.severity()) ? "⚠️ Accepted: " : "⚠️ ").append(finding.message()).append('\n');
+      }
+    }
+    b.append("\nAuto publishing:\n- now: ").append(impact.lockedNow() ? "locked (stopped)" : "on").append('\n');
+    b.append("- ").append(impact.nextGitDeploy()).append('\n');
+    b.append("\nEstimated downtime: ").append(impact.downtime());
+    return b.toString();
+  }
+
+  private static void paths(StringBuilder b, String mark, List<String> paths) {
+    for (int i = 0; i < Math.min(PATHS_SHOWN, paths.size()); i++) {
+      b.append("  ").append(mark).append(' ').append(paths.get(i)).append('\n');
+    }
+    if (paths.size() > PATHS_SHOWN) {
+      b.append("  ").append(mark).append(" and ").append(paths.size() - PATHS_SHOWN).append(" more\n");
+    }
+  }
+
+  private static void names(StringBuilder b, String what, List<String> names) {
+    if (!names.isEmpty()) {
+      b.append("- ").append(what).append(": ").append(String.join(", ", names)).append('\n');
+    }
+  }
+
+  static String confirm(Impact impact, boolean lock) {
+    StringBuilder b = new StringBuilder("⚠️ Confirm Rollback\n\nYou are about to rollback:\n");
+    b.append("FROM: ").append(label(impact.from().version(), impact.from().id())).append(" (current)\n");
+    b.append("TO: ").append(label(impact.to().version(), impact.to().id())).append("\n\nThis will:\n");
+    DeployComparison c = impact.comparison();
+    b.append("- Publish ").append(impact.to().version()).append(": ").append(c.files().total())
+        .append(" file change(s)").append(c.functions().isEmpty() ? "" : ", functions roll back too").append('\n');
+    b.append(lock ? "- Lock auto publishing on " + impact.to().version() + "\n"
+        : "- Leave auto publishing on (the next git deploy replaces the rollback)\n");
+    b.append("- Not change env vars (they are not rolled back)\n");
+    b.append("- Cause no downtime (atomic swap)\n\n");
+    b.append("Type 'ROLLBACK' to confirm:");
+    return b.toString();
+  }
+
+  static String backupCreated(String dir) {
+    return "✓ Backup created: " + dir;
+  }
+
+  /** One "[mm:ss] message" line; null when the event carries nothing to show. */
+  static String progress(StepEvent e) {
+    if (e.message() == null) {
+      return null;
+    }
+    long s = e.elapsedMs() / 1000;
+    String time = String.format("[%02d:%02d] ", s / 60, s % 60);
+    return switch (e.status()) {
+      case FAILED -> time + "Failed: " + e.message();
+      default -> time + e.message();
+    };
+  }
+
+  static String success(RollbackRecord r, String url, String status, String nextTarget) {
+    StringBuilder b = new StringBuilder("✓ Rollback successful!\n\nCurrent deployment:\n");
+    b.append("Version: ").append(r.to().version()).append('\n');
+    b.append("Status: ").append(status).append('\n');
+    b.append("URL: ").append(url).append("\n\nVerification:\n");
+    verification(b, r.verification());
+    b.append("\nPrevious deployment (").append(r.from().version()).append("):\n");
+    b.append("Status: Rolled back (marked bad; still restorable)\n");
+    b.append("Backup: ").append(r.backup()).append("\n\n");
+    b.append("Auto publishing: ").append(Boolean.TRUE.equals(r.lockAfter())
+        ? "locked on " + r.to().version() + " (the next git deploy will not go live until you unlock it)"
+        : "on (the next git deploy to production replaces this rollback)").append("\n");
+    b.append("Env vars: not rolled back (unchanged by this rollback)\n\n");
+    b.append("💡 Monitor: devops status\n💡 View logs: devops logs\n");
+    if (nextTarget != null) {
+      b.append("💡 If issues persist, rollback further: devops rollback ").append(nextTarget).append('\n');
+    }
+    b.append("📝 Rollback ID: ").append(r.id());
+    return b.toString();
+  }
+
+  static String unverified(RollbackRecord r) {
+    StringBuilder b = new StringBuilder("⚠️ Rollback switched, but not verified\n\n");
+    b.append("The API reports ").append(label(r.to().version(), r.to().id()))
+        .append(" as published, but the checks did not confirm it:\n");
+    verification(b, r.verification());
+    b.append("\nBackup: ").append(r.backup()).append('\n');
+    b.append("💡 Check the site by hand; to undo: devops emergency-recover --rollback-id ").append(r.id()).append('\n');
+    b.append("📝 Rollback ID: ").append(r.id());
+    return b.toString();
+  }
+
+  static void verification(StringBuilder b, VerificationResult v) {
+    if (v == null) {
+      b.append("✗ not verified\n");
+      return;
+    }
+    for (VerificationResult.Check c : v.checks()) {
+      b.append(c.ok() ? "✓ " : "✗ ").append(checkTitle(c)).append(" (").append(c.detail()).append(")\n");
+    }
+  }
+
+  private static String checkTitle(VerificationResult.Check c) {
+    return switch (c.name()) {
+      case "published" -> "Deploy published";
+      case "ready" -> "Deploy ready";
+      case "responding" -> "Application responding";
+      case "content" -> "Served files match the deploy";
+      default -> c.name().startsWith("health ") ? "Health check " + c.name().substring(7) : c.name();
+    };
+  }
+
+  static String failed(RollbackFailure f) {
+    return "❌ Rollback failed!\n\nError: " + f.error() + "\nFailed step: " + f.failedStep()
+        + "\n\nEmergency recovery:\n1. Backup is safe: " + (f.backup() == null ? "none taken" : f.backup())
+        + "\n2. Current state: " + f.currentState()
+        + "\n3. Recovering automatically now (devops emergency-recover --rollback-id " + f.rollbackId() + ")"
+        + "\n\n💡 If recovery fails, contact platform support immediately\n📝 Include rollback ID: " + f.rollbackId();
+  }
+
+  static String recovery(RollbackRecord r) {
+    RollbackRecord.Recovery last = r.recoveries() == null || r.recoveries().isEmpty() ? null
+        : r.recoveries().get(r.recoveries().size() - 1);
+    String state = r.siteState() == null ? "unknown" : r.siteState().summary();
+    if (RollbackRecord.RECOVERED.equals(r.outcome())) {
+      return "✓ Recovered: " + (last == null ? "" : last.message()) + "\nCurrent state: " + state
+          + "\n📝 Rollback ID: " + r.id();
+    }
+    return "❌ Recovery failed: " + (last == null ? "" : last.message()) + "\nCurrent state: " + state
+        + "\n💡 Manual intervention required: contact platform support immediately"
+        + "\n📝 Include rollback ID: " + r.id();
+  }
+}

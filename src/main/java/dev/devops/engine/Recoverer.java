@@ -1,0 +1,165 @@
+package dev.devops.engine;
+
+import dev.devops.netlify.Deploy;
+import dev.devops.netlify.NetlifyClient;
+import dev.devops.netlify.NetlifyException;
+import dev.devops.netlify.Site;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Puts a site back on the deploy it served before a rollback, with that deploy's lock state:
+ * re-publishes it, or, when Netlify no longer has it, deploys the backup's files as a new deploy.
+ * Idempotent: when the site is already there, it only says so.
+ */
+public final class Recoverer {
+  private final NetlifyClient client;
+  private final Path projectDir;
+  private final Path stateDir;
+  private final Clock clock;
+  private final RollbackSettings settings;
+
+  public Recoverer(NetlifyClient client, Path projectDir, Path stateDir, Clock clock, RollbackSettings settings) {
+    this.client = client;
+    this.projectDir = projectDir;
+    this.stateDir = stateDir;
+    this.clock = clock;
+    this.settings = settings;
+  }
+
+  /** Recovers the site of {@code record}; the caller holds the site lock. Returns the updated entry. */
+  public RollbackRecord recover(RollbackRecord record, StepJournal journal) {
+    RollbackHistory history = new RollbackHistory(stateDir);
+    String siteId = record.siteId();
+    String preId = record.from().id();
+    boolean preLocked = Boolean.TRUE.equals(record.from().locked());
+    String[] method = {"none_needed"};
+    String[] liveId = {preId};
+    try {
+      Site site = journal.run("recover_check", "Checking where the site is...",
+          () -> client.getSite(siteId),
+          s -> "Site serves " + publishedId(s) + (s.isAutoPublishLocked() ? " (auto publishing locked)" : ""));
+      if (!preId.equals(publishedId(site))) {
+        if (site.isAutoPublishLocked()) {
+          String lockedId = publishedId(site);
+          journal.run("recover_unlock", "Unlocking auto publishing...",
+              () -> client.unlockDeploy(lockedId), "Auto publishing unlocked");
+        }
+        liveId[0] = republish(record, journal, method);
+        site = journal.run("recover_wait", "Waiting for " + liveId[0] + " to go live...",
+            () -> Waits.untilPublished(client, siteId, liveId[0], settings.publishTimeout()),
+            s -> "Site serves " + liveId[0] + " again");
+      }
+      if (preLocked && !site.isAutoPublishLocked()) {
+        journal.run("recover_lock", "Locking auto publishing again...",
+            () -> client.lockDeploy(liveId[0]), "Auto publishing locked, as before the rollback");
+        method[0] = "none_needed".equals(method[0]) ? "lock_restored" : method[0];
+      } else if (!preLocked && site.isAutoPublishLocked()) {
+        journal.run("recover_unlock", "Starting auto publishing again...",
+            () -> client.unlockDeploy(liveId[0]), "Auto publishing on, as before the rollback");
+        method[0] = "none_needed".equals(method[0]) ? "lock_restored" : method[0];
+      }
+      VerificationResult check = journal.run("recover_verify", "Verifying served content...",
+          () -> new Verifier(client, settings.verifySample(), settings.healthPaths()).verify(siteId, liveId[0]),
+          v -> v.ok() ? "Served content matches " + liveId[0] : "Served content not confirmed: " + failedChecks(v));
+      RollbackRecord.SiteState state = observe(client, siteId, clock, record.from().version());
+      String message = switch (method[0]) {
+        case "none_needed" -> "The site was already on the pre-rollback deploy; nothing to undo.";
+        case "lock_restored" -> "The site was on the pre-rollback deploy; its lock state was restored.";
+        case "republished" -> "Re-published the pre-rollback deploy " + preId + ".";
+        default -> "The pre-rollback deploy is gone; deployed the backup's files as " + liveId[0] + ".";
+      };
+      if (!check.ok()) {
+        message += " Verification: " + failedChecks(check) + ".";
+      }
+      RollbackRecord.Recovery recovery = new RollbackRecord.Recovery(
+          clock.instant(), method[0], RollbackRecord.RECOVERED, liveId[0], message);
+      return history.update(record.id(),
+          r -> r.withSteps(merge(r, journal)).withRecovery(recovery, RollbackRecord.RECOVERED, state, clock.instant()));
+    } catch (RuntimeException e) {
+      RollbackRecord.SiteState state = observe(client, siteId, clock, null);
+      RollbackRecord.Recovery recovery = new RollbackRecord.Recovery(
+          clock.instant(), method[0], RollbackRecord.RECOVERY_FAILED, null, message(e));
+      return history.update(record.id(),
+          r -> r.withSteps(merge(r, journal)).withRecovery(recovery, RollbackRecord.RECOVERY_FAILED, state, clock.instant()));
+    }
+  }
+
+  private String republish(RollbackRecord record, StepJournal journal, String[] method) {
+    String preId = record.from().id();
+    try {
+      journal.run("recover_restore", "Re-publishing " + label(record) + "...",
+          () -> client.restoreSiteDeploy(record.siteId(), preId), "Re-publish requested");
+      method[0] = "republished";
+      return preId;
+    } catch (NetlifyException e) {
+      if (!e.isNotFound() || record.backup() == null) {
+        throw e;
+      }
+    }
+    Path dir = projectDir.resolve(record.backup()).normalize();
+    BackupStore store = new BackupStore(stateDir, clock);
+    BackupManifest manifest = store.readManifest(dir);
+    Map<String, String> files = new LinkedHashMap<>();
+    manifest.files().forEach(f -> files.put(f.path(), f.sha()));
+    Deploy redeployed = journal.run("recover_redeploy",
+        "The pre-rollback deploy is gone: deploying the backup's " + files.size() + " files...",
+        () -> new DigestUploader(client, settings.publishTimeout())
+            .deploy(record.siteId(), files, store::blob, "Recovery of " + label(record) + " (rollback " + record.id() + ")", false),
+        d -> "Backup deployed as " + d.id());
+    journal.run("recover_restore", "Publishing " + redeployed.id() + "...",
+        () -> client.restoreSiteDeploy(record.siteId(), redeployed.id()), "Publish requested");
+    method[0] = "redeployed_backup";
+    return redeployed.id();
+  }
+
+  /** Reads where the site is now; never throws. */
+  static RollbackRecord.SiteState observe(NetlifyClient client, String siteId, Clock clock, String versionHint) {
+    try {
+      Site site = client.getSite(siteId);
+      String id = publishedId(site);
+      return new RollbackRecord.SiteState(id, site.isAutoPublishLocked(), clock.instant(),
+          "published deploy is " + (id == null ? "none" : id)
+              + (versionHint != null && id != null ? " (" + versionHint + ")" : "")
+              + ", auto publishing " + (site.isAutoPublishLocked() ? "locked" : "on"));
+    } catch (RuntimeException e) {
+      return new RollbackRecord.SiteState(null, null, clock.instant(),
+          "could not be read from the API (" + message(e) + ")");
+    }
+  }
+
+  static String publishedId(Site site) {
+    Deploy d = site.publishedDeploy();
+    return d == null ? null : d.id();
+  }
+
+  static String failedChecks(VerificationResult v) {
+    return String.join("; ", v.checks().stream().filter(c -> !c.ok()).map(VerificationResult.Check::detail).toList());
+  }
+
+  static String message(Throwable e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  private static String label(RollbackRecord record) {
+    String v = record.from().version();
+    return v == null || v.equals(record.from().id()) ? record.from().id() : v + " (" + record.from().id() + ")";
+  }
+
+  private static java.util.List<StepRecord> merge(RollbackRecord r, StepJournal journal) {
+    java.util.List<StepRecord> all = new java.util.ArrayList<>(r.steps() == null ? java.util.List.of() : r.steps());
+    for (StepRecord s : journal.records()) {
+      if (!all.contains(s)) {
+        all.add(s);
+      }
+    }
+    return all;
+  }
+
+  static Duration seconds(int s) {
+    return Duration.ofSeconds(s);
+  }
+}

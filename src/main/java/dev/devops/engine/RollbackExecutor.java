@@ -1,0 +1,212 @@
+package dev.devops.engine;
+
+import dev.devops.netlify.Deploy;
+import dev.devops.netlify.NetlifyClient;
+import dev.devops.netlify.Site;
+import dev.devops.state.DeploymentRecords;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Steps 8 to 11: switches the site to the target under the site lock, with compare-and-swap on
+ * the published deploy, verifies what is served, records the result, and on any failure puts the
+ * site back where it was. The history entry is written before anything changes and always ends
+ * saying where the site is.
+ */
+public final class RollbackExecutor {
+  private static final DateTimeFormatter ID_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+  private final NetlifyClient client;
+  private final Path projectDir;
+  private final Path stateDir;
+  private final Clock clock;
+  private final RollbackSettings settings;
+
+  public RollbackExecutor(
+      NetlifyClient client, Path projectDir, Path stateDir, Clock clock, RollbackSettings settings) {
+    this.client = client;
+    this.projectDir = projectDir;
+    this.stateDir = stateDir;
+    this.clock = clock;
+    this.settings = settings;
+  }
+
+  /**
+   * What to execute.
+   *
+   * @param siteId the site
+   * @param toId the deploy to publish
+   * @param expectedFromId the deploy that must still be published (compare-and-swap); null: any
+   * @param lock lock auto publishing on the target afterwards
+   * @param reason why (recorded)
+   * @param who who ran it (recorded)
+   * @param backup an existing backup of the current deploy; null: take one now
+   */
+  public record Request(
+      String siteId, String toId, String expectedFromId, boolean lock, String reason, String who, BackupStore.Backup backup) {}
+
+  /** How it ended; {@code record} is the final history entry. */
+  public record Result(String outcome, RollbackRecord record, String error) {
+    public boolean verified() {
+      return RollbackRecord.VERIFIED.equals(outcome);
+    }
+  }
+
+  public static String newRollbackId(Instant now) {
+    return "rb-" + ID_TIME.format(now) + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+  }
+
+  public Result execute(Request request, ProgressListener listener) {
+    StepJournal journal = new StepJournal(clock, listener);
+    Instant started = clock.instant();
+    String rollbackId = newRollbackId(started);
+    DeploymentRecords records = DeploymentRecords.load(stateDir);
+    RollbackHistory history = new RollbackHistory(stateDir);
+    journal.note("start", "Starting rollback...");
+    try (SiteLock ignored = journal.run("site_lock", "Taking the site lock...",
+        () -> SiteLock.acquire(stateDir, request.siteId(), rollbackId, settings.lockWait(), clock),
+        l -> "Site lock taken")) {
+      Site site = journal.run("check", "Checking the published deploy...",
+          () -> client.getSite(request.siteId()),
+          s -> s.publishedDeploy() == null ? "The site has no published deploy"
+              : "Published deploy is " + DeployHistory.versionLabel(s.publishedDeploy(), records)
+                  + " (" + s.publishedDeploy().id() + ")");
+      Deploy from = site.publishedDeploy();
+      String fromId = from == null ? null : from.id();
+      Deploy to = target(request.toId());
+      String fromVersion = from == null ? null : DeployHistory.versionLabel(from, records);
+      String toVersion = DeployHistory.versionLabel(to, records);
+      boolean forward = from != null && to.createdAt() != null && from.createdAt() != null
+          && to.createdAt().isAfter(from.createdAt());
+      RollbackRecord record = new RollbackRecord(
+          rollbackId, request.siteId(),
+          new RollbackRecord.DeployRef(fromId, fromVersion, site.isAutoPublishLocked()),
+          new RollbackRecord.DeployRef(to.id(), toVersion, null),
+          forward ? "forward" : "back", request.reason(), request.who(), started, null, List.of(),
+          request.backup() == null ? null : display(request.backup().dir()), null,
+          RollbackRecord.IN_PROGRESS, null, null, null, null, List.of());
+      if (request.expectedFromId() != null && !request.expectedFromId().equals(fromId)) {
+        String message = "The published deploy is now " + fromId + ", not " + request.expectedFromId()
+            + " as analysed: someone published meanwhile. Nothing was changed; run the rollback again.";
+        history.save(record.withSteps(journal.records()).finished(clock.instant(), RollbackRecord.ABORTED, null,
+            message, "check", Recoverer.observe(client, request.siteId(), clock, fromVersion), null));
+        throw new RollbackException(RollbackException.Kind.CONFLICT, message);
+      }
+      if (to.id().equals(fromId)) {
+        throw new RollbackException(RollbackException.Kind.INVALID_TARGET,
+            toVersion + " (" + to.id() + ") is already the published deploy.");
+      }
+      if (!to.isReady()) {
+        throw new RollbackException(RollbackException.Kind.INVALID_TARGET,
+            "Deploy " + to.id() + " is in state '" + to.state() + "': only ready deploys can be published.");
+      }
+      history.save(record);
+      return switchOver(request, record, site, journal, history, records);
+    }
+  }
+
+  private Result switchOver(Request request, RollbackRecord started, Site site, StepJournal journal,
+      RollbackHistory history, DeploymentRecords records) {
+    RollbackRecord record = started;
+    String siteId = request.siteId();
+    String fromId = record.from().id();
+    String toId = record.to().id();
+    String toLabel = record.to().version();
+    try {
+      if (request.backup() == null && site.publishedDeploy() != null) {
+        Deploy from = site.publishedDeploy();
+        String fromVersion = record.from().version();
+        String reason = "pre-rollback " + record.id();
+        BackupStore.Backup backup = journal.run("backup", "Creating backup...",
+            () -> new BackupStore(stateDir, clock).create(client, site, from, fromVersion, reason),
+            b -> "Backup created: " + display(b.dir()));
+        record = history.update(record.id(), r -> r.withBackup(display(backup.dir())));
+      }
+      if (site.isAutoPublishLocked()) {
+        journal.run("unlock", "Unlocking auto publishing...", () -> client.unlockDeploy(fromId), "Auto publishing unlocked");
+      } else {
+        journal.skip("unlock", "Auto publishing is on: nothing to unlock");
+      }
+      journal.run("restore", "Restoring " + toLabel + "...", () -> client.restoreSiteDeploy(siteId, toId), "Restore requested");
+      journal.run("publish", "Waiting for " + toLabel + " to go live...",
+          () -> Waits.untilPublished(client, siteId, toId, settings.publishTimeout()), s -> "Code reverted to " + toLabel);
+      if (request.lock()) {
+        journal.run("lock", "Locking auto publishing on " + toLabel + "...", () -> client.lockDeploy(toId),
+            "Auto publishing locked on " + toLabel);
+      } else {
+        journal.skip("lock", "Auto publishing left on (--no-lock): the next git deploy will replace " + toLabel);
+      }
+    } catch (RuntimeException e) {
+      return failAndRecover(record, journal, history, e);
+    }
+    VerificationResult verification;
+    try {
+      verification = journal.run("verify", "Verifying served content...",
+          () -> new Verifier(client, settings.verifySample(), settings.healthPaths()).verify(siteId, toId),
+          v -> v.ok() ? "Health check: passed" : "Health check: failed (" + Recoverer.failedChecks(v) + ")");
+    } catch (RuntimeException e) {
+      verification = new VerificationResult(false, toId, null,
+          List.of(new VerificationResult.Check("verification", false, "could not run: " + Recoverer.message(e))), 0);
+    }
+    String outcome = verification.ok() ? RollbackRecord.VERIFIED : RollbackRecord.UNVERIFIED;
+    records.recordRollback(record.id(), fromId, toId, clock.instant());
+    if (fromId != null) {
+      records.markBad(fromId, record.reason() == null ? "rolled back" : record.reason(), record.id());
+    }
+    records.clearBad(toId);
+    journal.note("done", verification.ok() ? "Rollback complete" : "Rollback switched, but not verified");
+    RollbackRecord.SiteState state = Recoverer.observe(client, siteId, clock, toLabel);
+    VerificationResult v = verification;
+    RollbackRecord done = history.update(record.id(), r -> r.withSteps(journal.records())
+        .finished(clock.instant(), outcome, v, v.ok() ? null : "Verification failed: " + Recoverer.failedChecks(v),
+            v.ok() ? null : "verify", state, state.locked()));
+    return new Result(outcome, done, done.error());
+  }
+
+  private Result failAndRecover(RollbackRecord record, StepJournal journal, RollbackHistory history, RuntimeException e) {
+    String error = Recoverer.message(e);
+    String failedStep = journal.failedStep() == null ? "execute" : journal.failedStep();
+    RollbackRecord.SiteState state = Recoverer.observe(client, record.siteId(), clock, null);
+    RollbackRecord failed = history.update(record.id(), r -> r.withSteps(journal.records())
+        .finished(clock.instant(), RollbackRecord.IN_PROGRESS, null, error, failedStep, state, state.locked()));
+    journal.listener().onFailure(new RollbackFailure(failed.id(), error, failedStep, failed.backup(), describe(state, failed)));
+    RollbackRecord recovered = new Recoverer(client, projectDir, stateDir, clock, settings).recover(failed, journal);
+    return new Result(recovered.outcome(), recovered, error);
+  }
+
+  private static String describe(RollbackRecord.SiteState state, RollbackRecord record) {
+    String id = state.publishedDeployId();
+    if (id == null) {
+      return "unknown: the site " + state.summary();
+    }
+    String which = id.equals(record.from().id()) ? "still on " + record.from().version() + " (" + id + ", pre-rollback)"
+        : id.equals(record.to().id()) ? "on " + record.to().version() + " (" + id + ", the target)" : "on " + id;
+    return which + ", auto publishing " + (Boolean.TRUE.equals(state.locked()) ? "locked" : "on");
+  }
+
+  private Deploy target(String toId) {
+    try {
+      return client.getDeploy(toId);
+    } catch (dev.devops.netlify.NetlifyException e) {
+      if (e.isNotFound()) {
+        throw new RollbackException(RollbackException.Kind.INVALID_TARGET,
+            "Deploy " + toId + " does not exist (deleted, expired, or never existed).", e);
+      }
+      throw e;
+    }
+  }
+
+  /** A path as the user sees it: relative to the project directory. */
+  String display(Path path) {
+    Path abs = path.toAbsolutePath().normalize();
+    Path base = projectDir.toAbsolutePath().normalize();
+    String text = abs.startsWith(base) ? base.relativize(abs).toString() : abs.toString();
+    return text.endsWith("/") ? text : text + "/";
+  }
+}

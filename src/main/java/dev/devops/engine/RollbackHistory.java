@@ -1,0 +1,93 @@
+package dev.devops.engine;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.devops.util.AtomicFiles;
+import dev.devops.util.Json;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * {@code .devops/rollback-history.json}: every rollback, oldest first. Each change is a
+ * read-modify-write under a file lock, written atomically, so concurrent processes never lose an
+ * entry and a crash never leaves a torn file.
+ */
+public final class RollbackHistory {
+  private static final Object JVM_LOCK = new Object();
+  private static final TypeReference<List<RollbackRecord>> LIST = new TypeReference<>() {};
+
+  private final Path file;
+  private final Path lockFile;
+
+  public RollbackHistory(Path stateDir) {
+    this.file = stateDir.resolve("rollback-history.json");
+    this.lockFile = stateDir.resolve("locks").resolve("rollback-history.lock");
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** All entries, oldest first; an absent file is an empty history. */
+  public List<RollbackRecord> all() {
+    if (!Files.isRegularFile(file)) {
+      return List.of();
+    }
+    try {
+      List<RollbackRecord> records = Json.mapper().readValue(file.toFile(), LIST);
+      return records == null ? List.of() : records;
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "Cannot read " + file + ": " + e.getMessage() + " (fix or move the file; it is never overwritten while unreadable).", e);
+    }
+  }
+
+  public Optional<RollbackRecord> find(String rollbackId) {
+    return all().stream().filter(r -> r.id().equals(rollbackId)).findFirst();
+  }
+
+  /** Adds {@code record}, or replaces the entry with its id. */
+  public RollbackRecord save(RollbackRecord record) {
+    return update(record.id(), existing -> record);
+  }
+
+  /** Applies {@code change} to the entry {@code id} (null if absent) and stores the result. */
+  public RollbackRecord update(String id, UnaryOperator<RollbackRecord> change) {
+    synchronized (JVM_LOCK) {
+      try {
+        AtomicFiles.createPrivateDirectories(lockFile.getParent());
+        try (FileChannel ch =
+                FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock ignored = ch.lock()) {
+          List<RollbackRecord> records = new ArrayList<>(all());
+          int index = -1;
+          for (int i = 0; i < records.size(); i++) {
+            if (records.get(i).id().equals(id)) {
+              index = i;
+            }
+          }
+          RollbackRecord updated = change.apply(index < 0 ? null : records.get(index));
+          if (index < 0) {
+            records.add(updated);
+          } else {
+            records.set(index, updated);
+          }
+          AtomicFiles.write(
+              file,
+              Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(records),
+              AtomicFiles.OWNER_ONLY_FILE);
+          return updated;
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException("Cannot write " + file + ": " + e.getMessage(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,374 @@
+package dev.devops.engine;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.devops.netlify.Deploy;
+import dev.devops.netlify.DeployFile;
+import dev.devops.netlify.EnvVar;
+import dev.devops.netlify.NetlifyClient;
+import dev.devops.netlify.NetlifyException;
+import dev.devops.netlify.Site;
+import dev.devops.state.DeploymentRecords;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Steps 3 to 5 of a rollback: picks the target, validates it, and works out the impact. Reads
+ * the API, never changes anything.
+ */
+public final class RollbackPlanner {
+  /** Netlify deletes non-current deploys older than this (batch retention since 2022). */
+  public static final Duration RETENTION = Duration.ofDays(90);
+
+  private final NetlifyClient client;
+  private final DeploymentRecords records;
+
+  public RollbackPlanner(NetlifyClient client, DeploymentRecords records) {
+    this.client = client;
+    this.records = records;
+  }
+
+  /** A deploy passed over by the default target, and why. */
+  public record Skipped(String id, String version, String reason) {}
+
+  /**
+   * The chosen target.
+   *
+   * @param targetId the deploy id to go to
+   * @param entry its history entry; null when it is older than the history page
+   * @param skipped newer deploys the default choice passed over
+   */
+  public record TargetChoice(String targetId, DeployEntry entry, List<Skipped> skipped) {}
+
+  /**
+   * Step 3. Without {@code requested}: the newest deploy older than the current one that was
+   * live and is ready, skipping failed, unfinished, never-published and bad-marked deploys. With
+   * it: the deploy with that id or version label (an id outside the history is taken as is and
+   * checked by {@link #validate}).
+   *
+   * @throws RollbackException NO_TARGET when nothing qualifies, AMBIGUOUS_TARGET for a label
+   *     naming several deploys
+   */
+  public static TargetChoice chooseTarget(DeployHistory history, String requested) {
+    if (requested != null && !requested.isBlank()) {
+      Optional<DeployEntry> found = history.find(requested.trim());
+      if (found.isPresent()) {
+        return new TargetChoice(found.get().id(), found.get(), List.of());
+      }
+      if (!looksLikeId(requested.trim())) {
+        throw new RollbackException(
+            RollbackException.Kind.INVALID_TARGET,
+            "No deploy with version or id '" + requested.trim() + "': list them with 'devops deployments list --all'.");
+      }
+      return new TargetChoice(requested.trim(), null, List.of());
+    }
+    DeployEntry current = history.current().orElse(null);
+    Instant currentCreated = current == null || current.deploy().createdAt() == null
+        ? Instant.MAX : current.deploy().createdAt();
+    List<DeployEntry> older =
+        history.entries().stream()
+            .filter(e -> current == null || !e.id().equals(current.id()))
+            .filter(e -> e.deploy().createdAt() == null || e.deploy().createdAt().isBefore(currentCreated))
+            .sorted(Comparator.comparing((DeployEntry e) -> created(e.deploy())).reversed())
+            .toList();
+    List<Skipped> skipped = new ArrayList<>();
+    for (DeployEntry e : older) {
+      String reason = skipReason(e);
+      if (reason == null) {
+        return new TargetChoice(e.id(), e, List.copyOf(skipped));
+      }
+      skipped.add(new Skipped(e.id(), e.version(), reason));
+    }
+    throw new NoTargetException(skipped);
+  }
+
+  /** NO_TARGET, with what was passed over. */
+  public static final class NoTargetException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient List<Skipped> skipped;
+
+    NoTargetException(List<Skipped> skipped) {
+      super("No previous deployments found: nothing to roll back to.");
+      this.skipped = skipped;
+    }
+
+    public List<Skipped> skipped() {
+      return skipped;
+    }
+
+    public RollbackException asRollbackException() {
+      return new RollbackException(RollbackException.Kind.NO_TARGET, getMessage(), this);
+    }
+  }
+
+  private static String skipReason(DeployEntry e) {
+    Deploy d = e.deploy();
+    if (d.isError()) {
+      return "failed" + (d.errorMessage() == null ? "" : " (" + d.errorMessage() + ")");
+    }
+    if (e.bad()) {
+      return "marked bad by an earlier rollback";
+    }
+    if (!d.isReady()) {
+      return "not ready (state " + d.state() + ")";
+    }
+    if (d.publishedAt() == null && e.liveFor() == null) {
+      return "never published";
+    }
+    return null;
+  }
+
+  /** The validation of a target (step 4) and what the comparison found. */
+  public record Validation(
+      Site site,
+      Deploy current,
+      String currentVersion,
+      Deploy target,
+      String targetId,
+      String targetVersion,
+      List<Finding> findings,
+      DeployComparison comparison) {
+    public boolean ok() {
+      return findings.stream().noneMatch(Finding::blocks);
+    }
+
+    /** The first blocking finding's message. */
+    public String reason() {
+      return findings.stream().filter(Finding::blocks).map(Finding::message).findFirst().orElse(null);
+    }
+  }
+
+  /**
+   * Step 4: the target exists, is ready, is not the current deploy, can still be restored, and
+   * passes the breaking-change checks against the current deploy. Structural changes (functions
+   * added or removed, redirects or headers, framework) block unless {@code acceptBreaking};
+   * env var drift is a warning, since env vars are not rolled back either way.
+   */
+  public Validation validate(DeployHistory history, String targetId, boolean acceptBreaking) {
+    return validate(history, history.site().publishedDeploy(), targetId, acceptBreaking);
+  }
+
+  /** Validates going from {@code current} (normally the published deploy) to {@code targetId}. */
+  public Validation validate(DeployHistory history, Deploy current, String targetId, boolean acceptBreaking) {
+    Site site = history.site();
+    List<Finding> findings = new ArrayList<>();
+    Deploy target;
+    try {
+      target = client.getDeploy(targetId);
+    } catch (NetlifyException e) {
+      if (!e.isNotFound()) {
+        throw e;
+      }
+      findings.add(new Finding("not_found", Finding.BLOCKING,
+          "Deploy " + targetId + " does not exist (deleted, expired, or never existed)."));
+      return new Validation(site, current, version(current), null, targetId, targetId, findings, null);
+    }
+    String version = version(target);
+    if (target.siteId() != null && !target.siteId().equals(site.id())) {
+      findings.add(new Finding("other_site", Finding.BLOCKING,
+          "Deploy " + targetId + " belongs to another site."));
+    }
+    if (!target.isReady()) {
+      findings.add(new Finding("not_ready", Finding.BLOCKING,
+          "Deploy " + targetId + " is in state '" + target.state() + "': only ready deploys can be published."));
+    }
+    if (current != null && current.id().equals(targetId)) {
+      findings.add(new Finding("is_current", Finding.BLOCKING,
+          version + " (" + targetId + ") is already the " + (current.id().equals(publishedId(site)) ? "published deploy." : "deploy rolled back from.")));
+    }
+    if (!findings.isEmpty()) {
+      return new Validation(site, current, version(current), target, targetId, version, findings, null);
+    }
+    Instant now = history.now();
+    if (target.createdAt() != null && target.createdAt().plus(RETENTION).isBefore(now)) {
+      findings.add(new Finding("retention", Finding.WARNING,
+          "Deploy is older than Netlify's 90-day retention: it still exists now, but Netlify may delete it at any time."));
+    }
+    DeployComparison comparison = compare(history, current, target);
+    if (comparison == null) {
+      findings.add(new Finding("files_gone", Finding.BLOCKING,
+          "Deploy " + targetId + " has no files left to serve: it can no longer be restored."));
+      return new Validation(site, current, version(current), target, targetId, version, findings, null);
+    }
+    String severity = acceptBreaking ? Finding.ACCEPTED : Finding.BLOCKING;
+    if (!comparison.functions().added().isEmpty() || !comparison.functions().removed().isEmpty()) {
+      List<String> parts = new ArrayList<>();
+      if (!comparison.functions().removed().isEmpty()) {
+        parts.add("removes " + String.join(", ", comparison.functions().removed()));
+      }
+      if (!comparison.functions().added().isEmpty()) {
+        parts.add("adds " + String.join(", ", comparison.functions().added()));
+      }
+      findings.add(new Finding("functions_changed", severity,
+          "Functions change: the rollback " + String.join(" and ", parts) + "."));
+    }
+    if (!comparison.configFiles().isEmpty()) {
+      findings.add(new Finding("redirects_headers_changed", severity,
+          "Redirects or headers change: " + String.join(", ", comparison.configFiles()) + " differ."));
+    }
+    if (comparison.frameworkChanged()) {
+      findings.add(new Finding("framework_changed", severity,
+          "Framework changes from " + comparison.frameworkFrom() + " to " + comparison.frameworkTo() + "."));
+    }
+    if (comparison.envChanged() != null && !comparison.envChanged().isEmpty()) {
+      findings.add(new Finding("env_drift", Finding.WARNING,
+          "Environment variables changed since " + version + " was live (" + String.join(", ", comparison.envChanged())
+              + "): they are not rolled back."));
+    } else if (comparison.envNote() != null) {
+      findings.add(new Finding("env_unchecked", Finding.WARNING, comparison.envNote()));
+    }
+    return new Validation(site, current, version(current), target, targetId, version, List.copyOf(findings), comparison);
+  }
+
+  /** Compares the current deploy with {@code target}; null when the target lists no files. */
+  DeployComparison compare(DeployHistory history, Deploy current, Deploy target) {
+    Site site = history.site();
+    CompletableFuture<List<DeployFile>> currentFiles =
+        current == null
+            ? CompletableFuture.completedFuture(List.of())
+            : CompletableFuture.supplyAsync(() -> client.listDeployFiles(current.id()));
+    CompletableFuture<List<EnvVar>> env =
+        site.accountId() == null
+            ? CompletableFuture.completedFuture(null)
+            : CompletableFuture.supplyAsync(() -> client.getEnvVars(site.accountId(), site.id()));
+    List<DeployFile> targetFiles;
+    try {
+      targetFiles = client.listDeployFiles(target.id());
+    } catch (NetlifyException e) {
+      if (e.isNotFound()) {
+        return null;
+      }
+      throw e;
+    }
+    if (targetFiles.isEmpty()) {
+      return null;
+    }
+    List<DeployFile> fromFiles = join(currentFiles);
+    List<EnvVar> vars = null;
+    String envNote = site.accountId() == null ? "Env vars not checked: the site has no account id." : null;
+    try {
+      vars = join(env);
+    } catch (NetlifyException e) {
+      envNote = "Env vars not checked: " + e.getMessage();
+    }
+    Deploy from = current == null ? target : current;
+    return DeployComparison.of(from, fromFiles, target, targetFiles, vars, liveUntil(history, target), envNote);
+  }
+
+  /** When {@code target} stopped being live: the next publish after its own, else its creation. */
+  static Instant liveUntil(DeployHistory history, Deploy target) {
+    for (DeployEntry e : history.entries()) {
+      if (e.id().equals(target.id()) && e.deploy().publishedAt() != null && e.liveFor() != null) {
+        return e.deploy().publishedAt().plus(e.liveFor());
+      }
+    }
+    return target.publishedAt() != null ? target.publishedAt() : target.createdAt();
+  }
+
+  /** Step 5: what the switch from the current deploy to the validated target changes. */
+  public Impact analyze(DeployHistory history, Validation validation, boolean lockAfter) {
+    Deploy from = validation.current();
+    Deploy to = validation.target();
+    boolean forward = from != null && created(to).isAfter(created(from));
+    List<Impact.DeployChange> deploys = new ArrayList<>();
+    if (from != null) {
+      Instant low = forward ? created(from) : created(to);
+      Instant high = forward ? created(to) : created(from);
+      for (DeployEntry e : history.entries()) {
+        Instant c = created(e.deploy());
+        boolean inRange = c.isAfter(low) && !c.isAfter(high);
+        if (inRange && e.deploy().isReady() && (e.deploy().publishedAt() != null || forward)) {
+          deploys.add(Impact.DeployChange.of(e.deploy(), e.version()));
+        }
+      }
+      deploys.sort(Comparator.comparing(Impact.DeployChange::createdAt, Comparator.nullsLast(Comparator.reverseOrder())));
+    }
+    boolean lockedNow = history.site().isAutoPublishLocked();
+    String next = lockAfter
+        ? "Auto publishing will be locked on " + validation.targetVersion()
+            + ": the next git deploy builds but does not go live until you start auto publishing again."
+        : "Auto publishing stays on: the next git deploy to production will replace this rollback.";
+    List<String> notes = new ArrayList<>();
+    notes.add("Environment variables are not rolled back (they are managed separately).");
+    if (!validation.comparison().functions().isEmpty()) {
+      notes.add("Function code rolls back with the deploy.");
+    }
+    return new Impact(
+        new Impact.Side(from == null ? null : from.id(), validation.currentVersion()),
+        new Impact.Side(to.id(), validation.targetVersion()),
+        forward ? "forward" : "back",
+        deploys,
+        validation.comparison(),
+        validation.findings(),
+        lockedNow,
+        lockAfter,
+        next,
+        "none (atomic swap)",
+        notes);
+  }
+
+  /** The version label of {@code deploy}, or null. */
+  public String version(Deploy deploy) {
+    return deploy == null ? null : DeployHistory.versionLabel(deploy, records);
+  }
+
+  private static String publishedId(Site site) {
+    return site.publishedDeploy() == null ? null : site.publishedDeploy().id();
+  }
+
+  static boolean looksLikeId(String s) {
+    return s.matches("[A-Za-z0-9][A-Za-z0-9_-]{11,}") && !s.matches("[vV]?\\d+\\.\\d+.*");
+  }
+
+  private static Instant created(Deploy d) {
+    return d.createdAt() == null ? Instant.EPOCH : d.createdAt();
+  }
+
+  private static <T> T join(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  /** Step 5's result. */
+  public record Impact(
+      Side from,
+      Side to,
+      String direction,
+      List<DeployChange> deploys,
+      DeployComparison comparison,
+      List<Finding> findings,
+      @JsonProperty("locked_now") boolean lockedNow,
+      @JsonProperty("lock_after") boolean lockAfter,
+      @JsonProperty("next_git_deploy") String nextGitDeploy,
+      String downtime,
+      List<String> notes) {
+
+    /** One side of the switch. */
+    public record Side(String id, String version) {}
+
+    /** A deploy whose changes the switch reverts (or, rolling forward, applies). */
+    public record DeployChange(
+        String id,
+        String version,
+        String title,
+        @JsonProperty("commit_ref") String commitRef,
+        String branch,
+        @JsonProperty("created_at") Instant createdAt,
+        @JsonProperty("published_at") Instant publishedAt) {
+      static DeployChange of(Deploy d, String version) {
+        return new DeployChange(d.id(), version, d.title(), d.commitRef(), d.branch(), d.createdAt(), d.publishedAt());
+      }
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package dev.devops.engine;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One entry of {@code .devops/rollback-history.json}. Written when the rollback starts (outcome
+ * {@code in_progress}) and again as it ends, so that it always says where the site is.
+ */
+public record RollbackRecord(
+    String id,
+    @JsonProperty("site_id") String siteId,
+    DeployRef from,
+    DeployRef to,
+    String direction,
+    String reason,
+    String who,
+    @JsonProperty("started_at") Instant startedAt,
+    @JsonProperty("finished_at") Instant finishedAt,
+    List<StepRecord> steps,
+    String backup,
+    VerificationResult verification,
+    String outcome,
+    String error,
+    @JsonProperty("failed_step") String failedStep,
+    @JsonProperty("site_state") SiteState siteState,
+    @JsonProperty("lock_after") Boolean lockAfter,
+    List<Recovery> recoveries) {
+
+  public static final String IN_PROGRESS = "in_progress";
+  public static final String VERIFIED = "verified";
+  public static final String UNVERIFIED = "unverified";
+  public static final String RECOVERED = "recovered";
+  public static final String RECOVERY_FAILED = "recovery_failed";
+  public static final String ABORTED = "aborted";
+
+  /** A deploy as the history names it. */
+  public record DeployRef(String id, String version, Boolean locked) {}
+
+  /**
+   * Where the site was when last observed.
+   *
+   * @param publishedDeployId the published deploy, or null if it could not be read
+   * @param locked whether auto publishing was stopped
+   * @param observedAt when this was read from the API
+   * @param summary one line for people ("on v1.2.2 (dep_x), auto publishing locked")
+   */
+  public record SiteState(
+      @JsonProperty("published_deploy_id") String publishedDeployId,
+      Boolean locked,
+      @JsonProperty("observed_at") Instant observedAt,
+      String summary) {}
+
+  /** One recovery attempt (automatic, or by emergency-recover). */
+  public record Recovery(
+      Instant at, String method, String outcome, @JsonProperty("deploy_id") String deployId, String message) {}
+
+  public RollbackRecord withSteps(List<StepRecord> steps) {
+    return new RollbackRecord(id, siteId, from, to, direction, reason, who, startedAt, finishedAt,
+        steps, backup, verification, outcome, error, failedStep, siteState, lockAfter, recoveries);
+  }
+
+  public RollbackRecord withBackup(String backup) {
+    return new RollbackRecord(id, siteId, from, to, direction, reason, who, startedAt, finishedAt,
+        steps, backup, verification, outcome, error, failedStep, siteState, lockAfter, recoveries);
+  }
+
+  public RollbackRecord finished(
+      Instant at,
+      String outcome,
+      VerificationResult verification,
+      String error,
+      String failedStep,
+      SiteState state,
+      Boolean lockAfter) {
+    return new RollbackRecord(id, siteId, from, to, direction, reason, who, startedAt, at, steps,
+        backup, verification, outcome, error, failedStep, state, lockAfter, recoveries);
+  }
+
+  public RollbackRecord withRecovery(Recovery recovery, String outcome, SiteState state, Instant at) {
+    List<Recovery> all = new java.util.ArrayList<>(recoveries == null ? List.of() : recoveries);
+    all.add(recovery);
+    return new RollbackRecord(id, siteId, from, to, direction, reason, who, startedAt, at, steps,
+        backup, verification, outcome, error, failedStep, state, lockAfter, List.copyOf(all));
+  }
+}

@@ -1,0 +1,156 @@
+package dev.devops.engine;
+
+import dev.devops.netlify.Deploy;
+import dev.devops.netlify.DeployFile;
+import dev.devops.netlify.Fetched;
+import dev.devops.netlify.NetlifyClient;
+import dev.devops.netlify.NetlifyException;
+import dev.devops.netlify.Site;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import okhttp3.HttpUrl;
+
+/**
+ * Proves that a deploy is what the site serves: the API says it is published and ready, the site
+ * answers, the bytes served for index.html and a sample of other files have the deploy's SHA1s,
+ * and the configured health paths answer 2xx.
+ */
+public final class Verifier {
+  /** Files Netlify consumes as configuration; they are not served as-is. */
+  static final Set<String> CONFIG_FILES = Set.of("/_redirects", "/_headers", "/netlify.toml");
+
+  private final NetlifyClient client;
+  private final int sample;
+  private final List<String> healthPaths;
+  private final int attempts;
+
+  public Verifier(NetlifyClient client, int sample, List<String> healthPaths) {
+    this(client, sample, healthPaths, 4);
+  }
+
+  Verifier(NetlifyClient client, int sample, List<String> healthPaths, int attempts) {
+    this.client = client;
+    this.sample = Math.max(0, sample);
+    this.healthPaths = healthPaths == null ? List.of() : healthPaths;
+    this.attempts = attempts;
+  }
+
+  /** Verifies, allowing a short settle time for the edge to pick up the swap. */
+  public VerificationResult verify(String siteId, String deployId) {
+    VerificationResult result = null;
+    for (int attempt = 1; attempt <= attempts; attempt++) {
+      result = verifyOnce(siteId, deployId);
+      if (result.ok()) {
+        return result;
+      }
+      if (attempt < attempts) {
+        sleep(250L * attempt);
+      }
+    }
+    return result;
+  }
+
+  private VerificationResult verifyOnce(String siteId, String deployId) {
+    List<VerificationResult.Check> checks = new ArrayList<>();
+    Site site = client.getSite(siteId);
+    Deploy published = site.publishedDeploy();
+    String publishedId = published == null ? null : published.id();
+    boolean isPublished = deployId.equals(publishedId);
+    checks.add(
+        new VerificationResult.Check(
+            "published",
+            isPublished,
+            isPublished ? "published deploy is " + deployId : "published deploy is " + publishedId + ", not " + deployId));
+    Deploy deploy = isPublished ? published : client.getDeploy(deployId);
+    checks.add(
+        new VerificationResult.Check(
+            "ready", deploy.isReady(), "deploy state is " + deploy.state()));
+    String base = site.liveUrl();
+    Fetched root = fetch(base, "/");
+    boolean responding = root != null && root.isSuccessful();
+    checks.add(
+        new VerificationResult.Check(
+            "responding",
+            responding,
+            root == null ? base + " did not answer" : base + " answered " + root.status()));
+    int compared = 0;
+    List<String> mismatched = new ArrayList<>();
+    for (DeployFile file : filesToCompare(client.listDeployFiles(deployId))) {
+      Fetched served = fetch(base, file.path());
+      compared++;
+      if (served == null || !served.isSuccessful() || !Sha1.hex(served.body()).equalsIgnoreCase(file.sha())) {
+        mismatched.add(file.path() + (served == null ? " (no answer)" : served.isSuccessful() ? "" : " (" + served.status() + ")"));
+      }
+    }
+    checks.add(
+        new VerificationResult.Check(
+            "content",
+            compared > 0 && mismatched.isEmpty(),
+            compared == 0
+                ? "no files to compare"
+                : mismatched.isEmpty()
+                    ? compared + " served file(s) match the deploy's SHA1s"
+                    : "served bytes differ from the deploy for " + String.join(", ", mismatched)));
+    for (String path : healthPaths) {
+      Fetched health = fetch(base, path);
+      boolean ok = health != null && health.isSuccessful();
+      checks.add(
+          new VerificationResult.Check(
+              "health " + path, ok, path + (health == null ? " did not answer" : " answered " + health.status())));
+    }
+    boolean ok = checks.stream().allMatch(VerificationResult.Check::ok);
+    return new VerificationResult(ok, deployId, base, List.copyOf(checks), compared);
+  }
+
+  /** index.html, then an evenly spread, deterministic sample of the other served files. */
+  List<DeployFile> filesToCompare(List<DeployFile> files) {
+    List<DeployFile> served =
+        files.stream()
+            .filter(f -> f.path() != null && f.sha() != null)
+            .map(f -> f.path().startsWith("/") ? f : new DeployFile(f.id(), "/" + f.path(), f.sha(), f.mimeType(), f.size()))
+            .filter(f -> !CONFIG_FILES.contains(f.path()))
+            .sorted(Comparator.comparing(DeployFile::path))
+            .toList();
+    List<DeployFile> chosen = new ArrayList<>();
+    List<DeployFile> others = new ArrayList<>();
+    for (DeployFile f : served) {
+      if (f.path().equals("/index.html")) {
+        chosen.add(f);
+      } else {
+        others.add(f);
+      }
+    }
+    int n = Math.min(sample, others.size());
+    for (int i = 0; i < n; i++) {
+      chosen.add(others.get((int) ((long) i * others.size() / n)));
+    }
+    return chosen;
+  }
+
+  private Fetched fetch(String base, String path) {
+    HttpUrl root = HttpUrl.parse(base);
+    if (root == null) {
+      return null;
+    }
+    HttpUrl.Builder url = root.newBuilder().encodedPath("/");
+    String relative = path.startsWith("/") ? path.substring(1) : path;
+    if (!relative.isEmpty()) {
+      url.addPathSegments(relative);
+    }
+    try {
+      return client.fetch(url.build().toString());
+    } catch (NetlifyException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package dev.devops.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.devops.testing.Cli;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class LogsCommandTest extends PlatformTest {
+
+  @Test
+  void showsTheLogOfThePublishedDeployWithTimestamps() {
+    PlatformProject p = project("logs-live");
+    p.deploy("Release v1.0.0");
+    String live = p.deploy("Release v1.0.1");
+    Cli.Result r = p.cli.run("logs");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.err()).contains("📜 Deploy log of v1.0.1 (" + live + "), state ready");
+    assertThat(r.out().lines().toList())
+        .isNotEmpty()
+        .allMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d  .+"), "timestamped");
+    assertThat(r.out()).contains("Deploy " + live + " created");
+  }
+
+  @Test
+  void jsonIsAnArrayOfLines() {
+    PlatformProject p = project("logs-json");
+    String first = p.deploy("Release v1.0.0");
+    p.deploy("Release v1.0.1");
+    Cli.Result r = p.cli.run("logs", "--deployment", first, "--json");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode lines = PlatformProject.json(r);
+    assertThat(lines.isArray()).isTrue();
+    assertThat(lines.size()).isGreaterThan(1);
+    assertThat(DeploymentsListTest.fieldNames(lines.get(0))).containsExactly("ts", "level", "section", "message");
+    assertThat(lines.get(0).get("message").asText()).isEqualTo("Deploy " + first + " created");
+  }
+
+  @Test
+  void unknownDeployExits6() {
+    PlatformProject p = project("logs-missing");
+    p.deploy("x");
+    Cli.Result r = p.cli.run("logs", "--deployment", "0000000000000000000000aa");
+    PlatformProject.assertOneLineError(r, 6, "Not found (404)");
+  }
+
+  @Test
+  void siteWithoutPublishedDeployExits6() {
+    PlatformProject p = project("logs-empty");
+    PlatformProject.assertOneLineError(p.cli.run("logs"), 6, "has no published deploy: pass --deployment ID");
+  }
+}

@@ -1,0 +1,71 @@
+package dev.devops.netlify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.devops.local.Fault;
+import dev.devops.testing.PlatformFixture;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NetlifyClientTest {
+  @TempDir Path dir;
+
+  @Test
+  void baseUrlsAreParsedLikeNetlifyCli() {
+    assertThat(NetlifyClient.parseBaseUrl("http://127.0.0.1:8080").toString()).isEqualTo("http://127.0.0.1:8080/api/v1");
+    assertThat(NetlifyClient.parseBaseUrl("http://127.0.0.1:8080/").toString()).isEqualTo("http://127.0.0.1:8080/api/v1");
+    assertThat(NetlifyClient.parseBaseUrl("https://api.example.com/custom/").toString()).isEqualTo("https://api.example.com/custom");
+    assertThat(NetlifyClient.parseBaseUrl("http://shop.localhost:1/api/v1").toString()).isEqualTo("http://shop.localhost:1/api/v1");
+    assertThatThrownBy(() -> NetlifyClient.parseBaseUrl("http://api.netlify.com")).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> NetlifyClient.parseBaseUrl("not a url")).isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
+  void idsAndPathsAreCheckedBeforeTheyGoIntoAUrl() {
+    assertThat(NetlifyClient.id("5f3a-b_c.d")).isEqualTo("5f3a-b_c.d");
+    for (String bad : new String[] {"..", "a/b", "a..b", "", "a b", "%2e%2e"}) {
+      assertThatThrownBy(() -> NetlifyClient.id(bad)).isInstanceOf(InvalidInputException.class);
+    }
+    assertThat(NetlifyClient.filePath("/a/b.html")).isEqualTo("a/b.html");
+    for (String bad : new String[] {"a/../b", "a//b", "./a", "a\\b", ""}) {
+      assertThatThrownBy(() -> NetlifyClient.filePath(bad)).isInstanceOf(InvalidInputException.class);
+    }
+  }
+
+  @Test
+  void sendsUserAgentAndPagesWithTheLinkHeader() {
+    try (PlatformFixture fx = PlatformFixture.start(dir)) {
+      String siteId = fx.createSite("client-pages");
+      for (int i = 0; i < 3; i++) {
+        fx.deploy(siteId, java.util.Map.of("index.html", "v" + i), PlatformFixture.DeployOptions.prod("v" + i));
+      }
+      NetlifyClient client = new NetlifyClient(NetlifyClient.Options.defaults(fx.apiUrl(), fx.token(), "devops/test"));
+      Page<Deploy> first = client.listSiteDeploys(siteId, DeployFilter.PRODUCTION, 1, 2);
+      assertThat(first.items()).hasSize(2);
+      assertThat(first.hasNext()).isTrue();
+      Page<Deploy> second = client.listSiteDeploys(siteId, DeployFilter.PRODUCTION, 2, 2);
+      assertThat(second.items()).hasSize(1);
+      assertThat(second.hasNext()).isFalse();
+      assertThat(client.findSite("client-pages").id()).isEqualTo(siteId);
+    }
+  }
+
+  @Test
+  void nonIdempotentCallsAreNotRetriedOnServerErrors() {
+    try (PlatformFixture fx = PlatformFixture.start(dir)) {
+      String siteId = fx.createSite("client-post");
+      NetlifyClient client =
+          new NetlifyClient(
+              new NetlifyClient.Options(
+                  fx.apiUrl(), fx.token(), "devops/test", Duration.ofSeconds(2), Duration.ofSeconds(2), 3,
+                  Duration.ofMillis(1), Duration.ofSeconds(5), null));
+      fx.platform().faults().inject(Fault.on("createSiteDeploy").status(500));
+      assertThatThrownBy(() -> client.createSiteDeploy(siteId, DeployRequest.of(java.util.Map.of(), null, true), null))
+          .isInstanceOfSatisfying(NetlifyException.class, e -> assertThat(e.status()).isEqualTo(500));
+      assertThat(fx.platform().faults().calls("createSiteDeploy")).isEqualTo(1);
+    }
+  }
+}
