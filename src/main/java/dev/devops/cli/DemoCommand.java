@@ -101,10 +101,6 @@ public final class DemoCommand extends BaseCommand {
               + "/");
       err.println();
 
-      int listed = runVisibly(project, env, "deployments", "list");
-      if (listed != 0) {
-        return listed;
-      }
       List<String> rollback =
           new ArrayList<>(
               List.of("rollback", "--reason", "Checkout broken in " + broken.version()));
