@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       RecoverCommand.class,
       LocalCommand.class,
+      DemoCommand.class,
       GenerateCompletion.class,
     })
 public final class RootCommand implements Runnable {

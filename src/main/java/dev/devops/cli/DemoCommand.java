@@ -1,0 +1,192 @@
+package dev.devops.cli;
+
+import dev.devops.demo.DemoSite;
+import dev.devops.demo.DemoSite.Release;
+import dev.devops.local.LocalPlatform;
+import dev.devops.netlify.Fetched;
+import dev.devops.netlify.NetlifyClient;
+import dev.devops.netlify.Site;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code devops demo}: a real rollback, end to end, on the local platform. Publishes four releases
+ * of a sample site, the last one broken, then runs the real {@code devops rollback}.
+ */
+@Command(
+    name = "demo",
+    description = {
+      "Roll back a broken release for real, on the local platform:",
+      "publishes v1.2.0 to v1.2.3 of a sample site (v1.2.3 is broken), then runs",
+      "'devops rollback' (you type ROLLBACK on a terminal; --yes otherwise) and verifies it."
+    })
+public final class DemoCommand extends BaseCommand {
+  static final String SITE_NAME = "bean-there";
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "Where to keep the demo's platform data and project (default: a new temp folder).")
+  Path dataDir;
+
+  @Option(names = "--yes", description = "Confirm the rollback without a prompt.")
+  boolean yes;
+
+  @Override
+  protected int execute() throws Exception {
+    Path base =
+        dataDir != null
+            ? Files.createDirectories(dataDir)
+            : Files.createTempDirectory("devops-demo-");
+    Path project = Files.createDirectories(base.resolve("project"));
+    Path releases = base.resolve("releases");
+    String token = "demo-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
+    Style style = style();
+    try (LocalPlatform platform =
+        LocalPlatform.start(new LocalPlatform.Options(base.resolve("platform"), 0, token))) {
+      PrintWriter err = err();
+      err.println(style.bold("🚀 devops demo") + " — a real rollback on the local platform");
+      err.println("   API " + platform.apiUrl() + "/api/v1, data in " + base);
+      err.println();
+
+      Map<String, String> env = new HashMap<>(ctx().env());
+      env.put("NETLIFY_AUTH_TOKEN", token);
+      env.put("NETLIFY_API_URL", platform.apiUrl());
+      env.remove("NETLIFY_SITE_ID");
+
+      NetlifyClient client =
+          new NetlifyClient(
+              NetlifyClient.Options.defaults(
+                  platform.apiUrl(), token, "devops/" + VersionProvider.version()));
+      Site site = client.createSite(SITE_NAME);
+      runQuietly(project, env, "init", "--site", site.id(), "--api-url", platform.apiUrl());
+
+      for (Release release : DemoSite.RELEASES) {
+        Path dir = releases.resolve(release.version());
+        DemoSite.write(dir, release);
+        runQuietly(
+            project,
+            env,
+            "deploy",
+            "--dir",
+            dir.toString(),
+            "--prod",
+            "--version",
+            release.version(),
+            "--message",
+            release.message());
+        err.println(
+            (release.broken() ? "🔥 Published " : "📦 Published ")
+                + release.version()
+                + " — "
+                + release.message());
+      }
+      String siteUrl = platform.siteUrl(SITE_NAME);
+      Release broken = DemoSite.broken();
+      err.println();
+      err.println(
+          style.red("🔥 " + broken.version() + " is live and its checkout is broken: ")
+              + siteUrl
+              + "/");
+      err.println();
+
+      List<String> rollback =
+          new ArrayList<>(
+              List.of("rollback", "--reason", "Checkout broken in " + broken.version()));
+      if (yes || !ctx().interactive()) {
+        rollback.add("--yes");
+      }
+      int code = runVisibly(project, env, rollback.toArray(String[]::new));
+      if (code != ExitCode.OK.code()) {
+        return code;
+      }
+
+      Release good = DemoSite.lastGood();
+      Fetched served = client.fetch(siteUrl + "/");
+      String body = new String(served.body(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!body.contains("<span class=\"version\" id=\"version\">" + good.version() + "</span>")) {
+        throw new CliException(
+            ExitCode.UNVERIFIED,
+            siteUrl + "/ does not serve " + good.version() + " after the rollback.");
+      }
+      err.println();
+      err.println(
+          style.green("✓ " + siteUrl + "/ now serves " + good.version())
+              + " (checked the bytes served).");
+      err.println();
+      err.println("💡 Keep exploring (the demo's data stays in " + base + "):");
+      err.println(
+          "   devops local serve --data-dir "
+              + base.resolve("platform")
+              + " --port "
+              + platform.port()
+              + " --token "
+              + token
+              + "   # in another terminal");
+      err.println("   cd " + project);
+      err.println("   export NETLIFY_AUTH_TOKEN=" + token);
+      err.println("   devops status                  # the pinned deploy and the last rollback");
+      err.println("   devops rollback history        # what was done, step by step");
+      err.println("   devops rollback " + broken.version() + "   # roll forward again");
+      return ExitCode.OK.code();
+    }
+  }
+
+  /** Runs a CLI command in the demo project, showing its output only if it fails. */
+  private void runQuietly(Path project, Map<String, String> env, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CliContext child =
+        new CliContext(
+            env,
+            project,
+            ctx().in(),
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            false,
+            false,
+            ctx().clock());
+    int code = App.run(child, args);
+    if (code != 0) {
+      err().print(err);
+      throw new CliException(
+          exitCodeFor(code),
+          "demo step 'devops " + String.join(" ", args) + "' failed (exit " + code + ").");
+    }
+  }
+
+  /** Runs a CLI command in the demo project with the user's own terminal. */
+  private int runVisibly(Path project, Map<String, String> env, String... args) {
+    CliContext child =
+        new CliContext(
+            env,
+            project,
+            ctx().in(),
+            out(),
+            err(),
+            ctx().interactive(),
+            ctx().color(),
+            ctx().clock());
+    return App.run(child, args);
+  }
+
+  private static ExitCode exitCodeFor(int code) {
+    for (ExitCode candidate : ExitCode.values()) {
+      if (candidate.code() == code) {
+        return candidate;
+      }
+    }
+    return ExitCode.FAILURE;
+  }
+}
