@@ -406,6 +406,7 @@ final class Store {
     }
     if (request.files() != null) {
       deploy.files = new LinkedHashMap<>(request.files());
+      deploy.missingFiles = null;
     }
     if (request.functions() != null) {
       deploy.functions = new LinkedHashMap<>(request.functions());
@@ -432,9 +433,13 @@ final class Store {
 
   /** Moves an uploading deploy on to processing once nothing is missing any more. */
   private void advanceIfUploaded(DeployRecord deploy) {
-    if ("uploading".equals(deploy.state)
-        && requiredFiles(deploy).isEmpty()
-        && requiredFunctions(deploy).isEmpty()) {
+    if (!"uploading".equals(deploy.state)) {
+      return;
+    }
+    if (deploy.missingFiles == null) {
+      deploy.missingFiles = new java.util.HashSet<>(requiredFiles(deploy));
+    }
+    if (deploy.missingFiles.isEmpty() && requiredFunctions(deploy).isEmpty()) {
       deploy.state = "processing";
       log(deploy, "All files uploaded; processing", "info", "deploying");
       scheduleProcessing(deploy.id);
@@ -447,6 +452,9 @@ final class Store {
     blobs.put(sha, content); // hashing and fsync outside the lock
     synchronized (this) {
       DeployRecord deploy = deploy(deployId);
+      if (deploy.missingFiles != null) {
+        deploy.missingFiles.remove(sha);
+      }
       if ("uploading".equals(deploy.state)) {
         String before = deploy.state;
         advanceIfUploaded(deploy);
