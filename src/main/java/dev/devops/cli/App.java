@@ -39,7 +39,9 @@ public final class App {
           PrintWriter err = ctx.err();
           err.println(new Style(ctx.color()).red("❌ " + Secrets.redact(error.getMessage())));
           err.println(
-              "💡 Run '" + error.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+              "💡 Run '"
+                  + error.getCommandLine().getCommandSpec().qualifiedName()
+                  + " --help' for usage.");
           return ExitCode.USAGE.code();
         });
     return cl;
@@ -83,7 +85,8 @@ public final class App {
 
   /** One line that says what went wrong and what to do. */
   static String describe(Throwable error, ExitCode code) {
-    String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+    String message =
+        error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
     if (error instanceof NetlifyException n) {
       if (n.isAuth()) {
         return "Netlify refused the token ("

@@ -29,7 +29,8 @@ public final class BackupCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing subcommand: try 'devops backup list'.");
+    throw new ParameterException(
+        spec.commandLine(), "Missing subcommand: try 'devops backup list'.");
   }
 
   /** The JSON view of one backup (docs/json/backup.md). */
@@ -54,12 +55,23 @@ public final class BackupCommand implements Runnable {
 }
 
 /** {@code devops backup create}. */
-@Command(name = "create", description = "Back up a deploy: metadata, env var names, every file's bytes.", mixinStandardHelpOptions = true)
+@Command(
+    name = "create",
+    description = "Back up a deploy: metadata, env var names, every file's bytes.",
+    mixinStandardHelpOptions = true)
 final class BackupCreate extends EngineCommand {
-  @Option(names = "--deployment", required = true, paramLabel = "ID", description = "The deploy to back up (id or version).")
+  @Option(
+      names = "--deployment",
+      required = true,
+      paramLabel = "ID",
+      description = "The deploy to back up (id or version).")
   String deployment;
 
-  @Option(names = "--reason", required = true, paramLabel = "R", description = "Why (stored in the manifest).")
+  @Option(
+      names = "--reason",
+      required = true,
+      paramLabel = "R",
+      description = "Why (stored in the manifest).")
   String reason;
 
   @Mixin JsonOption jsonOption;
@@ -76,16 +88,25 @@ final class BackupCreate extends EngineCommand {
     if (!json()) {
       say("💾 Creating backup...");
     }
-    BackupStore.Backup backup = new BackupStore(stateDir(), ctx().clock())
-        .create(client(), site, deploy, DeployHistory.versionLabel(deploy, records()), reason);
+    BackupStore.Backup backup =
+        new BackupStore(stateDir(), ctx().clock())
+            .create(client(), site, deploy, DeployHistory.versionLabel(deploy, records()), reason);
     String dir = display(backup.dir());
     if (json()) {
       printJson(BackupCommand.view(dir, backup.manifest()));
     } else {
       BackupManifest.Stats s = backup.manifest().stats();
       say(RollbackView.backupCreated(dir));
-      say("  " + s.files() + " files, " + s.totalBytes() + " bytes; " + s.newBlobs() + " new blob(s), "
-          + s.reusedBlobs() + " already stored");
+      say(
+          "  "
+              + s.files()
+              + " files, "
+              + s.totalBytes()
+              + " bytes; "
+              + s.newBlobs()
+              + " new blob(s), "
+              + s.reusedBlobs()
+              + " already stored");
       if (backup.manifest().filesNote() != null) {
         say("⚠️ " + backup.manifest().filesNote());
       }
@@ -95,7 +116,10 @@ final class BackupCreate extends EngineCommand {
 }
 
 /** {@code devops backup list}. */
-@Command(name = "list", description = "List local backups, newest first.", mixinStandardHelpOptions = true)
+@Command(
+    name = "list",
+    description = "List local backups, newest first.",
+    mixinStandardHelpOptions = true)
 final class BackupList extends EngineCommand {
   @Mixin JsonOption jsonOption;
 
@@ -117,8 +141,14 @@ final class BackupList extends EngineCommand {
     for (Map<String, Object> v : views) {
       out().println();
       out().println(v.get("dir"));
-      out().println("Deploy: " + RollbackView.label((String) v.get("version"), (String) v.get("deploy_id"))
-          + "  Files: " + v.get("files") + "  Created: " + v.get("created_at"));
+      out()
+          .println(
+              "Deploy: "
+                  + RollbackView.label((String) v.get("version"), (String) v.get("deploy_id"))
+                  + "  Files: "
+                  + v.get("files")
+                  + "  Created: "
+                  + v.get("created_at"));
       out().println("Reason: " + v.get("reason"));
     }
     return ExitCode.OK.code();
@@ -126,9 +156,16 @@ final class BackupList extends EngineCommand {
 }
 
 /** {@code devops backup verify [DIR]}. */
-@Command(name = "verify", description = "Check every blob of a backup (default: all backups) against its SHA1.", mixinStandardHelpOptions = true)
+@Command(
+    name = "verify",
+    description = "Check every blob of a backup (default: all backups) against its SHA1.",
+    mixinStandardHelpOptions = true)
 final class BackupVerify extends EngineCommand {
-  @Parameters(index = "0", arity = "0..1", paramLabel = "BACKUP_DIR", description = "A backup directory; default: all.")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "BACKUP_DIR",
+      description = "A backup directory; default: all.")
   String dir;
 
   @Mixin JsonOption jsonOption;
@@ -160,9 +197,20 @@ final class BackupVerify extends EngineCommand {
       r.put("corrupt", v.corrupt());
       results.add(r);
       if (!json()) {
-        say((v.ok() ? "✓ " : "✗ ") + display(d) + ": " + v.blobsChecked() + " blob(s) checked"
-            + (v.ok() ? ", all match their SHA1" : ", " + v.missing().size() + " missing, " + v.corrupt().size()
-                + " corrupt: " + String.join(", ", concat(v.missing(), v.corrupt()))));
+        say(
+            (v.ok() ? "✓ " : "✗ ")
+                + display(d)
+                + ": "
+                + v.blobsChecked()
+                + " blob(s) checked"
+                + (v.ok()
+                    ? ", all match their SHA1"
+                    : ", "
+                        + v.missing().size()
+                        + " missing, "
+                        + v.corrupt().size()
+                        + " corrupt: "
+                        + String.join(", ", concat(v.missing(), v.corrupt()))));
       }
     }
     if (json()) {
@@ -175,7 +223,10 @@ final class BackupVerify extends EngineCommand {
     }
     if (!allOk) {
       if (!json()) {
-        say(style().red("❌ Backup verification failed: some blobs are missing or corrupt (take a new backup)."));
+        say(
+            style()
+                .red(
+                    "❌ Backup verification failed: some blobs are missing or corrupt (take a new backup)."));
       }
       return ExitCode.UNVERIFIED.code();
     }

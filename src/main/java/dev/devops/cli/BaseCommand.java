@@ -10,8 +10,8 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * Base of every leaf command: gives it the process context, stdout for data and stderr for
- * people. Failures are thrown, never printed here; {@link App} reports them and picks the exit code.
+ * Base of every leaf command: gives it the process context, stdout for data and stderr for people.
+ * Failures are thrown, never printed here; {@link App} reports them and picks the exit code.
  */
 public abstract class BaseCommand implements Callable<Integer> {
   CliContext ctx;
@@ -63,7 +63,10 @@ public abstract class BaseCommand implements Callable<Integer> {
 
   /** Writes {@code value} as pretty JSON on stdout. */
   protected void printJson(Object value) throws Exception {
-    ctx.out().println(Secrets.redact(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value)));
+    ctx.out()
+        .println(
+            Secrets.redact(
+                Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value)));
     ctx.out().flush();
   }
 

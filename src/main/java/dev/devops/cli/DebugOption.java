@@ -6,6 +6,7 @@ import picocli.CommandLine.Option;
 public final class DebugOption {
   @Option(
       names = "--debug",
-      description = "Print request traces and full error details on stderr (the token is redacted).")
+      description =
+          "Print request traces and full error details on stderr (the token is redacted).")
   boolean debug;
 }

@@ -29,51 +29,76 @@ public final class DeployCommand extends ProjectCommand {
   static final Duration READY_TIMEOUT = Duration.ofMinutes(20);
   private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z._+-]{0,63}");
 
-  @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The directory to deploy (the site's build output).")
+  @Option(
+      names = "--dir",
+      required = true,
+      paramLabel = "DIR",
+      description = "The directory to deploy (the site's build output).")
   Path dir;
 
-  @Option(names = "--prod", description = "Publish to production when ready (default: a draft deploy).")
+  @Option(
+      names = "--prod",
+      description = "Publish to production when ready (default: a draft deploy).")
   boolean prod;
 
-  @Option(names = {"--message", "-m"}, paramLabel = "M", description = "A short message; becomes the deploy title.")
+  @Option(
+      names = {"--message", "-m"},
+      paramLabel = "M",
+      description = "A short message; becomes the deploy title.")
   String message;
 
-  @Option(names = "--version", paramLabel = "V", description = "A version label, for example v1.2.3; shown in the deployments list.")
+  @Option(
+      names = "--version",
+      paramLabel = "V",
+      description = "A version label, for example v1.2.3; shown in the deployments list.")
   String version;
 
   @Mixin JsonOption jsonOption;
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help and exit.")
   boolean help;
 
   @Override
   protected int execute() throws Exception {
     Path root = ctx().cwd().resolve(dir).normalize();
     if (!Files.isDirectory(root)) {
-      throw new CliException(ExitCode.USAGE, "--dir " + dir + " is not a directory: pass the site's build output.");
+      throw new CliException(
+          ExitCode.USAGE, "--dir " + dir + " is not a directory: pass the site's build output.");
     }
     if (version != null && !VERSION.matcher(version).matches()) {
       throw new CliException(
-          ExitCode.USAGE, "--version '" + version + "' is not a label: use letters, digits, '.', '-', '+' (for example v1.2.3).");
+          ExitCode.USAGE,
+          "--version '"
+              + version
+              + "' is not a label: use letters, digits, '.', '-', '+' (for example v1.2.3).");
     }
     String siteId = config().siteId();
-    CompletableFuture<Site> siteLookup = CompletableFuture.supplyAsync(() -> client().getSite(siteId));
+    CompletableFuture<Site> siteLookup =
+        CompletableFuture.supplyAsync(() -> client().getSite(siteId));
     Progress progress = new Progress(this);
     progress.line("🔎 Hashing files in " + dir + "...");
     SiteFiles files = SiteFiles.hash(root, Math.max(2, Runtime.getRuntime().availableProcessors()));
     if (files.count() == 0) {
-      throw new CliException(ExitCode.USAGE, "--dir " + dir + " has no files to deploy (dotfiles are skipped).");
+      throw new CliException(
+          ExitCode.USAGE, "--dir " + dir + " has no files to deploy (dotfiles are skipped).");
     }
     progress.line("✓ " + files.count() + " files, " + megabytes(files.totalBytes()) + " hashed");
     Site site = join(siteLookup);
     boolean locked = site.isAutoPublishLocked();
     if (prod && locked) {
-      say("🔒 Auto publishing is locked on " + site.name() + ": this deploy will be built but NOT published.");
+      say(
+          "🔒 Auto publishing is locked on "
+              + site.name()
+              + ": this deploy will be built but NOT published.");
     }
     String title = title();
     DigestDeploy.Result result;
     // Ctrl-C while the deploy is in flight cancels it on the platform, as netlify-cli does.
-    Thread cancelOnExit = new Thread(() -> progress.cancelUnfinished(client()), "devops-deploy-cancel");
+    Thread cancelOnExit =
+        new Thread(() -> progress.cancelUnfinished(client()), "devops-deploy-cancel");
     Runtime.getRuntime().addShutdownHook(cancelOnExit);
     try {
       result =
@@ -94,11 +119,21 @@ public final class DeployCommand extends ProjectCommand {
       records()
           .recordDeploy(
               new DeployRecord(
-                  deploy.id(), siteId, version, title, deploy.commitRef(), prod, deploy.state(),
+                  deploy.id(),
+                  siteId,
+                  version,
+                  title,
+                  deploy.commitRef(),
+                  prod,
+                  deploy.state(),
                   ctx().clock().instant()));
     } catch (RuntimeException e) {
       // The deploy itself succeeded: report it, and say what could not be recorded.
-      say("⚠️ Deploy " + deploy.id() + " is not recorded in .devops/deployments.json: " + e.getMessage());
+      say(
+          "⚠️ Deploy "
+              + deploy.id()
+              + " is not recorded in .devops/deployments.json: "
+              + e.getMessage());
     }
     String deployUrl = DeployView.deployUrl(deploy);
     if (json()) {
@@ -121,10 +156,11 @@ public final class DeployCommand extends ProjectCommand {
       if (published) {
         out().println("Live: " + site.liveUrl());
       } else if (prod) {
-        out().println(
-            "Live: NOT published: auto publishing is locked (a rollback pinned deploy "
-                + site.publishedDeploy().id()
-                + ")");
+        out()
+            .println(
+                "Live: NOT published: auto publishing is locked (a rollback pinned deploy "
+                    + site.publishedDeploy().id()
+                    + ")");
         out().println("💡 To publish this deploy anyway: devops rollback " + deploy.id());
       } else {
         out().println("Live: unchanged (draft deploy; use --prod to publish)");
@@ -134,8 +170,11 @@ public final class DeployCommand extends ProjectCommand {
     if (prod && !locked && !published) {
       throw new CliException(
           ExitCode.API,
-          "Deploy " + deploy.id() + " is ready but the site did not publish it within "
-              + config().rollback().publishTimeoutSeconds() + " s: check 'devops status'.");
+          "Deploy "
+              + deploy.id()
+              + " is ready but the site did not publish it within "
+              + config().rollback().publishTimeoutSeconds()
+              + " s: check 'devops status'.");
     }
     return ExitCode.OK.code();
   }
@@ -150,7 +189,8 @@ public final class DeployCommand extends ProjectCommand {
 
   /** A production deploy is published by the platform once ready; wait for that, bounded. */
   private boolean awaitPublished(String siteId, String deployId) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config().rollback().publishTimeoutSeconds());
+    long deadline =
+        System.nanoTime() + TimeUnit.SECONDS.toNanos(config().rollback().publishTimeoutSeconds());
     long delay = 20;
     while (true) {
       Site now = client().getSite(siteId);
@@ -221,7 +261,12 @@ public final class DeployCommand extends ProjectCommand {
     @Override
     public synchronized void created(Deploy deploy) {
       createdId = deploy.id();
-      line("🚀 Deploy " + deploy.id() + " created (" + (Boolean.TRUE.equals(deploy.draft()) ? "draft" : "production") + ")");
+      line(
+          "🚀 Deploy "
+              + deploy.id()
+              + " created ("
+              + (Boolean.TRUE.equals(deploy.draft()) ? "draft" : "production")
+              + ")");
     }
 
     @Override
@@ -260,7 +305,8 @@ public final class DeployCommand extends ProjectCommand {
           client.cancelSiteDeploy(id);
           command.say("🛑 Interrupted: deploy " + id + " canceled.");
         } catch (RuntimeException e) {
-          command.say("🛑 Interrupted: deploy " + id + " could not be canceled (" + e.getMessage() + ").");
+          command.say(
+              "🛑 Interrupted: deploy " + id + " could not be canceled (" + e.getMessage() + ").");
         }
         command.err().flush();
       }

@@ -9,8 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * A deploy as every {@code --json} output shows it (docs/json/deployments-list.md, "DEPLOY").
- * Field names are stable.
+ * A deploy as every {@code --json} output shows it (docs/json/deployments-list.md, "DEPLOY"). Field
+ * names are stable.
  */
 public record DeployView(
     String id,
@@ -59,7 +59,9 @@ public record DeployView(
 
   /** The deploy's own permalink, https when it has one. */
   public static String deployUrl(Deploy d) {
-    return d.deploySslUrl() != null && !d.deploySslUrl().isBlank() ? d.deploySslUrl() : d.deployUrl();
+    return d.deploySslUrl() != null && !d.deploySslUrl().isBlank()
+        ? d.deploySslUrl()
+        : d.deployUrl();
   }
 
   /** The {@code site} object of the JSON outputs. */

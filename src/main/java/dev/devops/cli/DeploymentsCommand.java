@@ -25,7 +25,8 @@ public final class DeploymentsCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing subcommand: try 'devops deployments list'.");
+    throw new ParameterException(
+        spec.commandLine(), "Missing subcommand: try 'devops deployments list'.");
   }
 }
 
@@ -41,7 +42,8 @@ final class DeploymentsList extends ProjectCommand {
       names = "--limit",
       paramLabel = "N",
       defaultValue = "5",
-      description = "How many rollback targets to show (1-" + MAX_LIMIT + "; default ${DEFAULT-VALUE}).")
+      description =
+          "How many rollback targets to show (1-" + MAX_LIMIT + "; default ${DEFAULT-VALUE}).")
   int limit;
 
   @Option(names = "--all", description = "Page through the whole production history (bounded).")
@@ -53,7 +55,8 @@ final class DeploymentsList extends ProjectCommand {
   protected int execute() throws Exception {
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new ParameterException(
-          spec.commandLine(), "--limit must be between 1 and " + MAX_LIMIT + ", not " + limit + ".");
+          spec.commandLine(),
+          "--limit must be between 1 and " + MAX_LIMIT + ", not " + limit + ".");
     }
     HistoryPage page = all ? historyAll() : history(limit);
     DeployHistory history = page.history();
@@ -79,14 +82,19 @@ final class DeploymentsList extends ProjectCommand {
 
   /** The spec's "📋 Recent Deployments" block. */
   static void render(
-      PrintWriter out, DeployHistory history, List<DeployEntry> targets, boolean hasMore, int limit) {
+      PrintWriter out,
+      DeployHistory history,
+      List<DeployEntry> targets,
+      boolean hasMore,
+      int limit) {
     Instant now = history.now();
     out.println("📋 Recent Deployments");
     out.println();
     if (history.current().isPresent()) {
       DeployEntry current = history.current().get();
       String mark = current.status() == dev.devops.engine.DeployStatus.HEALTHY ? "✓" : "✗";
-      out.println("Current: " + mark + " " + current.version() + deployed(current, now) + " - ACTIVE");
+      out.println(
+          "Current: " + mark + " " + current.version() + deployed(current, now) + " - ACTIVE");
       out.println("ID: " + current.id());
       out.println("Status: " + current.status().label());
       out.println("URL: " + history.site().liveUrl());
@@ -114,7 +122,10 @@ final class DeploymentsList extends ProjectCommand {
       out.println();
     }
     if (hasMore) {
-      out.println("More deploys: devops deployments list --limit " + Math.min(MAX_LIMIT, limit * 2) + " (or --all)");
+      out.println(
+          "More deploys: devops deployments list --limit "
+              + Math.min(MAX_LIMIT, limit * 2)
+              + " (or --all)");
       out.println();
     }
     out.println("💡 Select a version to rollback to");
@@ -130,13 +141,20 @@ final class DeploymentsList extends ProjectCommand {
 /** {@code devops deployments validate}: step 4 of a rollback on its own. */
 @Command(
     name = "validate",
-    description = "Check that a deploy can be rolled back to: exists, ready, restorable, no breaking change.",
+    description =
+        "Check that a deploy can be rolled back to: exists, ready, restorable, no breaking change.",
     mixinStandardHelpOptions = true)
 final class DeploymentsValidate extends ProjectCommand {
-  @Option(names = "--id", required = true, paramLabel = "ID", description = "The deploy (id or version label).")
+  @Option(
+      names = "--id",
+      required = true,
+      paramLabel = "ID",
+      description = "The deploy (id or version label).")
   String id;
 
-  @Option(names = "--accept-breaking", description = "Report function, redirect, header and framework changes as accepted.")
+  @Option(
+      names = "--accept-breaking",
+      description = "Report function, redirect, header and framework changes as accepted.")
   boolean acceptBreaking;
 
   @Mixin JsonOption jsonOption;
@@ -145,7 +163,9 @@ final class DeploymentsValidate extends ProjectCommand {
   protected int execute() throws Exception {
     DeployHistory history = history(20).history();
     String targetId = dev.devops.engine.RollbackPlanner.chooseTarget(history, id).targetId();
-    var v = new dev.devops.engine.RollbackPlanner(client(), records()).validate(history, targetId, acceptBreaking);
+    var v =
+        new dev.devops.engine.RollbackPlanner(client(), records())
+            .validate(history, targetId, acceptBreaking);
     if (json()) {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("ok", v.ok());

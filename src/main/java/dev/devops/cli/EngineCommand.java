@@ -28,7 +28,8 @@ abstract class EngineCommand extends ProjectCommand {
       try {
         lockWait = Double.parseDouble(raw.trim());
       } catch (NumberFormatException e) {
-        throw new CliException(ExitCode.USAGE, LOCK_WAIT_ENV + "='" + raw + "' is not a number of seconds.");
+        throw new CliException(
+            ExitCode.USAGE, LOCK_WAIT_ENV + "='" + raw + "' is not a number of seconds.");
       }
     }
     return new RollbackSettings(
@@ -48,8 +49,8 @@ abstract class EngineCommand extends ProjectCommand {
   }
 
   /**
-   * Progress as it happens: "[mm:ss] ..." lines on stderr for people (when {@code human}), or
-   * one JSON event per line on stdout with {@code --json}.
+   * Progress as it happens: "[mm:ss] ..." lines on stderr for people (when {@code human}), or one
+   * JSON event per line on stdout with {@code --json}.
    */
   protected ProgressListener progress(boolean human) {
     return new ProgressListener() {
@@ -97,16 +98,25 @@ abstract class EngineCommand extends ProjectCommand {
    * records where the site is and says how to put it back.
    */
   protected dev.devops.engine.RollbackExecutor.Result executeRollback(
-      dev.devops.engine.RollbackExecutor executor, dev.devops.engine.RollbackExecutor.Request request,
+      dev.devops.engine.RollbackExecutor executor,
+      dev.devops.engine.RollbackExecutor.Request request,
       ProgressListener listener) {
-    Thread onStop = new Thread(() -> {
-      dev.devops.engine.RollbackRecord r = executor.interrupted();
-      if (r != null) {
-        say("🛑 Interrupted: rollback " + r.id() + " stopped; the site's " + r.siteState().summary()
-            + ". To put it back as before: devops emergency-recover --rollback-id " + r.id());
-        err().flush();
-      }
-    }, "devops-rollback-interrupt");
+    Thread onStop =
+        new Thread(
+            () -> {
+              dev.devops.engine.RollbackRecord r = executor.interrupted();
+              if (r != null) {
+                say(
+                    "🛑 Interrupted: rollback "
+                        + r.id()
+                        + " stopped; the site's "
+                        + r.siteState().summary()
+                        + ". To put it back as before: devops emergency-recover --rollback-id "
+                        + r.id());
+                err().flush();
+              }
+            },
+            "devops-rollback-interrupt");
     Runtime.getRuntime().addShutdownHook(onStop);
     try {
       return executor.execute(request, listener);
@@ -159,7 +169,8 @@ abstract class EngineCommand extends ProjectCommand {
     }
     boolean current = history.current().map(c -> c.id().equals(deploy.id())).orElse(false);
     return DeployView.of(
-        new DeployEntry(deploy, version, DeployStatus.of(deploy, current, false), null, false), history.now());
+        new DeployEntry(deploy, version, DeployStatus.of(deploy, current, false), null, false),
+        history.now());
   }
 
   /** A path under the project as people see it: relative, with a trailing slash for directories. */

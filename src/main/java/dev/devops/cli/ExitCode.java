@@ -7,8 +7,8 @@ import dev.devops.netlify.NetlifyException;
 import picocli.CommandLine;
 
 /**
- * The one map from outcomes to process exit codes. The README's exit-code table is generated
- * from the same descriptions; numbers never change meaning once released.
+ * The one map from outcomes to process exit codes. The README's exit-code table is generated from
+ * the same descriptions; numbers never change meaning once released.
  */
 public enum ExitCode {
   OK(0, "success"),
@@ -49,8 +49,7 @@ public enum ExitCode {
     if (error instanceof CliException e) {
       return e.exitCode();
     }
-    if (error instanceof CommandLine.ParameterException
-        || error instanceof InvalidInputException) {
+    if (error instanceof CommandLine.ParameterException || error instanceof InvalidInputException) {
       return USAGE;
     }
     if (error instanceof ConfigException e) {

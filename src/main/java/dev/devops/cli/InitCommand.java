@@ -25,13 +25,15 @@ public final class InitCommand extends ProjectCommand {
   @Option(
       names = "--site",
       paramLabel = "NAME_OR_ID",
-      description = "The site's name or id (default: $NETLIFY_SITE_ID, else .netlify/state.json from 'netlify link').")
+      description =
+          "The site's name or id (default: $NETLIFY_SITE_ID, else .netlify/state.json from 'netlify link').")
   String site;
 
   @Option(
       names = "--api-url",
       paramLabel = "URL",
-      description = "API root other than Netlify's, for example the local platform's http://127.0.0.1:PORT.")
+      description =
+          "API root other than Netlify's, for example the local platform's http://127.0.0.1:PORT.")
   String apiUrl;
 
   @Option(names = "--force", description = "Replace an existing .devops/config.json.")
@@ -66,10 +68,20 @@ public final class InitCommand extends ProjectCommand {
         previous == null
             ? ProjectConfig.netlify(found.id(), found.name(), apiUrl)
             : new ProjectConfig(
-                ProjectConfig.NETLIFY, found.id(), found.name(), apiUrl, previous.healthPaths(), previous.rollback());
+                ProjectConfig.NETLIFY,
+                found.id(),
+                found.name(),
+                apiUrl,
+                previous.healthPaths(),
+                previous.rollback());
     ConfigStore.save(cwd, config);
     say(style().green("✓") + " Linked to Netlify site " + found.name() + " (" + found.id() + ")");
-    say("  Wrote " + ConfigStore.STATE_DIR + "/" + ConfigStore.FILE_NAME + (apiUrl == null ? "" : " (API: " + apiUrl + ")"));
+    say(
+        "  Wrote "
+            + ConfigStore.STATE_DIR
+            + "/"
+            + ConfigStore.FILE_NAME
+            + (apiUrl == null ? "" : " (API: " + apiUrl + ")"));
     say("💡 Next: devops deployments list");
     if (json()) {
       printJson(ConfigStore.toJson(config));
@@ -86,7 +98,9 @@ public final class InitCommand extends ProjectCommand {
     }
   }
 
-  /** {@code --site}, else {@code NETLIFY_SITE_ID}, else {@code .netlify/state.json} (walking up). */
+  /**
+   * {@code --site}, else {@code NETLIFY_SITE_ID}, else {@code .netlify/state.json} (walking up).
+   */
   private String siteNameOrId(Path cwd) {
     if (site != null && !site.isBlank()) {
       return site.trim();
@@ -113,6 +127,8 @@ public final class InitCommand extends ProjectCommand {
     }
     throw new CliException(
         ExitCode.USAGE,
-        "No site given: pass --site NAME_OR_ID, set " + SITE_ID_ENV + ", or run 'netlify link' first.");
+        "No site given: pass --site NAME_OR_ID, set "
+            + SITE_ID_ENV
+            + ", or run 'netlify link' first.");
   }
 }

@@ -26,7 +26,10 @@ public final class LogsCommand extends ProjectCommand {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
 
-  @Option(names = "--deployment", paramLabel = "ID", description = "The deploy (default: the published one).")
+  @Option(
+      names = "--deployment",
+      paramLabel = "ID",
+      description = "The deploy (default: the published one).")
   String deployment;
 
   @Mixin JsonOption jsonOption;
@@ -41,14 +44,16 @@ public final class LogsCommand extends ProjectCommand {
       Site site = client().getSite(siteId);
       if (site.publishedDeploy() == null) {
         throw new CliException(
-            ExitCode.NOT_FOUND, "Site " + site.name() + " has no published deploy: pass --deployment ID.");
+            ExitCode.NOT_FOUND,
+            "Site " + site.name() + " has no published deploy: pass --deployment ID.");
       }
       deploy = site.publishedDeploy();
       lines = client().getDeployLog(deploy.id());
     } else {
       // Checking the deploy belongs to this site and reading its log go side by side.
       String id = deployId;
-      CompletableFuture<List<LogLine>> log = CompletableFuture.supplyAsync(() -> client().getDeployLog(id));
+      CompletableFuture<List<LogLine>> log =
+          CompletableFuture.supplyAsync(() -> client().getDeployLog(id));
       deploy = client().getSiteDeploy(siteId, id);
       lines = join(log);
     }
@@ -69,7 +74,12 @@ public final class LogsCommand extends ProjectCommand {
       return ExitCode.OK.code();
     }
     String version = dev.devops.engine.DeployHistory.versionLabel(deploy, records());
-    say("📜 Deploy log of " + version + (version.equals(deploy.id()) ? "" : " (" + deploy.id() + ")") + ", state " + deploy.state());
+    say(
+        "📜 Deploy log of "
+            + version
+            + (version.equals(deploy.id()) ? "" : " (" + deploy.id() + ")")
+            + ", state "
+            + deploy.state());
     PrintWriter out = out();
     for (LogLine line : lines) {
       out.println(render(line));
@@ -81,7 +91,7 @@ public final class LogsCommand extends ProjectCommand {
     return ExitCode.OK.code();
   }
 
-  /** "2026-01-15 10:04:05  [deploying] message", errors marked. */
+  /** "2026-01-15 10:04:05 [deploying] message", errors marked. */
   static String render(LogLine line) {
     StringBuilder b = new StringBuilder(time(line.ts()));
     b.append("  ");
@@ -95,7 +105,11 @@ public final class LogsCommand extends ProjectCommand {
     }
     // One line per entry, and no terminal control sequences from a build's output.
     String message = line.message() == null ? "" : line.message();
-    b.append(message.replaceAll("\u001b\\[[0-9;?]*[A-Za-z]", "").replaceAll("[\\p{Cntrl}&&[^\t]]+", " ").strip());
+    b.append(
+        message
+            .replaceAll("\u001b\\[[0-9;?]*[A-Za-z]", "")
+            .replaceAll("[\\p{Cntrl}&&[^\t]]+", " ")
+            .strip());
     return b.toString();
   }
 

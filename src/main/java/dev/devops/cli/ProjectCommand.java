@@ -20,8 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Base of every command that works on the project in the current directory: loads and checks
- * {@code .devops/config.json} once, and builds the Netlify client once.
+ * Base of every command that works on the project in the current directory: loads and checks {@code
+ * .devops/config.json} once, and builds the Netlify client once.
  */
 public abstract class ProjectCommand extends BaseCommand {
   public static final String API_URL_ENV = "NETLIFY_API_URL";
@@ -133,7 +133,8 @@ public abstract class ProjectCommand extends BaseCommand {
     NetlifyClient.Options defaults =
         NetlifyClient.Options.defaults(baseUrl, token, "devops/" + VersionProvider.version());
     Duration timeout = seconds(TIMEOUT_ENV, defaults.readTimeout());
-    Duration connect = timeout.compareTo(defaults.connectTimeout()) < 0 ? timeout : defaults.connectTimeout();
+    Duration connect =
+        timeout.compareTo(defaults.connectTimeout()) < 0 ? timeout : defaults.connectTimeout();
     NetlifyClient.Options options =
         new NetlifyClient.Options(
             baseUrl,
@@ -142,7 +143,8 @@ public abstract class ProjectCommand extends BaseCommand {
             connect,
             timeout,
             intEnv(RETRIES_ENV, defaults.maxRetries(), 0, 20),
-            Duration.ofMillis(intEnv(RETRY_BASE_ENV, (int) defaults.retryBase().toMillis(), 0, 60_000)),
+            Duration.ofMillis(
+                intEnv(RETRY_BASE_ENV, (int) defaults.retryBase().toMillis(), 0, 60_000)),
             defaults.maxRateLimitWait(),
             debug() ? this::say : null);
     return new NetlifyClient(options);
@@ -161,7 +163,8 @@ public abstract class ProjectCommand extends BaseCommand {
     } catch (NumberFormatException ignored) {
       // Reported below.
     }
-    throw new CliException(ExitCode.USAGE, name + "='" + raw + "' is not a number of seconds in (0, 3600].");
+    throw new CliException(
+        ExitCode.USAGE, name + "='" + raw + "' is not a number of seconds in (0, 3600].");
   }
 
   private int intEnv(String name, int fallback, int min, int max) {
@@ -177,6 +180,8 @@ public abstract class ProjectCommand extends BaseCommand {
     } catch (NumberFormatException ignored) {
       // Reported below.
     }
-    throw new CliException(ExitCode.USAGE, name + "='" + raw + "' must be a whole number in " + min + ".." + max + ".");
+    throw new CliException(
+        ExitCode.USAGE,
+        name + "='" + raw + "' must be a whole number in " + min + ".." + max + ".");
   }
 }

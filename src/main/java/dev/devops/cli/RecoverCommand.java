@@ -20,7 +20,11 @@ import picocli.CommandLine.Option;
     description = "Put the site back where it was before a rollback (safe to run twice).",
     mixinStandardHelpOptions = true)
 public final class RecoverCommand extends EngineCommand {
-  @Option(names = "--rollback-id", required = true, paramLabel = "ID", description = "The rollback to undo (see 'devops rollback history').")
+  @Option(
+      names = "--rollback-id",
+      required = true,
+      paramLabel = "ID",
+      description = "The rollback to undo (see 'devops rollback history').")
   String rollbackId;
 
   @Mixin JsonOption jsonOption;
@@ -29,21 +33,38 @@ public final class RecoverCommand extends EngineCommand {
   @SuppressWarnings("try") // The site lock is held for the block's duration, never referenced.
   protected int execute() throws Exception {
     RollbackHistory history = new RollbackHistory(stateDir());
-    RollbackRecord record = history.find(rollbackId).orElseThrow(() -> new CliException(ExitCode.NOT_FOUND,
-        "No rollback '" + rollbackId + "' in .devops/rollback-history.json: see 'devops rollback history'."));
+    RollbackRecord record =
+        history
+            .find(rollbackId)
+            .orElseThrow(
+                () ->
+                    new CliException(
+                        ExitCode.NOT_FOUND,
+                        "No rollback '"
+                            + rollbackId
+                            + "' in .devops/rollback-history.json: see 'devops rollback history'."));
     if (record.from() == null || record.from().id() == null) {
-      throw new CliException(ExitCode.INVALID_TARGET, "Rollback " + rollbackId + " recorded no pre-rollback deploy to go back to.");
+      throw new CliException(
+          ExitCode.INVALID_TARGET,
+          "Rollback " + rollbackId + " recorded no pre-rollback deploy to go back to.");
     }
     if (!json()) {
-      say("🚑 Emergency recovery of rollback " + rollbackId + ": back to "
-          + RollbackView.label(record.from().version(), record.from().id()));
+      say(
+          "🚑 Emergency recovery of rollback "
+              + rollbackId
+              + ": back to "
+              + RollbackView.label(record.from().version(), record.from().id()));
       say("");
     }
     var settings = settings();
     StepJournal journal = new StepJournal(ctx().clock(), progress(true));
     RollbackRecord result;
-    try (SiteLock ignored = SiteLock.acquire(stateDir(), record.siteId(), rollbackId, settings.lockWait(), ctx().clock())) {
-      result = new Recoverer(client(), ctx().cwd(), stateDir(), ctx().clock(), settings).recover(record, journal);
+    try (SiteLock ignored =
+        SiteLock.acquire(
+            stateDir(), record.siteId(), rollbackId, settings.lockWait(), ctx().clock())) {
+      result =
+          new Recoverer(client(), ctx().cwd(), stateDir(), ctx().clock(), settings)
+              .recover(record, journal);
     }
     boolean ok = RollbackRecord.RECOVERED.equals(result.outcome());
     if (json()) {

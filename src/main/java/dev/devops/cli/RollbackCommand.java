@@ -44,22 +44,34 @@ public final class RollbackCommand extends EngineCommand {
       description = "A version label (v1.2.1) or deploy id; default: the last known-good deploy.")
   String target;
 
-  @Option(names = "--dry-run", description = "Show history, target, validation and impact; change nothing.")
+  @Option(
+      names = "--dry-run",
+      description = "Show history, target, validation and impact; change nothing.")
   boolean dryRun;
 
   @Option(names = "--yes", description = "Confirm without a prompt (needs --reason).")
   boolean yes;
 
-  @Option(names = "--confirm", paramLabel = "ROLLBACK", description = "Confirm without a prompt: the word ROLLBACK.")
+  @Option(
+      names = "--confirm",
+      paramLabel = "ROLLBACK",
+      description = "Confirm without a prompt: the word ROLLBACK.")
   String confirm;
 
-  @Option(names = "--reason", paramLabel = "R", description = "Why: recorded in the history (prompted on a terminal).")
+  @Option(
+      names = "--reason",
+      paramLabel = "R",
+      description = "Why: recorded in the history (prompted on a terminal).")
   String reason;
 
-  @Option(names = "--no-lock", description = "Leave auto publishing on (the next git deploy replaces the rollback).")
+  @Option(
+      names = "--no-lock",
+      description = "Leave auto publishing on (the next git deploy replaces the rollback).")
   boolean noLock;
 
-  @Option(names = "--accept-breaking", description = "Go ahead despite function, redirect, header or framework changes.")
+  @Option(
+      names = "--accept-breaking",
+      description = "Go ahead despite function, redirect, header or framework changes.")
   boolean acceptBreaking;
 
   @Mixin JsonOption jsonOption;
@@ -68,14 +80,18 @@ public final class RollbackCommand extends EngineCommand {
   protected int execute() throws Exception {
     boolean confirmedByFlag = yes || confirm != null;
     if (confirm != null && !CONFIRM_WORD.equals(confirm)) {
-      throw new CliException(ExitCode.NOT_CONFIRMED,
+      throw new CliException(
+          ExitCode.NOT_CONFIRMED,
           "--confirm must be exactly ROLLBACK, not '" + confirm + "': nothing was changed.");
     }
     if (!dryRun && confirmedByFlag && blank(reason) && !ctx().interactive()) {
-      throw new CliException(ExitCode.USAGE, "--reason is required with --yes or --confirm: say why, e.g. --reason \"checkout broken\".");
+      throw new CliException(
+          ExitCode.USAGE,
+          "--reason is required with --yes or --confirm: say why, e.g. --reason \"checkout broken\".");
     }
     if (!dryRun && !confirmedByFlag && !ctx().interactive()) {
-      throw new CliException(ExitCode.NOT_CONFIRMED,
+      throw new CliException(
+          ExitCode.NOT_CONFIRMED,
           "No terminal to confirm on: pass --yes --reason R (or --confirm ROLLBACK --reason R), or --dry-run to look first.");
     }
     boolean human = !json();
@@ -84,12 +100,15 @@ public final class RollbackCommand extends EngineCommand {
     }
     StepJournal plan = new StepJournal(ctx().clock(), progress(false));
     // Step 1-2: config and history.
-    HistoryPage page = plan.run("history", "Reading deploy history...", () -> history(5), p -> "History read");
+    HistoryPage page =
+        plan.run("history", "Reading deploy history...", () -> history(5), p -> "History read");
     if (human) {
       DeployHistory recent = page.history();
-      List<DeployEntry> shown = recent.targets().size() > 5 ? recent.targets().subList(0, 5) : recent.targets();
+      List<DeployEntry> shown =
+          recent.targets().size() > 5 ? recent.targets().subList(0, 5) : recent.targets();
       if (!shown.isEmpty()) {
-        DeploymentsList.render(err(), recent, shown, page.hasMore() || recent.targets().size() > 5, 5);
+        DeploymentsList.render(
+            err(), recent, shown, page.hasMore() || recent.targets().size() > 5, 5);
         say("");
       }
     }
@@ -97,8 +116,12 @@ public final class RollbackCommand extends EngineCommand {
     RollbackPlanner planner = new RollbackPlanner(client(), records());
     Chosen chosen;
     try {
-      chosen = plan.run("target", "Choosing the target...", () -> choose(page),
-          c -> "Target " + c.choice().targetId());
+      chosen =
+          plan.run(
+              "target",
+              "Choosing the target...",
+              () -> choose(page),
+              c -> "Target " + c.choice().targetId());
     } catch (RollbackPlanner.NoTargetException e) {
       if (human) {
         block(RollbackView.noTarget(e.skipped()));
@@ -106,27 +129,40 @@ public final class RollbackCommand extends EngineCommand {
       }
       throw e.asRollbackException();
     } catch (RollbackException e) {
-      return refuse(ExitCode.of(e), RollbackView.cannotRollback(target, e.getMessage()), e.getMessage());
+      return refuse(
+          ExitCode.of(e), RollbackView.cannotRollback(target, e.getMessage()), e.getMessage());
     }
     DeployHistory history = chosen.history();
     RollbackPlanner.TargetChoice choice = chosen.choice();
     // Step 4: validation.
-    Validation validation = plan.run("validate", "Validating the target...",
-        () -> planner.validate(history, choice.targetId(), acceptBreaking),
-        v -> v.ok() ? "Target valid" : "Target invalid: " + v.reason());
+    Validation validation =
+        plan.run(
+            "validate",
+            "Validating the target...",
+            () -> planner.validate(history, choice.targetId(), acceptBreaking),
+            v -> v.ok() ? "Target valid" : "Target invalid: " + v.reason());
     String targetLabel = validation.targetVersion();
     if (human) {
       block(RollbackView.target(choice, targetLabel, target != null));
       say("");
     }
     if (!validation.ok()) {
-      return refuse(ExitCode.INVALID_TARGET, RollbackView.cannotRollback(targetLabel, validation.reason()),
+      return refuse(
+          ExitCode.INVALID_TARGET,
+          RollbackView.cannotRollback(targetLabel, validation.reason()),
           "Cannot rollback to " + targetLabel + ": " + validation.reason());
     }
     // Step 5: impact.
     boolean lock = !noLock && config().rollback().lock();
-    Impact impact = plan.run("analyze", "Analysing the impact...", () -> planner.analyze(history, validation, lock),
-        i -> i.comparison().filesListed() ? i.comparison().files().total() + " file change(s)" : "File changes unknown");
+    Impact impact =
+        plan.run(
+            "analyze",
+            "Analysing the impact...",
+            () -> planner.analyze(history, validation, lock),
+            i ->
+                i.comparison().filesListed()
+                    ? i.comparison().files().total() + " file change(s)"
+                    : "File changes unknown");
     if (human) {
       block(RollbackView.impact(impact, history.now()));
       say("");
@@ -145,10 +181,19 @@ public final class RollbackCommand extends EngineCommand {
     if (human) {
       say("💾 Creating backup...");
     }
-    BackupStore.Backup backup = plan.run("backup", "Creating backup...",
-        () -> new BackupStore(stateDir(), ctx().clock()).create(client(), history.site(), validation.current(),
-            validation.currentVersion(), "pre-rollback: " + why),
-        b -> "Backup created: " + display(b.dir()));
+    BackupStore.Backup backup =
+        plan.run(
+            "backup",
+            "Creating backup...",
+            () ->
+                new BackupStore(stateDir(), ctx().clock())
+                    .create(
+                        client(),
+                        history.site(),
+                        validation.current(),
+                        validation.currentVersion(),
+                        "pre-rollback: " + why),
+            b -> "Backup created: " + display(b.dir()));
     if (human) {
       say(RollbackView.backupCreated(display(backup.dir())));
       if (backup.manifest().filesNote() != null) {
@@ -161,21 +206,38 @@ public final class RollbackCommand extends EngineCommand {
     // Steps 8-11: execute, verify, record, recover.
     RollbackExecutor executor =
         new RollbackExecutor(client(), ctx().cwd(), stateDir(), ctx().clock(), settings());
-    RollbackExecutor.Result result = executeRollback(executor,
-        new RollbackExecutor.Request(config().siteId(), validation.targetId(),
-            validation.current() == null ? null : validation.current().id(), lock, why, who(), backup),
-        progress(human));
+    RollbackExecutor.Result result =
+        executeRollback(
+            executor,
+            new RollbackExecutor.Request(
+                config().siteId(),
+                validation.targetId(),
+                validation.current() == null ? null : validation.current().id(),
+                lock,
+                why,
+                who(),
+                backup),
+            progress(human));
     return finish(result, history, validation);
   }
 
   /** An earlier rollback of this site that never recorded its end (its process died). */
   private void warnIfUnfinished() {
     for (RollbackRecord r : new RollbackHistory(stateDir()).all()) {
-      boolean unfinished = RollbackRecord.IN_PROGRESS.equals(r.outcome()) || RollbackRecord.INTERRUPTED.equals(r.outcome());
+      boolean unfinished =
+          RollbackRecord.IN_PROGRESS.equals(r.outcome())
+              || RollbackRecord.INTERRUPTED.equals(r.outcome());
       if (unfinished && config().siteId().equals(r.siteId())) {
-        say("⚠️ Rollback " + r.id() + " (" + RollbackView.label(r.from().version(), r.from().id()) + " → "
-            + RollbackView.label(r.to().version(), r.to().id()) + ") never finished. To put the site back where it was"
-            + " before it: devops emergency-recover --rollback-id " + r.id());
+        say(
+            "⚠️ Rollback "
+                + r.id()
+                + " ("
+                + RollbackView.label(r.from().version(), r.from().id())
+                + " → "
+                + RollbackView.label(r.to().version(), r.to().id())
+                + ") never finished. To put the site back where it was"
+                + " before it: devops emergency-recover --rollback-id "
+                + r.id());
         say("");
       }
     }
@@ -212,12 +274,15 @@ public final class RollbackCommand extends EngineCommand {
     if ((yes || confirm != null) && !blank(reason)) {
       return reason.trim();
     }
-    BufferedReader in = new BufferedReader(new InputStreamReader(ctx().in(), StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(ctx().in(), StandardCharsets.UTF_8));
     if (!yes && confirm == null) {
       block(RollbackView.confirm(impact, lock));
       String typed = in.readLine();
       if (typed == null || !CONFIRM_WORD.equals(typed)) {
-        throw new CliException(ExitCode.NOT_CONFIRMED, "Rollback cancelled: you did not type ROLLBACK. Nothing was changed.");
+        throw new CliException(
+            ExitCode.NOT_CONFIRMED,
+            "Rollback cancelled: you did not type ROLLBACK. Nothing was changed.");
       }
     }
     String why = reason;
@@ -226,19 +291,29 @@ public final class RollbackCommand extends EngineCommand {
       why = in.readLine();
     }
     if (blank(why)) {
-      throw new CliException(ExitCode.NOT_CONFIRMED, "Rollback cancelled: a reason is required. Nothing was changed.");
+      throw new CliException(
+          ExitCode.NOT_CONFIRMED, "Rollback cancelled: a reason is required. Nothing was changed.");
     }
     say("");
     return why.trim();
   }
 
-  private int finish(RollbackExecutor.Result result, DeployHistory history, Validation validation) throws Exception {
+  private int finish(RollbackExecutor.Result result, DeployHistory history, Validation validation)
+      throws Exception {
     RollbackRecord r = result.record();
     ExitCode code = exitCodeOf(r.outcome());
     if (!json()) {
       say("");
       switch (code) {
-        case OK -> say(style().green(RollbackView.success(r, history.site().liveUrl(), "Healthy", nextTarget(history, validation))));
+        case OK ->
+            say(
+                style()
+                    .green(
+                        RollbackView.success(
+                            r,
+                            history.site().liveUrl(),
+                            "Healthy",
+                            nextTarget(history, validation))));
         case UNVERIFIED -> say(style().yellow(RollbackView.unverified(r)));
         default -> say(RollbackView.recovery(r));
       }
@@ -250,16 +325,25 @@ public final class RollbackCommand extends EngineCommand {
   private static String nextTarget(DeployHistory history, Validation validation) {
     Deploy to = validation.target();
     for (DeployEntry e : history.targets()) {
-      if (!e.bad() && !e.id().equals(to.id()) && e.deploy().createdAt() != null && to.createdAt() != null
-          && e.deploy().createdAt().isBefore(to.createdAt()) && e.deploy().publishedAt() != null) {
+      if (!e.bad()
+          && !e.id().equals(to.id())
+          && e.deploy().createdAt() != null
+          && to.createdAt() != null
+          && e.deploy().createdAt().isBefore(to.createdAt())
+          && e.deploy().publishedAt() != null) {
         return e.version();
       }
     }
     return null;
   }
 
-  private int result(String outcome, RollbackRecord r, DeployHistory history, Validation v,
-      Object verification, ExitCode code) {
+  private int result(
+      String outcome,
+      RollbackRecord r,
+      DeployHistory history,
+      Validation v,
+      Object verification,
+      ExitCode code) {
     if (json()) {
       Map<String, Object> line = new LinkedHashMap<>();
       line.put("event", "result");
@@ -291,12 +375,23 @@ public final class RollbackCommand extends EngineCommand {
 }
 
 /** {@code devops rollback analyze}: step 5 on its own. */
-@Command(name = "analyze", description = "Show what rolling from one deploy to another changes.", mixinStandardHelpOptions = true)
+@Command(
+    name = "analyze",
+    description = "Show what rolling from one deploy to another changes.",
+    mixinStandardHelpOptions = true)
 final class RollbackAnalyze extends EngineCommand {
-  @Option(names = "--from", required = true, paramLabel = "ID", description = "The deploy rolled back from (normally the published one).")
+  @Option(
+      names = "--from",
+      required = true,
+      paramLabel = "ID",
+      description = "The deploy rolled back from (normally the published one).")
   String from;
 
-  @Option(names = "--to", required = true, paramLabel = "ID", description = "The deploy rolled back to.")
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "ID",
+      description = "The deploy rolled back to.")
   String to;
 
   @Option(names = "--no-lock", description = "Analyse a rollback that leaves auto publishing on.")
@@ -324,18 +419,32 @@ final class RollbackAnalyze extends EngineCommand {
 }
 
 /** {@code devops rollback execute}: steps 8 to 11 on their own. */
-@Command(name = "execute", description = "Switch the site to a deploy, verify, record; recover on failure.", mixinStandardHelpOptions = true)
+@Command(
+    name = "execute",
+    description = "Switch the site to a deploy, verify, record; recover on failure.",
+    mixinStandardHelpOptions = true)
 final class RollbackExecute extends EngineCommand {
-  @Option(names = "--to", required = true, paramLabel = "ID", description = "The deploy to publish.")
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "ID",
+      description = "The deploy to publish.")
   String to;
 
-  @Option(names = "--from", paramLabel = "ID", description = "The deploy expected to be published now (compare-and-swap); default: the current one.")
+  @Option(
+      names = "--from",
+      paramLabel = "ID",
+      description =
+          "The deploy expected to be published now (compare-and-swap); default: the current one.")
   String from;
 
   @Option(names = "--reason", paramLabel = "R", description = "Why: recorded in the history.")
   String reason;
 
-  @Option(names = "--backup", paramLabel = "DIR", description = "An existing backup of the current deploy (default: take one now).")
+  @Option(
+      names = "--backup",
+      paramLabel = "DIR",
+      description = "An existing backup of the current deploy (default: take one now).")
   String backupDir;
 
   @Option(names = "--no-lock", description = "Leave auto publishing on.")
@@ -363,10 +472,18 @@ final class RollbackExecute extends EngineCommand {
       say("🔄 Rolling back deployment...");
       say("");
     }
-    RollbackExecutor.Result result = executeRollback(
-        new RollbackExecutor(client(), ctx().cwd(), stateDir(), ctx().clock(), settings()),
-        new RollbackExecutor.Request(config().siteId(), to, from, lock,
-            RollbackCommand.blank(reason) ? null : reason.trim(), who(), backup), progress(track));
+    RollbackExecutor.Result result =
+        executeRollback(
+            new RollbackExecutor(client(), ctx().cwd(), stateDir(), ctx().clock(), settings()),
+            new RollbackExecutor.Request(
+                config().siteId(),
+                to,
+                from,
+                lock,
+                RollbackCommand.blank(reason) ? null : reason.trim(),
+                who(),
+                backup),
+            progress(track));
     RollbackRecord r = result.record();
     ExitCode code = exitCodeOf(r.outcome());
     if (json()) {
@@ -382,7 +499,11 @@ final class RollbackExecute extends EngineCommand {
       line.put("exit_code", code.code());
       jsonLine(line);
     } else if (code == ExitCode.OK) {
-      say("✓ Rolled back to " + RollbackView.label(r.to().version(), r.to().id()) + ", verified. Rollback ID: " + r.id());
+      say(
+          "✓ Rolled back to "
+              + RollbackView.label(r.to().version(), r.to().id())
+              + ", verified. Rollback ID: "
+              + r.id());
     } else if (code == ExitCode.UNVERIFIED) {
       say(RollbackView.unverified(r));
     } else {
@@ -393,7 +514,10 @@ final class RollbackExecute extends EngineCommand {
 }
 
 /** {@code devops rollback history}: the rollback journal. */
-@Command(name = "history", description = "Show past rollbacks, newest first.", mixinStandardHelpOptions = true)
+@Command(
+    name = "history",
+    description = "Show past rollbacks, newest first.",
+    mixinStandardHelpOptions = true)
 final class RollbackHistoryCommand extends EngineCommand {
   @Mixin JsonOption jsonOption;
 
@@ -412,25 +536,47 @@ final class RollbackHistoryCommand extends EngineCommand {
     out().println("🕘 Rollback History");
     for (RollbackRecord r : all) {
       out().println();
-      out().println(r.id() + "  " + r.outcome().toUpperCase(java.util.Locale.ROOT).replace('_', ' '));
-      out().println("From: " + RollbackView.label(r.from().version(), r.from().id())
-          + "  To: " + RollbackView.label(r.to().version(), r.to().id()));
+      out()
+          .println(
+              r.id() + "  " + r.outcome().toUpperCase(java.util.Locale.ROOT).replace('_', ' '));
+      out()
+          .println(
+              "From: "
+                  + RollbackView.label(r.from().version(), r.from().id())
+                  + "  To: "
+                  + RollbackView.label(r.to().version(), r.to().id()));
       out().println("When: " + r.startedAt() + "  By: " + r.who());
       out().println("Reason: " + (r.reason() == null ? "(none given)" : r.reason()));
       if (r.backup() != null) {
         out().println("Backup: " + r.backup());
       }
       if (r.steps() != null && !r.steps().isEmpty()) {
-        out().println("Steps: " + String.join(" · ", r.steps().stream()
-            .map(st -> st.name() + (st.outcome().equals("done") ? "" : " " + st.outcome().toUpperCase(java.util.Locale.ROOT))
-                + " " + st.durationMs() + "ms")
-            .toList()));
+        out()
+            .println(
+                "Steps: "
+                    + String.join(
+                        " · ",
+                        r.steps().stream()
+                            .map(
+                                st ->
+                                    st.name()
+                                        + (st.outcome().equals("done")
+                                            ? ""
+                                            : " " + st.outcome().toUpperCase(java.util.Locale.ROOT))
+                                        + " "
+                                        + st.durationMs()
+                                        + "ms")
+                            .toList()));
       }
       if (r.siteState() != null) {
         out().println("Site: " + r.siteState().summary());
       }
       if (r.error() != null) {
-        out().println("Error: " + r.error() + (r.failedStep() == null ? "" : " (step " + r.failedStep() + ")"));
+        out()
+            .println(
+                "Error: "
+                    + r.error()
+                    + (r.failedStep() == null ? "" : " (step " + r.failedStep() + ")"));
       }
     }
     return ExitCode.OK.code();

@@ -25,13 +25,21 @@ final class RollbackView {
   }
 
   static String cannotRollback(String target, String reason) {
-    return "❌ Cannot rollback to " + target + "\n\nReason: " + reason + "\n\n💡 Try a different version or contact support";
+    return "❌ Cannot rollback to "
+        + target
+        + "\n\nReason: "
+        + reason
+        + "\n\n💡 Try a different version or contact support";
   }
 
   static String noTarget(List<RollbackPlanner.Skipped> skipped) {
     StringBuilder b = new StringBuilder("❌ No previous deployments found\n");
     for (RollbackPlanner.Skipped s : skipped) {
-      b.append("   skipped ").append(label(s.version(), s.id())).append(": ").append(s.reason()).append('\n');
+      b.append("   skipped ")
+          .append(label(s.version(), s.id()))
+          .append(": ")
+          .append(s.reason())
+          .append('\n');
     }
     return b.append("💡 Nothing to rollback to").toString();
   }
@@ -39,9 +47,14 @@ final class RollbackView {
   static String target(RollbackPlanner.TargetChoice choice, String version, boolean requested) {
     StringBuilder b = new StringBuilder();
     for (RollbackPlanner.Skipped s : choice.skipped()) {
-      b.append("⏭  Skipped ").append(label(s.version(), s.id())).append(": ").append(s.reason()).append('\n');
+      b.append("⏭  Skipped ")
+          .append(label(s.version(), s.id()))
+          .append(": ")
+          .append(s.reason())
+          .append('\n');
     }
-    b.append("🎯 Target: ").append(label(version, choice.targetId()))
+    b.append("🎯 Target: ")
+        .append(label(version, choice.targetId()))
         .append(requested ? "" : " (last known-good deploy)");
     return b.toString();
   }
@@ -50,7 +63,10 @@ final class RollbackView {
     StringBuilder b = new StringBuilder("⚠️ Rollback Impact Analysis\n\n");
     boolean forward = "forward".equals(impact.direction());
     b.append(forward ? "Rolling forward from " : "Rolling back from ")
-        .append(impact.from().version()).append(" to ").append(impact.to().version()).append("\n\n");
+        .append(impact.from().version())
+        .append(" to ")
+        .append(impact.to().version())
+        .append("\n\n");
     b.append(forward ? "Changes that will be applied:\n" : "Changes that will be reverted:\n");
     if (impact.deploys().isEmpty()) {
       b.append("- none recorded between the two deploys\n");
@@ -59,7 +75,9 @@ final class RollbackView {
       b.append("- ").append(d.title() == null || d.title().isBlank() ? d.version() : d.title());
       List<String> facts = new ArrayList<>();
       if (d.commitRef() != null) {
-        facts.add("commit " + (d.commitRef().length() > 7 ? d.commitRef().substring(0, 7) : d.commitRef()));
+        facts.add(
+            "commit "
+                + (d.commitRef().length() > 7 ? d.commitRef().substring(0, 7) : d.commitRef()));
       }
       if (d.branch() != null) {
         facts.add(d.branch());
@@ -79,8 +97,13 @@ final class RollbackView {
     } else if (f.isEmpty()) {
       b.append("- no file changes\n");
     } else {
-      b.append("- ").append(f.modified().size()).append(" modified, ").append(f.added().size())
-          .append(" added, ").append(f.removed().size()).append(" removed\n");
+      b.append("- ")
+          .append(f.modified().size())
+          .append(" modified, ")
+          .append(f.added().size())
+          .append(" added, ")
+          .append(f.removed().size())
+          .append(" removed\n");
       paths(b, "~", f.modified());
       paths(b, "+", f.added());
       paths(b, "-", f.removed());
@@ -104,24 +127,37 @@ final class RollbackView {
       }
     }
     if (c.frameworkChanged()) {
-      b.append("\nFramework: ").append(c.frameworkFrom()).append(" → ").append(c.frameworkTo()).append('\n');
+      b.append("\nFramework: ")
+          .append(c.frameworkFrom())
+          .append(" → ")
+          .append(c.frameworkTo())
+          .append('\n');
     }
     b.append("\nConfiguration changes:\n");
     if (c.envChanged() == null) {
-      b.append("⚠️ ").append(c.envNote() == null ? "Env vars not checked." : c.envNote()).append('\n');
+      b.append("⚠️ ")
+          .append(c.envNote() == null ? "Env vars not checked." : c.envNote())
+          .append('\n');
     } else if (c.envChanged().isEmpty()) {
       b.append("- env vars unchanged since ").append(impact.to().version()).append(" was live\n");
     } else {
-      b.append("⚠️ Env vars changed since ").append(impact.to().version()).append(" was live: ")
-          .append(String.join(", ", c.envChanged())).append('\n');
+      b.append("⚠️ Env vars changed since ")
+          .append(impact.to().version())
+          .append(" was live: ")
+          .append(String.join(", ", c.envChanged()))
+          .append('\n');
     }
     b.append("- env vars are NOT rolled back (managed separately)\n");
     for (Finding finding : impact.findings()) {
       if (finding.code().equals("retention") || Finding.ACCEPTED.equals(finding.severity())) {
-        b.append(Finding.ACCEPTED.equals(finding.severity()) ? "⚠️ Accepted: " : "⚠️ ").append(finding.message()).append('\n');
+        b.append(Finding.ACCEPTED.equals(finding.severity()) ? "⚠️ Accepted: " : "⚠️ ")
+            .append(finding.message())
+            .append('\n');
       }
     }
-    b.append("\nAuto publishing:\n- now: ").append(impact.lockedNow() ? "locked (stopped)" : "on").append('\n');
+    b.append("\nAuto publishing:\n- now: ")
+        .append(impact.lockedNow() ? "locked (stopped)" : "on")
+        .append('\n');
     b.append("- ").append(impact.nextGitDeploy()).append('\n');
     b.append("\nEstimated downtime: ").append(impact.downtime());
     return b.toString();
@@ -132,7 +168,11 @@ final class RollbackView {
       b.append("  ").append(mark).append(' ').append(paths.get(i)).append('\n');
     }
     if (paths.size() > PATHS_SHOWN) {
-      b.append("  ").append(mark).append(" and ").append(paths.size() - PATHS_SHOWN).append(" more\n");
+      b.append("  ")
+          .append(mark)
+          .append(" and ")
+          .append(paths.size() - PATHS_SHOWN)
+          .append(" more\n");
     }
   }
 
@@ -144,13 +184,23 @@ final class RollbackView {
 
   static String confirm(Impact impact, boolean lock) {
     StringBuilder b = new StringBuilder("⚠️ Confirm Rollback\n\nYou are about to rollback:\n");
-    b.append("FROM: ").append(label(impact.from().version(), impact.from().id())).append(" (current)\n");
-    b.append("TO: ").append(label(impact.to().version(), impact.to().id())).append("\n\nThis will:\n");
+    b.append("FROM: ")
+        .append(label(impact.from().version(), impact.from().id()))
+        .append(" (current)\n");
+    b.append("TO: ")
+        .append(label(impact.to().version(), impact.to().id()))
+        .append("\n\nThis will:\n");
     DeployComparison c = impact.comparison();
-    b.append("- Publish ").append(impact.to().version()).append(": ")
-        .append(c.filesListed() ? c.files().total() + " file change(s)" : "file changes unknown").append(c.functions().isEmpty() ? "" : ", functions roll back too").append('\n');
-    b.append(lock ? "- Lock auto publishing on " + impact.to().version() + "\n"
-        : "- Leave auto publishing on (the next git deploy replaces the rollback)\n");
+    b.append("- Publish ")
+        .append(impact.to().version())
+        .append(": ")
+        .append(c.filesListed() ? c.files().total() + " file change(s)" : "file changes unknown")
+        .append(c.functions().isEmpty() ? "" : ", functions roll back too")
+        .append('\n');
+    b.append(
+        lock
+            ? "- Lock auto publishing on " + impact.to().version() + "\n"
+            : "- Leave auto publishing on (the next git deploy replaces the rollback)\n");
     b.append("- Not change env vars (they are not rolled back)\n");
     b.append("- Cause no downtime (atomic swap)\n\n");
     b.append("Type 'ROLLBACK' to confirm:");
@@ -183,13 +233,20 @@ final class RollbackView {
     b.append("\nPrevious deployment (").append(r.from().version()).append("):\n");
     b.append("Status: Rolled back (marked bad; still restorable)\n");
     b.append("Backup: ").append(r.backup()).append("\n\n");
-    b.append("Auto publishing: ").append(Boolean.TRUE.equals(r.lockAfter())
-        ? "locked on " + r.to().version() + " (the next git deploy will not go live until you unlock it)"
-        : "on (the next git deploy to production replaces this rollback)").append("\n");
+    b.append("Auto publishing: ")
+        .append(
+            Boolean.TRUE.equals(r.lockAfter())
+                ? "locked on "
+                    + r.to().version()
+                    + " (the next git deploy will not go live until you unlock it)"
+                : "on (the next git deploy to production replaces this rollback)")
+        .append("\n");
     b.append("Env vars: not rolled back (unchanged by this rollback)\n\n");
     b.append("💡 Monitor: devops status\n💡 View logs: devops logs\n");
     if (nextTarget != null) {
-      b.append("💡 If issues persist, rollback further: devops rollback ").append(nextTarget).append('\n');
+      b.append("💡 If issues persist, rollback further: devops rollback ")
+          .append(nextTarget)
+          .append('\n');
     }
     b.append("📝 Rollback ID: ").append(r.id());
     return b.toString();
@@ -197,11 +254,14 @@ final class RollbackView {
 
   static String unverified(RollbackRecord r) {
     StringBuilder b = new StringBuilder("⚠️ Rollback switched, but not verified\n\n");
-    b.append("The API reports ").append(label(r.to().version(), r.to().id()))
+    b.append("The API reports ")
+        .append(label(r.to().version(), r.to().id()))
         .append(" as published, but the checks did not confirm it:\n");
     verification(b, r.verification());
     b.append("\nBackup: ").append(r.backup()).append('\n');
-    b.append("💡 Check the site by hand; to undo: devops emergency-recover --rollback-id ").append(r.id()).append('\n');
+    b.append("💡 Check the site by hand; to undo: devops emergency-recover --rollback-id ")
+        .append(r.id())
+        .append('\n');
     b.append("📝 Rollback ID: ").append(r.id());
     return b.toString();
   }
@@ -212,7 +272,11 @@ final class RollbackView {
       return;
     }
     for (VerificationResult.Check c : v.checks()) {
-      b.append(c.ok() ? "✓ " : "✗ ").append(checkTitle(c)).append(" (").append(c.detail()).append(")\n");
+      b.append(c.ok() ? "✓ " : "✗ ")
+          .append(checkTitle(c))
+          .append(" (")
+          .append(c.detail())
+          .append(")\n");
     }
   }
 
@@ -222,28 +286,47 @@ final class RollbackView {
       case "ready" -> "Deploy ready";
       case "responding" -> "Application responding";
       case "content" -> "Served files match the deploy";
-      default -> c.name().startsWith("health ") ? "Health check " + c.name().substring(7) : c.name();
+      default ->
+          c.name().startsWith("health ") ? "Health check " + c.name().substring(7) : c.name();
     };
   }
 
   static String failed(RollbackFailure f) {
-    return "❌ Rollback failed!\n\nError: " + f.error() + "\nFailed step: " + f.failedStep()
-        + "\n\nEmergency recovery:\n1. Backup is safe: " + (f.backup() == null ? "none taken" : f.backup())
-        + "\n2. Current state: " + f.currentState()
-        + "\n3. Recovering automatically now (devops emergency-recover --rollback-id " + f.rollbackId() + ")"
-        + "\n\n💡 If recovery fails, contact platform support immediately\n📝 Include rollback ID: " + f.rollbackId();
+    return "❌ Rollback failed!\n\nError: "
+        + f.error()
+        + "\nFailed step: "
+        + f.failedStep()
+        + "\n\nEmergency recovery:\n1. Backup is safe: "
+        + (f.backup() == null ? "none taken" : f.backup())
+        + "\n2. Current state: "
+        + f.currentState()
+        + "\n3. Recovering automatically now (devops emergency-recover --rollback-id "
+        + f.rollbackId()
+        + ")"
+        + "\n\n💡 If recovery fails, contact platform support immediately\n📝 Include rollback ID: "
+        + f.rollbackId();
   }
 
   static String recovery(RollbackRecord r) {
-    RollbackRecord.Recovery last = r.recoveries() == null || r.recoveries().isEmpty() ? null
-        : r.recoveries().get(r.recoveries().size() - 1);
+    RollbackRecord.Recovery last =
+        r.recoveries() == null || r.recoveries().isEmpty()
+            ? null
+            : r.recoveries().get(r.recoveries().size() - 1);
     String state = r.siteState() == null ? "unknown" : r.siteState().summary();
     if (RollbackRecord.RECOVERED.equals(r.outcome())) {
-      return "✓ Recovered: " + (last == null ? "" : last.message()) + "\nCurrent state: " + state
-          + "\n📝 Rollback ID: " + r.id();
+      return "✓ Recovered: "
+          + (last == null ? "" : last.message())
+          + "\nCurrent state: "
+          + state
+          + "\n📝 Rollback ID: "
+          + r.id();
     }
-    return "❌ Recovery failed: " + (last == null ? "" : last.message()) + "\nCurrent state: " + state
+    return "❌ Recovery failed: "
+        + (last == null ? "" : last.message())
+        + "\nCurrent state: "
+        + state
         + "\n💡 Manual intervention required: contact platform support immediately"
-        + "\n📝 Include rollback ID: " + r.id();
+        + "\n📝 Include rollback ID: "
+        + r.id();
   }
 }

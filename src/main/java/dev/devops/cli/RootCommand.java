@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
     name = "devops",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Roll a Netlify site back to an earlier deploy in seconds, and prove that it did.",
+    description =
+        "Roll a Netlify site back to an earlier deploy in seconds, and prove that it did.",
     subcommands = {
       InitCommand.class,
       StatusCommand.class,

@@ -24,8 +24,8 @@ import java.util.stream.Stream;
 /**
  * The training run behind the launcher's class-data archive: it runs the commands of an incident
  * (list, validate, analyze, a real rollback, status, logs) in-process against a local platform on
- * loopback, in a throw-away folder, so that the archive holds the classes those commands load.
- * Not a user command; every failure is ignored, since a partial archive is still an archive.
+ * loopback, in a throw-away folder, so that the archive holds the classes those commands load. Not
+ * a user command; every failure is ignored, since a partial archive is still an archive.
  */
 public final class StartupTraining {
   private static final String TOKEN = "startup-training";
@@ -101,7 +101,16 @@ public final class StartupTraining {
         Files.writeString(dir.resolve("page-" + file + ".html"), "<p>v" + version + " " + file);
       }
       Files.writeString(dir.resolve("index.html"), "<h1>v1.0." + version + "</h1>");
-      run(env, project, "deploy", "--dir", dir.toString(), "--prod", "--version", "v1.0." + version, "--json");
+      run(
+          env,
+          project,
+          "deploy",
+          "--dir",
+          dir.toString(),
+          "--prod",
+          "--version",
+          "v1.0." + version,
+          "--json");
     }
     String list = run(env, project, "deployments", "list", "--json");
     run(env, project, "deployments", "list");

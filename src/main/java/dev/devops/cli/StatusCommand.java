@@ -16,7 +16,9 @@ import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code devops status}: the site, its live deploy, the auto-publish lock and the last rollback. */
+/**
+ * {@code devops status}: the site, its live deploy, the auto-publish lock and the last rollback.
+ */
 @Command(
     name = "status",
     description = "Show the site, its live deploy, the auto-publish lock and the last rollback.",
@@ -26,7 +28,8 @@ public final class StatusCommand extends ProjectCommand {
       "🔒 Auto publishing: locked (a rollback pinned this deploy; next git deploy will NOT go live)";
   static final String LOCKED =
       "🔒 Auto publishing: locked (new production deploys will NOT go live until it is unlocked)";
-  static final String UNLOCKED = "🔓 Auto publishing: unlocked (the next production deploy goes live)";
+  static final String UNLOCKED =
+      "🔓 Auto publishing: unlocked (the next production deploy goes live)";
 
   @Mixin JsonOption jsonOption;
 
@@ -40,7 +43,10 @@ public final class StatusCommand extends ProjectCommand {
     Optional<RollbackLog.Entry> rollback = RollbackLog.last(stateDir());
     boolean locked = site.isAutoPublishLocked();
     boolean pinnedByRollback =
-        locked && rollback.isPresent() && live.isPresent() && live.get().id().equals(rollback.get().to());
+        locked
+            && rollback.isPresent()
+            && live.isPresent()
+            && live.get().id().equals(rollback.get().to());
     if (json()) {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("site", DeployView.SiteView.of(site));
@@ -94,27 +100,41 @@ public final class StatusCommand extends ProjectCommand {
     return ExitCode.OK.code();
   }
 
-  private static Map<String, Object> rollbackJson(RollbackLog.Entry r, DeploymentRecords records, Instant now) {
+  private static Map<String, Object> rollbackJson(
+      RollbackLog.Entry r, DeploymentRecords records, Instant now) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", r.id());
     m.put("from", r.from());
     m.put("to", r.to());
-    m.put("from_version", r.fromVersion() != null ? r.fromVersion() : records.versionOf(String.valueOf(r.from())).orElse(null));
-    m.put("to_version", r.toVersion() != null ? r.toVersion() : records.versionOf(String.valueOf(r.to())).orElse(null));
+    m.put(
+        "from_version",
+        r.fromVersion() != null
+            ? r.fromVersion()
+            : records.versionOf(String.valueOf(r.from())).orElse(null));
+    m.put(
+        "to_version",
+        r.toVersion() != null
+            ? r.toVersion()
+            : records.versionOf(String.valueOf(r.to())).orElse(null));
     m.put("reason", r.reason());
     m.put("finished_at", r.finishedAt());
-    m.put("age", r.finishedAt() == null ? null : Durations.ago(Duration.between(r.finishedAt(), now)));
+    m.put(
+        "age",
+        r.finishedAt() == null ? null : Durations.ago(Duration.between(r.finishedAt(), now)));
     m.put("outcome", r.outcome());
     return m;
   }
 
   /** A deploy's version label with its id, or the id alone when no label is known. */
-  private static String label(String deployId, String version, DeploymentRecords records, Site site) {
+  private static String label(
+      String deployId, String version, DeploymentRecords records, Site site) {
     if (deployId == null) {
       return "?";
     }
     String label = version;
-    if (label == null && site.publishedDeploy() != null && deployId.equals(site.publishedDeploy().id())) {
+    if (label == null
+        && site.publishedDeploy() != null
+        && deployId.equals(site.publishedDeploy().id())) {
       label = DeployHistory.versionLabel(site.publishedDeploy(), records);
     }
     if (label == null) {

@@ -12,7 +12,11 @@ import picocli.CommandLine.Option;
     description = "Check that a deploy is published and that the site serves its exact bytes.",
     mixinStandardHelpOptions = true)
 public final class VerifyCommand extends EngineCommand {
-  @Option(names = "--id", required = true, paramLabel = "ID", description = "The deploy expected to be live.")
+  @Option(
+      names = "--id",
+      required = true,
+      paramLabel = "ID",
+      description = "The deploy expected to be live.")
   String id;
 
   @Mixin JsonOption jsonOption;
@@ -21,11 +25,14 @@ public final class VerifyCommand extends EngineCommand {
   protected int execute() throws Exception {
     var settings = settings();
     VerificationResult result =
-        new Verifier(client(), settings.verifySample(), settings.healthPaths()).verify(config().siteId(), id);
+        new Verifier(client(), settings.verifySample(), settings.healthPaths())
+            .verify(config().siteId(), id);
     if (json()) {
       printJson(result);
     } else {
-      StringBuilder b = new StringBuilder(result.ok() ? "✓ Deployment verified\n\n" : "⚠️ Deployment not verified\n\n");
+      StringBuilder b =
+          new StringBuilder(
+              result.ok() ? "✓ Deployment verified\n\n" : "⚠️ Deployment not verified\n\n");
       b.append("URL: ").append(result.url()).append("\n\nVerification:\n");
       RollbackView.verification(b, result);
       say(b.toString().stripTrailing());

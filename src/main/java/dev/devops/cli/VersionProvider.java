@@ -7,7 +7,8 @@ import picocli.CommandLine.IVersionProvider;
 /** The version Maven stamped into the jar. */
 public final class VersionProvider implements IVersionProvider {
   public static String version() {
-    try (InputStream in = VersionProvider.class.getResourceAsStream("/dev/devops/version.properties")) {
+    try (InputStream in =
+        VersionProvider.class.getResourceAsStream("/dev/devops/version.properties")) {
       Properties props = new Properties();
       if (in != null) {
         props.load(in);

@@ -29,10 +29,7 @@ public final class ConfigException extends RuntimeException {
 
   public static ConfigException unsupportedPlatform(String platform) {
     return new ConfigException(
-        Kind.UNSUPPORTED_PLATFORM,
-        "Platform Not Supported: " + platform,
-        platform,
-        null);
+        Kind.UNSUPPORTED_PLATFORM, "Platform Not Supported: " + platform, platform, null);
   }
 
   public Kind kind() {

@@ -53,7 +53,11 @@ public final class ConfigStore {
     } catch (NoSuchFileException e) {
       throw new ConfigException(
           ConfigException.Kind.MISSING,
-          "No " + display + " in " + cwd + ": run 'devops init' to link this project to a Netlify site.");
+          "No "
+              + display
+              + " in "
+              + cwd
+              + ": run 'devops init' to link this project to a Netlify site.");
     } catch (IOException e) {
       throw new ConfigException(
           ConfigException.Kind.INVALID, "Cannot read " + display + ": " + e.getMessage(), null, e);
@@ -115,7 +119,8 @@ public final class ConfigStore {
 
   private static ProjectConfig check(String display, OnDisk raw) {
     if (raw.platform == null || raw.platform.isBlank()) {
-      throw invalid(display, "'platform' is missing; set it to \"netlify\" or run 'devops init --force'.");
+      throw invalid(
+          display, "'platform' is missing; set it to \"netlify\" or run 'devops init --force'.");
     }
     if (!ProjectConfig.NETLIFY.equals(raw.platform.trim().toLowerCase(Locale.ROOT))) {
       throw ConfigException.unsupportedPlatform(raw.platform);
@@ -130,7 +135,9 @@ public final class ConfigStore {
       }
       for (String path : paths) {
         if (path == null || !path.startsWith("/") || path.contains("..") || path.length() > 2048) {
-          throw invalid(display, "health check path '" + path + "' must start with '/' and not contain '..'.");
+          throw invalid(
+              display,
+              "health check path '" + path + "' must start with '/' and not contain '..'.");
         }
       }
     }
@@ -140,7 +147,8 @@ public final class ConfigStore {
       int timeout = orDefault(raw.rollback.publishTimeoutSeconds, defaults.publishTimeoutSeconds());
       int sample = orDefault(raw.rollback.verifySample, defaults.verifySample());
       if (timeout < 1 || timeout > 3600) {
-        throw invalid(display, "'rollback.publish_timeout_seconds' must be 1..3600, not " + timeout + ".");
+        throw invalid(
+            display, "'rollback.publish_timeout_seconds' must be 1..3600, not " + timeout + ".");
       }
       if (sample < 0 || sample > 100_000) {
         throw invalid(display, "'rollback.verify_sample' must be 0..100000, not " + sample + ".");
@@ -149,7 +157,8 @@ public final class ConfigStore {
       rollback = new ProjectConfig.RollbackDefaults(lock, timeout, sample);
     }
     String apiUrl = raw.apiUrl == null || raw.apiUrl.isBlank() ? null : raw.apiUrl.trim();
-    return new ProjectConfig(ProjectConfig.NETLIFY, raw.siteId, raw.siteName, apiUrl, paths, rollback);
+    return new ProjectConfig(
+        ProjectConfig.NETLIFY, raw.siteId, raw.siteName, apiUrl, paths, rollback);
   }
 
   private static int orDefault(Integer value, int fallback) {

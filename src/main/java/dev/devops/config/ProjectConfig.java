@@ -30,7 +30,8 @@ public record ProjectConfig(
 
   /** A fresh Netlify config with default health checks and rollback settings. */
   public static ProjectConfig netlify(String siteId, String siteName, String apiUrl) {
-    return new ProjectConfig(NETLIFY, siteId, siteName, apiUrl, DEFAULT_HEALTH_PATHS, RollbackDefaults.DEFAULTS);
+    return new ProjectConfig(
+        NETLIFY, siteId, siteName, apiUrl, DEFAULT_HEALTH_PATHS, RollbackDefaults.DEFAULTS);
   }
 
   /**

@@ -30,8 +30,8 @@ import java.util.stream.Stream;
 
 /**
  * {@code .devops/backups/}: one directory per backup with its manifest, and a shared blob store
- * ({@code blobs/ab/SHA1}) so that each file's bytes are kept once across all backups. Everything
- * is owner-only, written atomically, and checked against its SHA1.
+ * ({@code blobs/ab/SHA1}) so that each file's bytes are kept once across all backups. Everything is
+ * owner-only, written atomically, and checked against its SHA1.
  */
 public final class BackupStore {
   static final int DOWNLOAD_THREADS = 8;
@@ -92,7 +92,8 @@ public final class BackupStore {
         String path = "/" + NetlifyClient.filePath(f.path());
         String sha = f.sha() == null ? "" : f.sha().toLowerCase(java.util.Locale.ROOT);
         if (!Sha1.isValid(sha)) {
-          throw new IllegalStateException("Deploy file " + path + " has no valid SHA1: '" + f.sha() + "'.");
+          throw new IllegalStateException(
+              "Deploy file " + path + " has no valid SHA1: '" + f.sha() + "'.");
         }
         long size = f.size() == null ? 0 : f.size();
         files.add(new BackupManifest.FileEntry(path, sha, size));
@@ -104,7 +105,9 @@ public final class BackupStore {
       int[] counts = download(client, deploy, pathBySha, unavailable);
       if (!unavailable.isEmpty()) {
         unavailable.sort(null);
-        filesNote = unavailable.size() + " file(s) could not be downloaded with their SHA1 (listed in 'unavailable').";
+        filesNote =
+            unavailable.size()
+                + " file(s) could not be downloaded with their SHA1 (listed in 'unavailable').";
       }
       List<BackupManifest.EnvEntry> env = new ArrayList<>();
       String envNote = envVars(client, site, env);
@@ -129,7 +132,8 @@ public final class BackupStore {
           AtomicFiles.OWNER_ONLY_FILE);
       return new Backup(dir, manifest);
     } catch (IOException e) {
-      throw new IllegalStateException("Cannot write the backup under " + root + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot write the backup under " + root + ": " + e.getMessage(), e);
     }
   }
 
@@ -162,7 +166,9 @@ public final class BackupStore {
     if (!dir.startsWith(root) || dir.equals(root) || dir.startsWith(blobs)) {
       dir = root.resolve(dirArgument).toAbsolutePath().normalize();
     }
-    if (!dir.startsWith(root) || dir.equals(root) || dir.startsWith(blobs)
+    if (!dir.startsWith(root)
+        || dir.equals(root)
+        || dir.startsWith(blobs)
         || !Files.isRegularFile(dir.resolve("manifest.json"))) {
       throw new IllegalArgumentException(
           "No backup at '" + dirArgument + "': pass a directory listed by 'devops backup list'.");
@@ -175,18 +181,21 @@ public final class BackupStore {
       BackupManifest manifest =
           Json.mapper().readValue(dir.resolve("manifest.json").toFile(), BackupManifest.class);
       if (manifest.files() == null || manifest.deploy() == null) {
-        throw new IllegalArgumentException("Backup manifest " + dir.resolve("manifest.json") + " is incomplete.");
+        throw new IllegalArgumentException(
+            "Backup manifest " + dir.resolve("manifest.json") + " is incomplete.");
       }
       for (BackupManifest.FileEntry f : manifest.files()) {
         NetlifyClient.filePath(f.path());
         if (!Sha1.isValid(f.sha())) {
-          throw new IllegalArgumentException("Backup manifest lists an invalid SHA1 for " + f.path() + ".");
+          throw new IllegalArgumentException(
+              "Backup manifest lists an invalid SHA1 for " + f.path() + ".");
         }
       }
       return manifest;
     } catch (IOException e) {
       throw new IllegalArgumentException(
-          "Backup manifest " + dir.resolve("manifest.json") + " is unreadable: " + e.getMessage(), e);
+          "Backup manifest " + dir.resolve("manifest.json") + " is unreadable: " + e.getMessage(),
+          e);
     }
   }
 
@@ -223,7 +232,8 @@ public final class BackupStore {
     try {
       byte[] bytes = Files.readAllBytes(blobPath(sha));
       if (!Sha1.hex(bytes).equals(sha)) {
-        throw new IllegalStateException("Backup blob " + sha + " is corrupt: its bytes no longer match its SHA1.");
+        throw new IllegalStateException(
+            "Backup blob " + sha + " is corrupt: its bytes no longer match its SHA1.");
       }
       return bytes;
     } catch (IOException e) {
@@ -247,7 +257,8 @@ public final class BackupStore {
       }
       Path target = out.resolve(NetlifyClient.filePath(f.path())).normalize();
       if (!target.startsWith(out)) {
-        throw new IllegalArgumentException("Backup path escapes the restore directory: " + f.path());
+        throw new IllegalArgumentException(
+            "Backup path escapes the restore directory: " + f.path());
       }
       Files.createDirectories(target.getParent());
       Files.write(target, blob(f.sha()));
@@ -322,7 +333,8 @@ public final class BackupStore {
    * the deploy's permalink (the per-deploy file API is not documented); null when neither gives
    * bytes with that SHA1.
    */
-  private static byte[] verifiedBytes(NetlifyClient client, Deploy deploy, String sha, String path) {
+  private static byte[] verifiedBytes(
+      NetlifyClient client, Deploy deploy, String sha, String path) {
     try {
       byte[] bytes = client.getDeployFileBytes(deploy.id(), path);
       if (Sha1.hex(bytes).equals(sha)) {
@@ -342,7 +354,12 @@ public final class BackupStore {
       if (base == null) {
         return null;
       }
-      String url = base.newBuilder().encodedPath("/").addPathSegments(NetlifyClient.filePath(path)).build().toString();
+      String url =
+          base.newBuilder()
+              .encodedPath("/")
+              .addPathSegments(NetlifyClient.filePath(path))
+              .build()
+              .toString();
       dev.devops.netlify.Fetched served = client.fetch(url);
       return served.isSuccessful() && Sha1.hex(served.body()).equals(sha) ? served.body() : null;
     } catch (RuntimeException e) {
@@ -375,7 +392,8 @@ public final class BackupStore {
     }
   }
 
-  private static String envVars(NetlifyClient client, Site site, List<BackupManifest.EnvEntry> out) {
+  private static String envVars(
+      NetlifyClient client, Site site, List<BackupManifest.EnvEntry> out) {
     if (site.accountId() == null) {
       return "Environment variables not recorded: the site has no account id.";
     }
@@ -384,10 +402,12 @@ public final class BackupStore {
         List<BackupManifest.EnvValue> values = new ArrayList<>();
         if (v.values() != null) {
           for (EnvVar.Value value : v.values()) {
-            values.add(new BackupManifest.EnvValue(value.context(), v.secret() ? null : value.value()));
+            values.add(
+                new BackupManifest.EnvValue(value.context(), v.secret() ? null : value.value()));
           }
         }
-        out.add(new BackupManifest.EnvEntry(v.key(), v.secret(), v.scopes(), values, v.updatedAt()));
+        out.add(
+            new BackupManifest.EnvEntry(v.key(), v.secret(), v.scopes(), values, v.updatedAt()));
       }
       out.sort(Comparator.comparing(BackupManifest.EnvEntry::key));
       return "Environment variables are not rolled back by a restore; values of secret variables are not stored.";

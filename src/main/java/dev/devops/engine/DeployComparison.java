@@ -13,8 +13,8 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * What changes when the site goes from one deploy to another, computed from the two deploys'
- * file lists (path and SHA1), their functions and frameworks, and the site's env vars. Pure.
+ * What changes when the site goes from one deploy to another, computed from the two deploys' file
+ * lists (path and SHA1), their functions and frameworks, and the site's env vars. Pure.
  *
  * @param files paths added, removed and modified by the switch
  * @param functions functions added, removed and changed by the switch
@@ -50,7 +50,8 @@ public record DeployComparison(
 
   @JsonProperty("framework_changed")
   public boolean frameworkChanged() {
-    return (frameworkFrom != null || frameworkTo != null) && !Objects.equals(frameworkFrom, frameworkTo);
+    return (frameworkFrom != null || frameworkTo != null)
+        && !Objects.equals(frameworkFrom, frameworkTo);
   }
 
   /**
@@ -68,11 +69,14 @@ public record DeployComparison(
       Instant targetLiveUntil,
       String envNote) {
     boolean listed = fromFiles != null && toFiles != null;
-    Changes files = listed ? diff(shaByPath(fromFiles), shaByPath(toFiles)) : diff(Map.of(), Map.of());
+    Changes files =
+        listed ? diff(shaByPath(fromFiles), shaByPath(toFiles)) : diff(Map.of(), Map.of());
     Changes functions = diff(functionsOf(from), functionsOf(to));
     List<String> config = new ArrayList<>();
     for (String path : List.of("/_redirects", "/_headers", "/netlify.toml")) {
-      if (files.added().contains(path) || files.removed().contains(path) || files.modified().contains(path)) {
+      if (files.added().contains(path)
+          || files.removed().contains(path)
+          || files.modified().contains(path)) {
         config.add(path);
       }
     }
@@ -80,15 +84,23 @@ public record DeployComparison(
     if (envVars != null) {
       env = new ArrayList<>();
       for (EnvVar v : envVars) {
-        if (v.updatedAt() != null && targetLiveUntil != null && v.updatedAt().isAfter(targetLiveUntil)) {
+        if (v.updatedAt() != null
+            && targetLiveUntil != null
+            && v.updatedAt().isAfter(targetLiveUntil)) {
           env.add(v.key());
         }
       }
       env.sort(null);
     }
     return new DeployComparison(
-        files, functions, List.copyOf(config), from.framework(), to.framework(),
-        env == null ? null : List.copyOf(env), envNote, listed);
+        files,
+        functions,
+        List.copyOf(config),
+        from.framework(),
+        to.framework(),
+        env == null ? null : List.copyOf(env),
+        envNote,
+        listed);
   }
 
   static Map<String, String> shaByPath(List<DeployFile> files) {

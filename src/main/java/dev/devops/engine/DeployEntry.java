@@ -9,8 +9,8 @@ import java.time.Duration;
  * @param deploy the deploy as the API returned it
  * @param version its version label (see {@link DeployHistory})
  * @param status how it stands
- * @param liveFor how long it was the published deploy (until now for the current one); null if
- *     it never was, as far as the history shows
+ * @param liveFor how long it was the published deploy (until now for the current one); null if it
+ *     never was, as far as the history shows
  * @param bad a rollback marked it bad
  */
 public record DeployEntry(

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 public final class DeployHistory {
   /** A semver-looking tag: v1.2.3, 1.2.3-rc.1, v2.0.0+build.5. */
   static final Pattern SEMVER =
-      Pattern.compile("(?<![\\w.])v?\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?(?:\\+[0-9A-Za-z.-]+)?(?![\\w]|\\.\\d)");
+      Pattern.compile(
+          "(?<![\\w.])v?\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?(?:\\+[0-9A-Za-z.-]+)?(?![\\w]|\\.\\d)");
 
   private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{7,64}");
 
@@ -31,7 +32,11 @@ public final class DeployHistory {
   private final List<DeployEntry> targets;
 
   private DeployHistory(
-      Site site, Instant now, DeployEntry current, List<DeployEntry> entries, List<DeployEntry> targets) {
+      Site site,
+      Instant now,
+      DeployEntry current,
+      List<DeployEntry> entries,
+      List<DeployEntry> targets) {
     this.site = site;
     this.now = now;
     this.current = current;
@@ -75,7 +80,8 @@ public final class DeployHistory {
       boolean bad = records.isBad(d.id());
       Duration live = liveFor(d, isCurrent, publishOrder, now);
       DeployEntry entry =
-          new DeployEntry(d, versionLabel(d, records), DeployStatus.of(d, isCurrent, bad), live, bad);
+          new DeployEntry(
+              d, versionLabel(d, records), DeployStatus.of(d, isCurrent, bad), live, bad);
       entries.add(entry);
       if (isCurrent) {
         current = entry;
@@ -181,7 +187,8 @@ public final class DeployHistory {
   }
 
   /** From its publish until the next publish of another deploy; the current one until now. */
-  private static Duration liveFor(Deploy d, boolean current, List<Deploy> publishOrder, Instant now) {
+  private static Duration liveFor(
+      Deploy d, boolean current, List<Deploy> publishOrder, Instant now) {
     if (d.publishedAt() == null) {
       return null;
     }

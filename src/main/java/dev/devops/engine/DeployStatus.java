@@ -21,8 +21,18 @@ public enum DeployStatus {
 
   private static final Set<String> IN_PROGRESS =
       Set.of(
-          "new", "pending_review", "accepted", "enqueued", "building", "uploading", "uploaded",
-          "preparing", "prepared", "processing", "processed", "retrying");
+          "new",
+          "pending_review",
+          "accepted",
+          "enqueued",
+          "building",
+          "uploading",
+          "uploaded",
+          "preparing",
+          "prepared",
+          "processing",
+          "processed",
+          "retrying");
 
   private final String label;
 

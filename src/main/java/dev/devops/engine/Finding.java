@@ -4,8 +4,8 @@ package dev.devops.engine;
  * One result of a validation check.
  *
  * @param code stable identifier (for example {@code functions_removed})
- * @param severity {@code blocking} (stops the rollback), {@code accepted} (would block, but
- *     {@code --accept-breaking} was given) or {@code warning}
+ * @param severity {@code blocking} (stops the rollback), {@code accepted} (would block, but {@code
+ *     --accept-breaking} was given) or {@code warning}
  * @param message one line for people
  */
 public record Finding(String code, String severity, String message) {

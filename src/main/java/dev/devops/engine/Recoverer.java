@@ -2,13 +2,13 @@ package dev.devops.engine;
 
 import dev.devops.netlify.Deploy;
 import dev.devops.netlify.DigestDeploy;
+import dev.devops.netlify.NetlifyClient;
+import dev.devops.netlify.NetlifyException;
+import dev.devops.netlify.Site;
 import dev.devops.netlify.SiteFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import dev.devops.netlify.NetlifyClient;
-import dev.devops.netlify.NetlifyException;
-import dev.devops.netlify.Site;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -24,7 +24,12 @@ public final class Recoverer {
   private final Clock clock;
   private final RollbackSettings settings;
 
-  public Recoverer(NetlifyClient client, Path projectDir, Path stateDir, Clock clock, RollbackSettings settings) {
+  public Recoverer(
+      NetlifyClient client,
+      Path projectDir,
+      Path stateDir,
+      Clock clock,
+      RollbackSettings settings) {
     this.client = client;
     this.projectDir = projectDir;
     this.stateDir = stateDir;
@@ -32,7 +37,9 @@ public final class Recoverer {
     this.settings = settings;
   }
 
-  /** Recovers the site of {@code record}; the caller holds the site lock. Returns the updated entry. */
+  /**
+   * Recovers the site of {@code record}; the caller holds the site lock. Returns the updated entry.
+   */
   public RollbackRecord recover(RollbackRecord record, StepJournal journal) {
     RollbackHistory history = new RollbackHistory(stateDir);
     String siteId = record.siteId();
@@ -41,68 +48,117 @@ public final class Recoverer {
     String[] method = {"none_needed"};
     String[] liveId = {preId};
     if (preId == null) {
-      RollbackRecord.Recovery none = new RollbackRecord.Recovery(clock.instant(), "none_possible",
-          RollbackRecord.RECOVERY_FAILED, null,
-          "The site had no published deploy before the rollback: there is nothing to go back to.");
+      RollbackRecord.Recovery none =
+          new RollbackRecord.Recovery(
+              clock.instant(),
+              "none_possible",
+              RollbackRecord.RECOVERY_FAILED,
+              null,
+              "The site had no published deploy before the rollback: there is nothing to go back to.");
       RollbackRecord.SiteState state = observe(client, siteId, clock, null);
-      return history.update(record.id(), r -> r.withRecovery(none, RollbackRecord.RECOVERY_FAILED, state, clock.instant()));
+      return history.update(
+          record.id(),
+          r -> r.withRecovery(none, RollbackRecord.RECOVERY_FAILED, state, clock.instant()));
     }
     try {
-      Site site = journal.run("recover_check", "Checking where the site is...",
-          () -> client.getSite(siteId),
-          s -> "Site serves " + name(record, publishedId(s)) + (s.isAutoPublishLocked() ? " (auto publishing locked)" : ""));
+      Site site =
+          journal.run(
+              "recover_check",
+              "Checking where the site is...",
+              () -> client.getSite(siteId),
+              s ->
+                  "Site serves "
+                      + name(record, publishedId(s))
+                      + (s.isAutoPublishLocked() ? " (auto publishing locked)" : ""));
       if (!preId.equals(publishedId(site))) {
         if (site.isAutoPublishLocked()) {
           String lockedId = publishedId(site);
-          journal.run("recover_unlock", "Unlocking auto publishing...",
-              () -> client.unlockDeploy(lockedId), "Auto publishing unlocked");
+          journal.run(
+              "recover_unlock",
+              "Unlocking auto publishing...",
+              () -> client.unlockDeploy(lockedId),
+              "Auto publishing unlocked");
         }
         liveId[0] = republish(record, journal, method);
         String live = name(record, liveId[0]);
-        site = journal.run("recover_wait", "Waiting for " + live + " to go live...",
-            () -> Waits.untilPublished(client, siteId, liveId[0], settings.publishTimeout()),
-            s -> "Site serves " + live + " again");
+        site =
+            journal.run(
+                "recover_wait",
+                "Waiting for " + live + " to go live...",
+                () -> Waits.untilPublished(client, siteId, liveId[0], settings.publishTimeout()),
+                s -> "Site serves " + live + " again");
       }
       if (preLocked && !site.isAutoPublishLocked()) {
-        journal.run("recover_lock", "Locking auto publishing again...",
-            () -> client.lockDeploy(liveId[0]), "Auto publishing locked, as before the rollback");
+        journal.run(
+            "recover_lock",
+            "Locking auto publishing again...",
+            () -> client.lockDeploy(liveId[0]),
+            "Auto publishing locked, as before the rollback");
         method[0] = "none_needed".equals(method[0]) ? "lock_restored" : method[0];
       } else if (!preLocked && site.isAutoPublishLocked()) {
-        journal.run("recover_unlock", "Starting auto publishing again...",
-            () -> client.unlockDeploy(liveId[0]), "Auto publishing on, as before the rollback");
+        journal.run(
+            "recover_unlock",
+            "Starting auto publishing again...",
+            () -> client.unlockDeploy(liveId[0]),
+            "Auto publishing on, as before the rollback");
         method[0] = "none_needed".equals(method[0]) ? "lock_restored" : method[0];
       }
-      VerificationResult check = journal.run("recover_verify", "Verifying served content...",
-          () -> new Verifier(client, settings.verifySample(), settings.healthPaths()).verify(siteId, liveId[0]),
-          v -> v.ok() ? "Served content matches " + name(record, liveId[0]) : "Served content not confirmed: " + failedChecks(v));
+      VerificationResult check =
+          journal.run(
+              "recover_verify",
+              "Verifying served content...",
+              () ->
+                  new Verifier(client, settings.verifySample(), settings.healthPaths())
+                      .verify(siteId, liveId[0]),
+              v ->
+                  v.ok()
+                      ? "Served content matches " + name(record, liveId[0])
+                      : "Served content not confirmed: " + failedChecks(v));
       RollbackRecord.SiteState state = observe(client, siteId, clock, record.from().version());
-      String message = switch (method[0]) {
-        case "none_needed" -> "The site was already on the pre-rollback deploy; nothing to undo.";
-        case "lock_restored" -> "The site was on the pre-rollback deploy; its lock state was restored.";
-        case "republished" -> "Re-published the pre-rollback deploy " + preId + ".";
-        default -> "The pre-rollback deploy is gone; deployed the backup's files as " + liveId[0] + ".";
-      };
+      String message =
+          switch (method[0]) {
+            case "none_needed" ->
+                "The site was already on the pre-rollback deploy; nothing to undo.";
+            case "lock_restored" ->
+                "The site was on the pre-rollback deploy; its lock state was restored.";
+            case "republished" -> "Re-published the pre-rollback deploy " + preId + ".";
+            default ->
+                "The pre-rollback deploy is gone; deployed the backup's files as "
+                    + liveId[0]
+                    + ".";
+          };
       if (!check.ok()) {
         message += " Verification: " + failedChecks(check) + ".";
       }
-      RollbackRecord.Recovery recovery = new RollbackRecord.Recovery(
-          clock.instant(), method[0], RollbackRecord.RECOVERED, liveId[0], message);
-      return history.update(record.id(),
-          r -> r.withSteps(merge(r, journal)).withRecovery(recovery, RollbackRecord.RECOVERED, state, clock.instant()));
+      RollbackRecord.Recovery recovery =
+          new RollbackRecord.Recovery(
+              clock.instant(), method[0], RollbackRecord.RECOVERED, liveId[0], message);
+      return history.update(
+          record.id(),
+          r ->
+              r.withSteps(merge(r, journal))
+                  .withRecovery(recovery, RollbackRecord.RECOVERED, state, clock.instant()));
     } catch (RuntimeException e) {
       RollbackRecord.SiteState state = observe(client, siteId, clock, null);
-      RollbackRecord.Recovery recovery = new RollbackRecord.Recovery(
-          clock.instant(), method[0], RollbackRecord.RECOVERY_FAILED, null, message(e));
-      return history.update(record.id(),
-          r -> r.withSteps(merge(r, journal)).withRecovery(recovery, RollbackRecord.RECOVERY_FAILED, state, clock.instant()));
+      RollbackRecord.Recovery recovery =
+          new RollbackRecord.Recovery(
+              clock.instant(), method[0], RollbackRecord.RECOVERY_FAILED, null, message(e));
+      return history.update(
+          record.id(),
+          r ->
+              r.withSteps(merge(r, journal))
+                  .withRecovery(recovery, RollbackRecord.RECOVERY_FAILED, state, clock.instant()));
     }
   }
 
   private String republish(RollbackRecord record, StepJournal journal, String[] method) {
     String preId = record.from().id();
     try {
-      journal.run("recover_restore", "Re-publishing " + label(record) + "...",
-          () -> client.restoreSiteDeploy(record.siteId(), preId), "Re-publish requested");
+      journal.run(
+          "recover_restore",
+          "Re-publishing " + label(record) + "...",
+          () -> client.restoreSiteDeploy(record.siteId(), preId),
+          "Re-publish requested");
       method[0] = "republished";
       return preId;
     } catch (NetlifyException e) {
@@ -113,11 +169,17 @@ public final class Recoverer {
     Path dir = projectDir.resolve(record.backup()).normalize();
     BackupStore store = new BackupStore(stateDir, clock);
     int count = store.readManifest(dir).files().size();
-    Deploy redeployed = journal.run("recover_redeploy",
-        "The pre-rollback deploy is gone: deploying the backup's " + count + " files...",
-        () -> redeploy(store, dir, record), d -> "Backup deployed as " + d.id());
-    journal.run("recover_restore", "Publishing " + redeployed.id() + "...",
-        () -> client.restoreSiteDeploy(record.siteId(), redeployed.id()), "Publish requested");
+    Deploy redeployed =
+        journal.run(
+            "recover_redeploy",
+            "The pre-rollback deploy is gone: deploying the backup's " + count + " files...",
+            () -> redeploy(store, dir, record),
+            d -> "Backup deployed as " + d.id());
+    journal.run(
+        "recover_restore",
+        "Publishing " + redeployed.id() + "...",
+        () -> client.restoreSiteDeploy(record.siteId(), redeployed.id()),
+        "Publish requested");
     method[0] = "redeployed_backup";
     return redeployed.id();
   }
@@ -130,7 +192,13 @@ public final class Recoverer {
       SiteFiles site = SiteFiles.hash(files, 4);
       String title = "Recovery of " + label(record) + " (rollback " + record.id() + ")";
       return new DigestDeploy(client, 8, settings.publishTimeout(), null)
-          .run(new DigestDeploy.Request(record.siteId(), site, false, title, store.readManifest(backupDir).deploy().commitRef()))
+          .run(
+              new DigestDeploy.Request(
+                  record.siteId(),
+                  site,
+                  false,
+                  title,
+                  store.readManifest(backupDir).deploy().commitRef()))
           .deploy();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot stage the backup's files: " + e.getMessage(), e);
@@ -153,17 +221,23 @@ public final class Recoverer {
   }
 
   /** Reads where the site is now; never throws. */
-  static RollbackRecord.SiteState observe(NetlifyClient client, String siteId, Clock clock, String versionHint) {
+  static RollbackRecord.SiteState observe(
+      NetlifyClient client, String siteId, Clock clock, String versionHint) {
     try {
       Site site = client.getSite(siteId);
       String id = publishedId(site);
-      return new RollbackRecord.SiteState(id, site.isAutoPublishLocked(), clock.instant(),
-          "published deploy is " + (id == null ? "none" : id)
+      return new RollbackRecord.SiteState(
+          id,
+          site.isAutoPublishLocked(),
+          clock.instant(),
+          "published deploy is "
+              + (id == null ? "none" : id)
               + (versionHint != null && id != null ? " (" + versionHint + ")" : "")
-              + ", auto publishing " + (site.isAutoPublishLocked() ? "locked" : "on"));
+              + ", auto publishing "
+              + (site.isAutoPublishLocked() ? "locked" : "on"));
     } catch (RuntimeException e) {
-      return new RollbackRecord.SiteState(null, null, clock.instant(),
-          "could not be read from the API (" + message(e) + ")");
+      return new RollbackRecord.SiteState(
+          null, null, clock.instant(), "could not be read from the API (" + message(e) + ")");
     }
   }
 
@@ -173,7 +247,9 @@ public final class Recoverer {
   }
 
   static String failedChecks(VerificationResult v) {
-    return String.join("; ", v.checks().stream().filter(c -> !c.ok()).map(VerificationResult.Check::detail).toList());
+    return String.join(
+        "; ",
+        v.checks().stream().filter(c -> !c.ok()).map(VerificationResult.Check::detail).toList());
   }
 
   static String message(Throwable e) {
@@ -185,7 +261,10 @@ public final class Recoverer {
     if (id != null && id.equals(record.from().id())) {
       return label(record);
     }
-    if (id != null && record.to() != null && id.equals(record.to().id()) && record.to().version() != null
+    if (id != null
+        && record.to() != null
+        && id.equals(record.to().id())
+        && record.to().version() != null
         && !record.to().version().equals(id)) {
       return record.to().version() + " (" + id + ")";
     }
@@ -194,11 +273,14 @@ public final class Recoverer {
 
   private static String label(RollbackRecord record) {
     String v = record.from().version();
-    return v == null || v.equals(record.from().id()) ? record.from().id() : v + " (" + record.from().id() + ")";
+    return v == null || v.equals(record.from().id())
+        ? record.from().id()
+        : v + " (" + record.from().id() + ")";
   }
 
   private static java.util.List<StepRecord> merge(RollbackRecord r, StepJournal journal) {
-    java.util.List<StepRecord> all = new java.util.ArrayList<>(r.steps() == null ? java.util.List.of() : r.steps());
+    java.util.List<StepRecord> all =
+        new java.util.ArrayList<>(r.steps() == null ? java.util.List.of() : r.steps());
     for (StepRecord s : journal.records()) {
       if (!all.contains(s)) {
         all.add(s);
@@ -206,5 +288,4 @@ public final class Recoverer {
     }
     return all;
   }
-
 }

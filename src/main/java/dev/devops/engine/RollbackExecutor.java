@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Steps 8 to 11: switches the site to the target under the site lock, with compare-and-swap on
- * the published deploy, verifies what is served, records the result, and on any failure puts the
- * site back where it was. The history entry is written before anything changes and always ends
- * saying where the site is.
+ * Steps 8 to 11: switches the site to the target under the site lock, with compare-and-swap on the
+ * published deploy, verifies what is served, records the result, and on any failure puts the site
+ * back where it was. The history entry is written before anything changes and always ends saying
+ * where the site is.
  */
 public final class RollbackExecutor {
   private static final DateTimeFormatter ID_TIME =
@@ -27,11 +27,16 @@ public final class RollbackExecutor {
   private final Path stateDir;
   private final Clock clock;
   private final RollbackSettings settings;
+
   /** The rollback being executed, while it may still change the site. */
   private volatile String active;
 
   public RollbackExecutor(
-      NetlifyClient client, Path projectDir, Path stateDir, Clock clock, RollbackSettings settings) {
+      NetlifyClient client,
+      Path projectDir,
+      Path stateDir,
+      Clock clock,
+      RollbackSettings settings) {
     this.client = client;
     this.projectDir = projectDir;
     this.stateDir = stateDir;
@@ -51,7 +56,13 @@ public final class RollbackExecutor {
    * @param backup an existing backup of the current deploy; null: take one now
    */
   public record Request(
-      String siteId, String toId, String expectedFromId, boolean lock, String reason, String who, BackupStore.Backup backup) {}
+      String siteId,
+      String toId,
+      String expectedFromId,
+      boolean lock,
+      String reason,
+      String who,
+      BackupStore.Backup backup) {}
 
   /** How it ended; {@code record} is the final history entry. */
   public record Result(String outcome, RollbackRecord record, String error) {
@@ -61,7 +72,10 @@ public final class RollbackExecutor {
   }
 
   public static String newRollbackId(Instant now) {
-    return "rb-" + ID_TIME.format(now) + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+    return "rb-"
+        + ID_TIME.format(now)
+        + "-"
+        + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
   }
 
   @SuppressWarnings("try") // The site lock is held for the block's duration, never referenced.
@@ -72,42 +86,90 @@ public final class RollbackExecutor {
     DeploymentRecords records = DeploymentRecords.load(stateDir);
     RollbackHistory history = new RollbackHistory(stateDir);
     journal.note("start", "Starting rollback...");
-    try (SiteLock ignored = journal.run("site_lock", null,
-        () -> SiteLock.acquire(stateDir, request.siteId(), rollbackId, settings.lockWait(), clock),
-        l -> "Site lock taken")) {
-      Site site = journal.run("check", "Checking the published deploy...",
-          () -> client.getSite(request.siteId()),
-          s -> s.publishedDeploy() == null ? "The site has no published deploy"
-              : "Published deploy is " + DeployHistory.versionLabel(s.publishedDeploy(), records)
-                  + " (" + s.publishedDeploy().id() + ")");
+    try (SiteLock ignored =
+        journal.run(
+            "site_lock",
+            null,
+            () ->
+                SiteLock.acquire(
+                    stateDir, request.siteId(), rollbackId, settings.lockWait(), clock),
+            l -> "Site lock taken")) {
+      Site site =
+          journal.run(
+              "check",
+              "Checking the published deploy...",
+              () -> client.getSite(request.siteId()),
+              s ->
+                  s.publishedDeploy() == null
+                      ? "The site has no published deploy"
+                      : "Published deploy is "
+                          + DeployHistory.versionLabel(s.publishedDeploy(), records)
+                          + " ("
+                          + s.publishedDeploy().id()
+                          + ")");
       Deploy from = site.publishedDeploy();
       String fromId = from == null ? null : from.id();
       Deploy to = target(request.toId());
       String fromVersion = from == null ? null : DeployHistory.versionLabel(from, records);
       String toVersion = DeployHistory.versionLabel(to, records);
-      boolean forward = from != null && to.createdAt() != null && from.createdAt() != null
-          && to.createdAt().isAfter(from.createdAt());
-      RollbackRecord record = new RollbackRecord(
-          rollbackId, request.siteId(),
-          new RollbackRecord.DeployRef(fromId, fromVersion, site.isAutoPublishLocked()),
-          new RollbackRecord.DeployRef(to.id(), toVersion, null),
-          forward ? "forward" : "back", request.reason(), request.who(), started, null, List.of(),
-          request.backup() == null ? null : display(request.backup().dir()), null,
-          RollbackRecord.IN_PROGRESS, null, null, null, null, List.of());
+      boolean forward =
+          from != null
+              && to.createdAt() != null
+              && from.createdAt() != null
+              && to.createdAt().isAfter(from.createdAt());
+      RollbackRecord record =
+          new RollbackRecord(
+              rollbackId,
+              request.siteId(),
+              new RollbackRecord.DeployRef(fromId, fromVersion, site.isAutoPublishLocked()),
+              new RollbackRecord.DeployRef(to.id(), toVersion, null),
+              forward ? "forward" : "back",
+              request.reason(),
+              request.who(),
+              started,
+              null,
+              List.of(),
+              request.backup() == null ? null : display(request.backup().dir()),
+              null,
+              RollbackRecord.IN_PROGRESS,
+              null,
+              null,
+              null,
+              null,
+              List.of());
       if (request.expectedFromId() != null && !request.expectedFromId().equals(fromId)) {
-        String message = "The published deploy is now " + fromId + ", not " + request.expectedFromId()
-            + " as analysed: someone published meanwhile. Nothing was changed; run the rollback again.";
-        history.save(record.withSteps(journal.records()).finished(clock.instant(), RollbackRecord.ABORTED, null,
-            message, "check", Recoverer.observe(client, request.siteId(), clock, fromVersion), null));
+        String message =
+            "The published deploy is now "
+                + fromId
+                + ", not "
+                + request.expectedFromId()
+                + " as analysed: someone published meanwhile. Nothing was changed; run the rollback again.";
+        history.save(
+            record
+                .withSteps(journal.records())
+                .finished(
+                    clock.instant(),
+                    RollbackRecord.ABORTED,
+                    null,
+                    message,
+                    "check",
+                    Recoverer.observe(client, request.siteId(), clock, fromVersion),
+                    null));
         throw new RollbackException(RollbackException.Kind.CONFLICT, message);
       }
       if (to.id().equals(fromId)) {
-        throw new RollbackException(RollbackException.Kind.INVALID_TARGET,
+        throw new RollbackException(
+            RollbackException.Kind.INVALID_TARGET,
             toVersion + " (" + to.id() + ") is already the published deploy.");
       }
       if (!to.isReady()) {
-        throw new RollbackException(RollbackException.Kind.INVALID_TARGET,
-            "Deploy " + to.id() + " is in state '" + to.state() + "': only ready deploys can be published.");
+        throw new RollbackException(
+            RollbackException.Kind.INVALID_TARGET,
+            "Deploy "
+                + to.id()
+                + " is in state '"
+                + to.state()
+                + "': only ready deploys can be published.");
       }
       history.save(record);
       active = record.id();
@@ -135,12 +197,26 @@ public final class RollbackExecutor {
       return null;
     }
     RollbackRecord.SiteState state = Recoverer.observe(client, record.siteId(), clock, null);
-    return history.update(id, r -> r.finished(clock.instant(), RollbackRecord.INTERRUPTED,
-        r.verification(), "Interrupted (the process was stopped).", r.failedStep(), state, state.locked()));
+    return history.update(
+        id,
+        r ->
+            r.finished(
+                clock.instant(),
+                RollbackRecord.INTERRUPTED,
+                r.verification(),
+                "Interrupted (the process was stopped).",
+                r.failedStep(),
+                state,
+                state.locked()));
   }
 
-  private Result switchOver(Request request, RollbackRecord started, Site site, StepJournal journal,
-      RollbackHistory history, DeploymentRecords records) {
+  private Result switchOver(
+      Request request,
+      RollbackRecord started,
+      Site site,
+      StepJournal journal,
+      RollbackHistory history,
+      DeploymentRecords records) {
     RollbackRecord record = started;
     String siteId = request.siteId();
     String fromId = record.from().id();
@@ -151,60 +227,125 @@ public final class RollbackExecutor {
         Deploy from = site.publishedDeploy();
         String fromVersion = record.from().version();
         String reason = "pre-rollback " + record.id();
-        BackupStore.Backup backup = journal.run("backup", "Creating backup...",
-            () -> new BackupStore(stateDir, clock).create(client, site, from, fromVersion, reason),
-            b -> "Backup created: " + display(b.dir()));
+        BackupStore.Backup backup =
+            journal.run(
+                "backup",
+                "Creating backup...",
+                () ->
+                    new BackupStore(stateDir, clock)
+                        .create(client, site, from, fromVersion, reason),
+                b -> "Backup created: " + display(b.dir()));
         record = history.update(record.id(), r -> r.withBackup(display(backup.dir())));
       }
       if (site.isAutoPublishLocked()) {
-        journal.run("unlock", "Unlocking auto publishing...", () -> client.unlockDeploy(fromId), "Auto publishing unlocked");
+        journal.run(
+            "unlock",
+            "Unlocking auto publishing...",
+            () -> client.unlockDeploy(fromId),
+            "Auto publishing unlocked");
       } else {
         journal.skip("unlock", "Auto publishing is on: nothing to unlock");
       }
-      journal.run("restore", "Restoring " + toLabel + "...", () -> client.restoreSiteDeploy(siteId, toId), "Restore requested");
-      journal.run("publish", "Waiting for " + toLabel + " to go live...",
-          () -> Waits.untilPublished(client, siteId, toId, settings.publishTimeout()), s -> "Code reverted to " + toLabel);
+      journal.run(
+          "restore",
+          "Restoring " + toLabel + "...",
+          () -> client.restoreSiteDeploy(siteId, toId),
+          "Restore requested");
+      journal.run(
+          "publish",
+          "Waiting for " + toLabel + " to go live...",
+          () -> Waits.untilPublished(client, siteId, toId, settings.publishTimeout()),
+          s -> "Code reverted to " + toLabel);
       if (request.lock()) {
-        journal.run("lock", "Locking auto publishing on " + toLabel + "...", () -> client.lockDeploy(toId),
+        journal.run(
+            "lock",
+            "Locking auto publishing on " + toLabel + "...",
+            () -> client.lockDeploy(toId),
             "Auto publishing locked on " + toLabel);
       } else {
-        journal.skip("lock", "Auto publishing left on (--no-lock): the next git deploy will replace " + toLabel);
+        journal.skip(
+            "lock",
+            "Auto publishing left on (--no-lock): the next git deploy will replace " + toLabel);
       }
     } catch (RuntimeException e) {
       return failAndRecover(record, journal, history, e);
     }
     VerificationResult verification;
     try {
-      verification = journal.run("verify", "Verifying served content...",
-          () -> new Verifier(client, settings.verifySample(), settings.healthPaths()).verify(siteId, toId),
-          v -> v.ok() ? "Health check: passed" : "Health check: failed (" + Recoverer.failedChecks(v) + ")");
+      verification =
+          journal.run(
+              "verify",
+              "Verifying served content...",
+              () ->
+                  new Verifier(client, settings.verifySample(), settings.healthPaths())
+                      .verify(siteId, toId),
+              v ->
+                  v.ok()
+                      ? "Health check: passed"
+                      : "Health check: failed (" + Recoverer.failedChecks(v) + ")");
     } catch (RuntimeException e) {
-      verification = new VerificationResult(false, toId, null,
-          List.of(new VerificationResult.Check("verification", false, "could not run: " + Recoverer.message(e))), 0);
+      verification =
+          new VerificationResult(
+              false,
+              toId,
+              null,
+              List.of(
+                  new VerificationResult.Check(
+                      "verification", false, "could not run: " + Recoverer.message(e))),
+              0);
     }
     String outcome = verification.ok() ? RollbackRecord.VERIFIED : RollbackRecord.UNVERIFIED;
     records.recordRollback(record.id(), fromId, toId, clock.instant());
     if (fromId != null) {
-      records.markBad(fromId, record.reason() == null ? "rolled back" : record.reason(), record.id());
+      records.markBad(
+          fromId, record.reason() == null ? "rolled back" : record.reason(), record.id());
     }
     records.clearBad(toId);
-    journal.note("done", verification.ok() ? "Rollback complete" : "Rollback switched, but not verified");
+    journal.note(
+        "done", verification.ok() ? "Rollback complete" : "Rollback switched, but not verified");
     RollbackRecord.SiteState state = Recoverer.observe(client, siteId, clock, toLabel);
     VerificationResult v = verification;
-    RollbackRecord done = history.update(record.id(), r -> r.withSteps(journal.records())
-        .finished(clock.instant(), outcome, v, v.ok() ? null : "Verification failed: " + Recoverer.failedChecks(v),
-            v.ok() ? null : "verify", state, state.locked()));
+    RollbackRecord done =
+        history.update(
+            record.id(),
+            r ->
+                r.withSteps(journal.records())
+                    .finished(
+                        clock.instant(),
+                        outcome,
+                        v,
+                        v.ok() ? null : "Verification failed: " + Recoverer.failedChecks(v),
+                        v.ok() ? null : "verify",
+                        state,
+                        state.locked()));
     return new Result(outcome, done, done.error());
   }
 
-  private Result failAndRecover(RollbackRecord record, StepJournal journal, RollbackHistory history, RuntimeException e) {
+  private Result failAndRecover(
+      RollbackRecord record, StepJournal journal, RollbackHistory history, RuntimeException e) {
     String error = Recoverer.message(e);
     String failedStep = journal.failedStep() == null ? "execute" : journal.failedStep();
     RollbackRecord.SiteState state = Recoverer.observe(client, record.siteId(), clock, null);
-    RollbackRecord failed = history.update(record.id(), r -> r.withSteps(journal.records())
-        .finished(clock.instant(), RollbackRecord.IN_PROGRESS, null, error, failedStep, state, state.locked()));
-    journal.listener().onFailure(new RollbackFailure(failed.id(), error, failedStep, failed.backup(), describe(state, failed)));
-    RollbackRecord recovered = new Recoverer(client, projectDir, stateDir, clock, settings).recover(failed, journal);
+    RollbackRecord failed =
+        history.update(
+            record.id(),
+            r ->
+                r.withSteps(journal.records())
+                    .finished(
+                        clock.instant(),
+                        RollbackRecord.IN_PROGRESS,
+                        null,
+                        error,
+                        failedStep,
+                        state,
+                        state.locked()));
+    journal
+        .listener()
+        .onFailure(
+            new RollbackFailure(
+                failed.id(), error, failedStep, failed.backup(), describe(state, failed)));
+    RollbackRecord recovered =
+        new Recoverer(client, projectDir, stateDir, clock, settings).recover(failed, journal);
     return new Result(recovered.outcome(), recovered, error);
   }
 
@@ -213,8 +354,12 @@ public final class RollbackExecutor {
     if (id == null) {
       return "unknown: the site " + state.summary();
     }
-    String which = id.equals(record.from().id()) ? "still on " + record.from().version() + " (" + id + ", pre-rollback)"
-        : id.equals(record.to().id()) ? "on " + record.to().version() + " (" + id + ", the target)" : "on " + id;
+    String which =
+        id.equals(record.from().id())
+            ? "still on " + record.from().version() + " (" + id + ", pre-rollback)"
+            : id.equals(record.to().id())
+                ? "on " + record.to().version() + " (" + id + ", the target)"
+                : "on " + id;
     return which + ", auto publishing " + (Boolean.TRUE.equals(state.locked()) ? "locked" : "on");
   }
 
@@ -223,8 +368,10 @@ public final class RollbackExecutor {
       return client.getDeploy(toId);
     } catch (dev.devops.netlify.NetlifyException e) {
       if (e.isNotFound()) {
-        throw new RollbackException(RollbackException.Kind.INVALID_TARGET,
-            "Deploy " + toId + " does not exist (deleted, expired, or never existed).", e);
+        throw new RollbackException(
+            RollbackException.Kind.INVALID_TARGET,
+            "Deploy " + toId + " does not exist (deleted, expired, or never existed).",
+            e);
       }
       throw e;
     }

@@ -21,8 +21,10 @@ import java.util.function.UnaryOperator;
  */
 public final class RollbackHistory {
   private static final Object JVM_LOCK = new Object();
+
   /** Oldest entries beyond this are dropped, so the file stays small. */
   static final int MAX_ENTRIES = 1000;
+
   private static final TypeReference<List<RollbackRecord>> LIST = new TypeReference<>() {};
 
   private final Path file;
@@ -47,7 +49,12 @@ public final class RollbackHistory {
       return records == null ? List.of() : records;
     } catch (IOException e) {
       throw new IllegalStateException(
-          "Cannot read " + file + ": " + e.getMessage() + " (fix or move the file; it is never overwritten while unreadable).", e);
+          "Cannot read "
+              + file
+              + ": "
+              + e.getMessage()
+              + " (fix or move the file; it is never overwritten while unreadable).",
+          e);
     }
   }
 

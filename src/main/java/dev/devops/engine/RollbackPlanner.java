@@ -18,8 +18,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Steps 3 to 5 of a rollback: picks the target, validates it, and works out the impact. Reads
- * the API, never changes anything.
+ * Steps 3 to 5 of a rollback: picks the target, validates it, and works out the impact. Reads the
+ * API, never changes anything.
  */
 public final class RollbackPlanner {
   /** Netlify deletes non-current deploys older than this (batch retention since 2022). */
@@ -46,13 +46,13 @@ public final class RollbackPlanner {
   public record TargetChoice(String targetId, DeployEntry entry, List<Skipped> skipped) {}
 
   /**
-   * Step 3. Without {@code requested}: the newest deploy older than the current one that was
-   * live and is ready, skipping failed, unfinished, never-published and bad-marked deploys. With
-   * it: the deploy with that id or version label (an id outside the history is taken as is and
-   * checked by {@link #validate}).
+   * Step 3. Without {@code requested}: the newest deploy older than the current one that was live
+   * and is ready, skipping failed, unfinished, never-published and bad-marked deploys. With it: the
+   * deploy with that id or version label (an id outside the history is taken as is and checked by
+   * {@link #validate}).
    *
-   * @throws RollbackException NO_TARGET when nothing qualifies, AMBIGUOUS_TARGET for a label
-   *     naming several deploys
+   * @throws RollbackException NO_TARGET when nothing qualifies, AMBIGUOUS_TARGET for a label naming
+   *     several deploys
    */
   public static TargetChoice chooseTarget(DeployHistory history, String requested) {
     if (requested != null && !requested.isBlank()) {
@@ -63,17 +63,24 @@ public final class RollbackPlanner {
       if (!looksLikeId(requested.trim())) {
         throw new RollbackException(
             RollbackException.Kind.INVALID_TARGET,
-            "No deploy with version or id '" + requested.trim() + "': list them with 'devops deployments list --all'.");
+            "No deploy with version or id '"
+                + requested.trim()
+                + "': list them with 'devops deployments list --all'.");
       }
       return new TargetChoice(requested.trim(), null, List.of());
     }
     DeployEntry current = history.current().orElse(null);
-    Instant currentCreated = current == null || current.deploy().createdAt() == null
-        ? Instant.MAX : current.deploy().createdAt();
+    Instant currentCreated =
+        current == null || current.deploy().createdAt() == null
+            ? Instant.MAX
+            : current.deploy().createdAt();
     List<DeployEntry> older =
         history.entries().stream()
             .filter(e -> current == null || !e.id().equals(current.id()))
-            .filter(e -> e.deploy().createdAt() == null || e.deploy().createdAt().isBefore(currentCreated))
+            .filter(
+                e ->
+                    e.deploy().createdAt() == null
+                        || e.deploy().createdAt().isBefore(currentCreated))
             .sorted(Comparator.comparing((DeployEntry e) -> created(e.deploy())).reversed())
             .toList();
     List<Skipped> skipped = new ArrayList<>();
@@ -139,22 +146,27 @@ public final class RollbackPlanner {
 
     /** The first blocking finding's message. */
     public String reason() {
-      return findings.stream().filter(Finding::blocks).map(Finding::message).findFirst().orElse(null);
+      return findings.stream()
+          .filter(Finding::blocks)
+          .map(Finding::message)
+          .findFirst()
+          .orElse(null);
     }
   }
 
   /**
    * Step 4: the target exists, is ready, is not the current deploy, can still be restored, and
    * passes the breaking-change checks against the current deploy. Structural changes (functions
-   * added or removed, redirects or headers, framework) block unless {@code acceptBreaking};
-   * env var drift is a warning, since env vars are not rolled back either way.
+   * added or removed, redirects or headers, framework) block unless {@code acceptBreaking}; env var
+   * drift is a warning, since env vars are not rolled back either way.
    */
   public Validation validate(DeployHistory history, String targetId, boolean acceptBreaking) {
     return validate(history, history.site().publishedDeploy(), targetId, acceptBreaking);
   }
 
   /** Validates going from {@code current} (normally the published deploy) to {@code targetId}. */
-  public Validation validate(DeployHistory history, Deploy current, String targetId, boolean acceptBreaking) {
+  public Validation validate(
+      DeployHistory history, Deploy current, String targetId, boolean acceptBreaking) {
     Site site = history.site();
     List<Finding> findings = new ArrayList<>();
     Deploy target;
@@ -164,39 +176,74 @@ public final class RollbackPlanner {
       if (!e.isNotFound()) {
         throw e;
       }
-      findings.add(new Finding("not_found", Finding.BLOCKING,
-          "Deploy " + targetId + " does not exist (deleted, expired, or never existed)."));
-      return new Validation(site, current, version(current), null, targetId, targetId, findings, null);
+      findings.add(
+          new Finding(
+              "not_found",
+              Finding.BLOCKING,
+              "Deploy " + targetId + " does not exist (deleted, expired, or never existed)."));
+      return new Validation(
+          site, current, version(current), null, targetId, targetId, findings, null);
     }
     String version = version(target);
     if (target.siteId() != null && !target.siteId().equals(site.id())) {
-      findings.add(new Finding("other_site", Finding.BLOCKING,
-          "Deploy " + targetId + " belongs to another site."));
+      findings.add(
+          new Finding(
+              "other_site", Finding.BLOCKING, "Deploy " + targetId + " belongs to another site."));
     }
     if (!target.isReady()) {
-      findings.add(new Finding("not_ready", Finding.BLOCKING,
-          "Deploy " + targetId + " is in state '" + target.state() + "': only ready deploys can be published."));
+      findings.add(
+          new Finding(
+              "not_ready",
+              Finding.BLOCKING,
+              "Deploy "
+                  + targetId
+                  + " is in state '"
+                  + target.state()
+                  + "': only ready deploys can be published."));
     }
     if (current != null && current.id().equals(targetId)) {
-      findings.add(new Finding("is_current", Finding.BLOCKING,
-          version + " (" + targetId + ") is already the " + (current.id().equals(publishedId(site)) ? "published deploy." : "deploy rolled back from.")));
+      findings.add(
+          new Finding(
+              "is_current",
+              Finding.BLOCKING,
+              version
+                  + " ("
+                  + targetId
+                  + ") is already the "
+                  + (current.id().equals(publishedId(site))
+                      ? "published deploy."
+                      : "deploy rolled back from.")));
     }
     if (!findings.isEmpty()) {
-      return new Validation(site, current, version(current), target, targetId, version, findings, null);
+      return new Validation(
+          site, current, version(current), target, targetId, version, findings, null);
     }
     if (target.context() != null && !"production".equals(target.context())) {
-      findings.add(new Finding("not_production", Finding.WARNING,
-          "Deploy " + targetId + " is a " + target.context() + " deploy: restoring it publishes it to production."));
+      findings.add(
+          new Finding(
+              "not_production",
+              Finding.WARNING,
+              "Deploy "
+                  + targetId
+                  + " is a "
+                  + target.context()
+                  + " deploy: restoring it publishes it to production."));
     }
     Instant now = history.now();
     if (target.createdAt() != null && target.createdAt().plus(RETENTION).isBefore(now)) {
-      findings.add(new Finding("retention", Finding.WARNING,
-          "Deploy is older than Netlify's 90-day retention: it still exists now, but Netlify may delete it at any time."));
+      findings.add(
+          new Finding(
+              "retention",
+              Finding.WARNING,
+              "Deploy is older than Netlify's 90-day retention: it still exists now, but Netlify may delete it at any time."));
     }
     DeployComparison comparison = compare(history, current, target);
     if (!comparison.filesListed()) {
-      findings.add(new Finding("files_unlisted", Finding.WARNING,
-          "Netlify did not list the deploys' files: file changes are unknown (the restore does not need them)."));
+      findings.add(
+          new Finding(
+              "files_unlisted",
+              Finding.WARNING,
+              "Netlify did not list the deploys' files: file changes are unknown (the restore does not need them)."));
     }
     String severity = acceptBreaking ? Finding.ACCEPTED : Finding.BLOCKING;
     if (!comparison.functions().added().isEmpty() || !comparison.functions().removed().isEmpty()) {
@@ -207,25 +254,54 @@ public final class RollbackPlanner {
       if (!comparison.functions().added().isEmpty()) {
         parts.add("adds " + String.join(", ", comparison.functions().added()));
       }
-      findings.add(new Finding("functions_changed", severity,
-          "Functions change: the rollback " + String.join(" and ", parts) + "."));
+      findings.add(
+          new Finding(
+              "functions_changed",
+              severity,
+              "Functions change: the rollback " + String.join(" and ", parts) + "."));
     }
     if (!comparison.configFiles().isEmpty()) {
-      findings.add(new Finding("redirects_headers_changed", severity,
-          "Redirects or headers change: " + String.join(", ", comparison.configFiles()) + " differ."));
+      findings.add(
+          new Finding(
+              "redirects_headers_changed",
+              severity,
+              "Redirects or headers change: "
+                  + String.join(", ", comparison.configFiles())
+                  + " differ."));
     }
     if (comparison.frameworkChanged()) {
-      findings.add(new Finding("framework_changed", severity,
-          "Framework changes from " + comparison.frameworkFrom() + " to " + comparison.frameworkTo() + "."));
+      findings.add(
+          new Finding(
+              "framework_changed",
+              severity,
+              "Framework changes from "
+                  + comparison.frameworkFrom()
+                  + " to "
+                  + comparison.frameworkTo()
+                  + "."));
     }
     if (comparison.envChanged() != null && !comparison.envChanged().isEmpty()) {
-      findings.add(new Finding("env_drift", Finding.WARNING,
-          "Environment variables changed since " + version + " was live (" + String.join(", ", comparison.envChanged())
-              + "): they are not rolled back."));
+      findings.add(
+          new Finding(
+              "env_drift",
+              Finding.WARNING,
+              "Environment variables changed since "
+                  + version
+                  + " was live ("
+                  + String.join(", ", comparison.envChanged())
+                  + "): they are not rolled back."));
     } else if (comparison.envNote() != null) {
       findings.add(new Finding("env_unchecked", Finding.WARNING, comparison.envNote()));
     }
-    return new Validation(site, current, version(current), target, targetId, version, List.copyOf(findings), comparison);
+    return new Validation(
+        site,
+        current,
+        version(current),
+        target,
+        targetId,
+        version,
+        List.copyOf(findings),
+        comparison);
   }
 
   /** Compares the current deploy with {@code target}. */
@@ -242,14 +318,16 @@ public final class RollbackPlanner {
     List<DeployFile> targetFiles = DeployFiles.listOrNull(client, target.id());
     List<DeployFile> fromFiles = join(currentFiles);
     List<EnvVar> vars = null;
-    String envNote = site.accountId() == null ? "Env vars not checked: the site has no account id." : null;
+    String envNote =
+        site.accountId() == null ? "Env vars not checked: the site has no account id." : null;
     try {
       vars = join(env);
     } catch (NetlifyException e) {
       envNote = "Env vars not checked: " + e.getMessage();
     }
     Deploy from = current == null ? target : current;
-    return DeployComparison.of(from, fromFiles, target, targetFiles, vars, liveUntil(history, target), envNote);
+    return DeployComparison.of(
+        from, fromFiles, target, targetFiles, vars, liveUntil(history, target), envNote);
   }
 
   /** When {@code target} stopped being live: the next publish after its own, else its creation. */
@@ -278,13 +356,17 @@ public final class RollbackPlanner {
           deploys.add(Impact.DeployChange.of(e.deploy(), e.version()));
         }
       }
-      deploys.sort(Comparator.comparing(Impact.DeployChange::createdAt, Comparator.nullsLast(Comparator.reverseOrder())));
+      deploys.sort(
+          Comparator.comparing(
+              Impact.DeployChange::createdAt, Comparator.nullsLast(Comparator.reverseOrder())));
     }
     boolean lockedNow = history.site().isAutoPublishLocked();
-    String next = lockAfter
-        ? "Auto publishing will be locked on " + validation.targetVersion()
-            + ": the next git deploy builds but does not go live until you start auto publishing again."
-        : "Auto publishing stays on: the next git deploy to production will replace this rollback.";
+    String next =
+        lockAfter
+            ? "Auto publishing will be locked on "
+                + validation.targetVersion()
+                + ": the next git deploy builds but does not go live until you start auto publishing again."
+            : "Auto publishing stays on: the next git deploy to production will replace this rollback.";
     List<String> notes = new ArrayList<>();
     notes.add("Environment variables are not rolled back (they are managed separately).");
     if (!validation.comparison().functions().isEmpty()) {
@@ -359,7 +441,8 @@ public final class RollbackPlanner {
         @JsonProperty("created_at") Instant createdAt,
         @JsonProperty("published_at") Instant publishedAt) {
       static DeployChange of(Deploy d, String version) {
-        return new DeployChange(d.id(), version, d.title(), d.commitRef(), d.branch(), d.createdAt(), d.publishedAt());
+        return new DeployChange(
+            d.id(), version, d.title(), d.commitRef(), d.branch(), d.createdAt(), d.publishedAt());
       }
     }
   }

@@ -55,16 +55,54 @@ public record RollbackRecord(
 
   /** One recovery attempt (automatic, or by emergency-recover). */
   public record Recovery(
-      Instant at, String method, String outcome, @JsonProperty("deploy_id") String deployId, String message) {}
+      Instant at,
+      String method,
+      String outcome,
+      @JsonProperty("deploy_id") String deployId,
+      String message) {}
 
   public RollbackRecord withSteps(List<StepRecord> steps) {
-    return new RollbackRecord(id, siteId, from, to, direction, reason, who, startedAt, finishedAt,
-        steps, backup, verification, outcome, error, failedStep, siteState, lockAfter, recoveries);
+    return new RollbackRecord(
+        id,
+        siteId,
+        from,
+        to,
+        direction,
+        reason,
+        who,
+        startedAt,
+        finishedAt,
+        steps,
+        backup,
+        verification,
+        outcome,
+        error,
+        failedStep,
+        siteState,
+        lockAfter,
+        recoveries);
   }
 
   public RollbackRecord withBackup(String backup) {
-    return new RollbackRecord(id, siteId, from, to, direction, reason, who, startedAt, finishedAt,
-        steps, backup, verification, outcome, error, failedStep, siteState, lockAfter, recoveries);
+    return new RollbackRecord(
+        id,
+        siteId,
+        from,
+        to,
+        direction,
+        reason,
+        who,
+        startedAt,
+        finishedAt,
+        steps,
+        backup,
+        verification,
+        outcome,
+        error,
+        failedStep,
+        siteState,
+        lockAfter,
+        recoveries);
   }
 
   public RollbackRecord finished(
@@ -75,14 +113,49 @@ public record RollbackRecord(
       String failedStep,
       SiteState state,
       Boolean lockAfter) {
-    return new RollbackRecord(id, siteId, from, to, direction, reason, who, startedAt, at, steps,
-        backup, verification, outcome, error, failedStep, state, lockAfter, recoveries);
+    return new RollbackRecord(
+        id,
+        siteId,
+        from,
+        to,
+        direction,
+        reason,
+        who,
+        startedAt,
+        at,
+        steps,
+        backup,
+        verification,
+        outcome,
+        error,
+        failedStep,
+        state,
+        lockAfter,
+        recoveries);
   }
 
-  public RollbackRecord withRecovery(Recovery recovery, String outcome, SiteState state, Instant at) {
+  public RollbackRecord withRecovery(
+      Recovery recovery, String outcome, SiteState state, Instant at) {
     List<Recovery> all = new java.util.ArrayList<>(recoveries == null ? List.of() : recoveries);
     all.add(recovery);
-    return new RollbackRecord(id, siteId, from, to, direction, reason, who, startedAt, at, steps,
-        backup, verification, outcome, error, failedStep, state, lockAfter, List.copyOf(all));
+    return new RollbackRecord(
+        id,
+        siteId,
+        from,
+        to,
+        direction,
+        reason,
+        who,
+        startedAt,
+        at,
+        steps,
+        backup,
+        verification,
+        outcome,
+        error,
+        failedStep,
+        state,
+        lockAfter,
+        List.copyOf(all));
   }
 }

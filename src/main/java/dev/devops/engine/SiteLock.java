@@ -18,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Lets one rollback at a time change a site: an OS file lock on {@code .devops/locks/SITE.lock}.
- * The OS drops the lock when its process dies, so a killed rollback never blocks the next one;
- * the pid, time and rollback id written inside only serve the refusal message.
+ * The OS drops the lock when its process dies, so a killed rollback never blocks the next one; the
+ * pid, time and rollback id written inside only serve the refusal message.
  */
 public final class SiteLock implements AutoCloseable {
   /** Locks held by this process: the OS lock does not exclude threads of one JVM. */
@@ -36,8 +36,8 @@ public final class SiteLock implements AutoCloseable {
   }
 
   /**
-   * Takes the lock of {@code siteId}, waiting up to {@code wait} for another holder to finish;
-   * then refuses with a {@link Kind#CONFLICT} that names the holder.
+   * Takes the lock of {@code siteId}, waiting up to {@code wait} for another holder to finish; then
+   * refuses with a {@link Kind#CONFLICT} that names the holder.
    */
   public static SiteLock acquire(
       Path stateDir, String siteId, String rollbackId, Duration wait, Clock clock) {

@@ -14,8 +14,8 @@ import okhttp3.HttpUrl;
 
 /**
  * Proves that a deploy is what the site serves: the API says it is published and ready, the site
- * answers, the bytes served for index.html and a sample of other files have the deploy's SHA1s,
- * and the configured health paths answer 2xx.
+ * answers, the bytes served for index.html and a sample of other files have the deploy's SHA1s, and
+ * the configured health paths answer 2xx.
  */
 public final class Verifier {
   /** Files Netlify consumes as configuration; they are not served as-is. */
@@ -62,7 +62,9 @@ public final class Verifier {
         new VerificationResult.Check(
             "published",
             isPublished,
-            isPublished ? "published deploy is " + deployId : "published deploy is " + publishedId + ", not " + deployId));
+            isPublished
+                ? "published deploy is " + deployId
+                : "published deploy is " + publishedId + ", not " + deployId));
     Deploy deploy = isPublished ? published : client.getDeploy(deployId);
     checks.add(
         new VerificationResult.Check(
@@ -83,7 +85,9 @@ public final class Verifier {
       boolean ok = health != null && health.isSuccessful();
       checks.add(
           new VerificationResult.Check(
-              "health " + path, ok, path + (health == null ? " did not answer" : " answered " + health.status())));
+              "health " + path,
+              ok,
+              path + (health == null ? " did not answer" : " answered " + health.status())));
     }
     boolean ok = checks.stream().allMatch(VerificationResult.Check::ok);
     return new VerificationResult(ok, deployId, base, List.copyOf(checks), compared);
@@ -93,12 +97,20 @@ public final class Verifier {
   private VerificationResult.Check sameSha1s(String base, List<DeployFile> files) {
     List<DeployFile> chosen = filesToCompare(files);
     List<String> mismatched = java.util.Collections.synchronizedList(new ArrayList<>());
-    chosen.parallelStream().forEach(file -> {
-      Fetched served = fetch(base, file.path());
-      if (served == null || !served.isSuccessful() || !Sha1.hex(served.body()).equalsIgnoreCase(file.sha())) {
-        mismatched.add(file.path() + (served == null ? " (no answer)" : served.isSuccessful() ? "" : " (" + served.status() + ")"));
-      }
-    });
+    chosen.parallelStream()
+        .forEach(
+            file -> {
+              Fetched served = fetch(base, file.path());
+              if (served == null
+                  || !served.isSuccessful()
+                  || !Sha1.hex(served.body()).equalsIgnoreCase(file.sha())) {
+                mismatched.add(
+                    file.path()
+                        + (served == null
+                            ? " (no answer)"
+                            : served.isSuccessful() ? "" : " (" + served.status() + ")"));
+              }
+            });
     int compared = chosen.size();
     return new VerificationResult.Check(
         "content",
@@ -107,22 +119,30 @@ public final class Verifier {
             ? "no files to compare"
             : mismatched.isEmpty()
                 ? compared + " served file(s) match the deploy's SHA1s"
-                : "served bytes differ from the deploy for " + String.join(", ", mismatched.stream().sorted().toList()));
+                : "served bytes differ from the deploy for "
+                    + String.join(", ", mismatched.stream().sorted().toList()));
   }
 
   /**
-   * Without a file list: the site serves the same index bytes as the deploy's own permalink,
-   * which only that deploy serves.
+   * Without a file list: the site serves the same index bytes as the deploy's own permalink, which
+   * only that deploy serves.
    */
   private VerificationResult.Check samePermalinkBytes(String base, Deploy deploy) {
     String permalink = DeployFiles.permalink(deploy);
     Fetched site = fetch(base, "/");
     Fetched own = permalink == null ? null : fetch(permalink, "/");
-    boolean same = site != null && own != null && site.isSuccessful() && own.isSuccessful()
-        && java.util.Arrays.equals(site.body(), own.body());
-    return new VerificationResult.Check("content", same, same
-        ? "the site serves the same index bytes as the deploy's permalink (file list not available)"
-        : "the site's index bytes differ from the deploy's permalink " + permalink);
+    boolean same =
+        site != null
+            && own != null
+            && site.isSuccessful()
+            && own.isSuccessful()
+            && java.util.Arrays.equals(site.body(), own.body());
+    return new VerificationResult.Check(
+        "content",
+        same,
+        same
+            ? "the site serves the same index bytes as the deploy's permalink (file list not available)"
+            : "the site's index bytes differ from the deploy's permalink " + permalink);
   }
 
   /** index.html, then an evenly spread, deterministic sample of the other served files. */
@@ -130,7 +150,11 @@ public final class Verifier {
     List<DeployFile> served =
         files.stream()
             .filter(f -> f.path() != null && f.sha() != null)
-            .map(f -> f.path().startsWith("/") ? f : new DeployFile(f.id(), "/" + f.path(), f.sha(), f.mimeType(), f.size()))
+            .map(
+                f ->
+                    f.path().startsWith("/")
+                        ? f
+                        : new DeployFile(f.id(), "/" + f.path(), f.sha(), f.mimeType(), f.size()))
             .filter(f -> !CONFIG_FILES.contains(f.path()))
             .sorted(Comparator.comparing(DeployFile::path))
             .toList();

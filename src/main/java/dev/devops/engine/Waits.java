@@ -10,7 +10,8 @@ final class Waits {
   private Waits() {}
 
   /** Polls the site until {@code deployId} is its published deploy; returns the site. */
-  static Site untilPublished(NetlifyClient client, String siteId, String deployId, Duration timeout) {
+  static Site untilPublished(
+      NetlifyClient client, String siteId, String deployId, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     long pause = 50;
     while (true) {
@@ -21,8 +22,13 @@ final class Waits {
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
-            "The site did not publish " + deployId + " within " + timeout.toSeconds()
-                + " s (it still serves " + (published == null ? "nothing" : published.id()) + ").");
+            "The site did not publish "
+                + deployId
+                + " within "
+                + timeout.toSeconds()
+                + " s (it still serves "
+                + (published == null ? "nothing" : published.id())
+                + ").");
       }
       sleep(pause);
       pause = Math.min(pause * 2, 1000);

@@ -71,10 +71,11 @@ final class Model {
     public Map<String, FunctionMeta> functionMeta = new LinkedHashMap<>();
 
     /**
-     * SHA1s still to upload, computed once when uploading starts so that each upload costs
-     * O(1) rather than a scan of the whole digest; rebuilt after a restart.
+     * SHA1s still to upload, computed once when uploading starts so that each upload costs O(1)
+     * rather than a scan of the whole digest; rebuilt after a restart.
      */
     @com.fasterxml.jackson.annotation.JsonIgnore transient java.util.Set<String> missingFiles;
+
     public List<LogEntry> log = new ArrayList<>();
 
     String context() {

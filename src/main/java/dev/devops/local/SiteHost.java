@@ -24,8 +24,8 @@ final class SiteHost {
   }
 
   /**
-   * Serves for a {@code Host: LABEL.localhost} request; LABEL is a site, DEPLOY--SITE (a
-   * permalink) or BRANCH--SITE (a branch deploy's alias).
+   * Serves for a {@code Host: LABEL.localhost} request; LABEL is a site, DEPLOY--SITE (a permalink)
+   * or BRANCH--SITE (a branch deploy's alias).
    */
   void serveHost(HttpExchange exchange, String label, String rawPath) throws IOException {
     int split = label.indexOf("--");

@@ -50,6 +50,7 @@ final class Store {
   private final Map<String, EnvFile> env = new LinkedHashMap<>();
   private final Map<String, AtomicReference<Served>> servedBySite = new ConcurrentHashMap<>();
   private final Map<String, Served> servedByDeploy = new ConcurrentHashMap<>();
+
   /** Latest ready deploy per branch, keyed by its host label {@code BRANCH--SITE}. */
   private final Map<String, Served> servedByBranch = new ConcurrentHashMap<>();
 
@@ -672,7 +673,10 @@ final class Store {
 
   /** A branch name as it appears in a host label: {@code feature/Login} → {@code feature-login}. */
   static String branchSlug(String branch) {
-    return branch.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+    return branch
+        .toLowerCase(java.util.Locale.ROOT)
+        .replaceAll("[^a-z0-9]+", "-")
+        .replaceAll("^-|-$", "");
   }
 
   private void refreshBranch(SiteRecord site, String branch) {

@@ -8,7 +8,8 @@ package dev.devops.netlify;
  * @param branch only deploys of this branch
  * @param latestPublished only the latest published deploy
  */
-public record DeployFilter(Boolean production, String state, String branch, Boolean latestPublished) {
+public record DeployFilter(
+    Boolean production, String state, String branch, Boolean latestPublished) {
   public static final DeployFilter ALL = new DeployFilter(null, null, null, null);
   public static final DeployFilter PRODUCTION = new DeployFilter(true, null, null, null);
 }

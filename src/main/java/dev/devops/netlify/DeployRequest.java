@@ -18,7 +18,8 @@ public record DeployRequest(
     String framework,
     @JsonProperty("deploy_source") String deploySource) {
 
-  public static DeployRequest of(Map<String, String> files, Map<String, String> functions, boolean draft) {
+  public static DeployRequest of(
+      Map<String, String> files, Map<String, String> functions, boolean draft) {
     return new DeployRequest(files, functions, draft, null, null, null, null);
   }
 }

@@ -44,7 +44,8 @@ public final class DigestDeploy {
    * @param title the deploy's title, or null
    * @param commitRef the git commit, or null
    */
-  public record Request(String siteId, SiteFiles files, boolean draft, String title, String commitRef) {}
+  public record Request(
+      String siteId, SiteFiles files, boolean draft, String title, String commitRef) {}
 
   /** The finished deploy and how many files had to be uploaded. */
   public record Result(Deploy deploy, int uploadedFiles) {}
@@ -54,7 +55,8 @@ public final class DigestDeploy {
   private final Duration readyTimeout;
   private final Listener listener;
 
-  public DigestDeploy(NetlifyClient client, int uploadThreads, Duration readyTimeout, Listener listener) {
+  public DigestDeploy(
+      NetlifyClient client, int uploadThreads, Duration readyTimeout, Listener listener) {
     this.client = client;
     this.uploadThreads = Math.max(1, uploadThreads);
     this.readyTimeout = readyTimeout;
@@ -74,7 +76,8 @@ public final class DigestDeploy {
           client.updateSiteDeploy(
               request.siteId(),
               created.id(),
-              new DeployRequest(request.files().digest(), null, request.draft(), async, null, null, null),
+              new DeployRequest(
+                  request.files().digest(), null, request.draft(), async, null, null, null),
               request.commitRef());
       long start = System.nanoTime();
       long deadline = start + readyTimeout.toNanos();
@@ -99,7 +102,13 @@ public final class DigestDeploy {
       throw new NetlifyException(
           "getSiteDeploy",
           0,
-          "Deploy " + last.id() + " is still '" + last.state() + "' after " + readyTimeout.toSeconds() + " s.",
+          "Deploy "
+              + last.id()
+              + " is still '"
+              + last.state()
+              + "' after "
+              + readyTimeout.toSeconds()
+              + " s.",
           null);
     }
     listener.waiting(last.state());
@@ -115,7 +124,8 @@ public final class DigestDeploy {
   private void failIfError(Deploy deploy) {
     if (deploy.isError()) {
       String why = deploy.errorMessage() == null ? "no reason given" : deploy.errorMessage();
-      throw new NetlifyException("getSiteDeploy", 0, "Deploy " + deploy.id() + " failed: " + why + ".", null);
+      throw new NetlifyException(
+          "getSiteDeploy", 0, "Deploy " + deploy.id() + " failed: " + why + ".", null);
     }
   }
 
@@ -126,7 +136,10 @@ public final class DigestDeploy {
       List<String> withSha = files.pathsWithSha(sha);
       if (withSha.isEmpty()) {
         throw new NetlifyException(
-            "updateSiteDeploy", 0, "The platform asked for a file this deploy does not have (" + sha + ").", null);
+            "updateSiteDeploy",
+            0,
+            "The platform asked for a file this deploy does not have (" + sha + ").",
+            null);
       }
       paths.addAll(withSha);
     }
@@ -193,7 +206,8 @@ public final class DigestDeploy {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new NetlifyException("getSiteDeploy", 0, "Interrupted while waiting for the deploy.", e);
+      throw new NetlifyException(
+          "getSiteDeploy", 0, "Interrupted while waiting for the deploy.", e);
     }
   }
 }

@@ -64,8 +64,8 @@ public final class NetlifyClient {
   /**
    * How to reach the API.
    *
-   * @param baseUrl API root, for example {@code https://api.netlify.com/api/v1}; a bare
-   *     {@code scheme://host[:port]} gets {@code /api/v1} appended, as netlify-cli does
+   * @param baseUrl API root, for example {@code https://api.netlify.com/api/v1}; a bare {@code
+   *     scheme://host[:port]} gets {@code /api/v1} appended, as netlify-cli does
    * @param token bearer token (never logged)
    * @param userAgent names the tool and its version
    * @param connectTimeout TCP connect timeout
@@ -145,14 +145,16 @@ public final class NetlifyClient {
   }
 
   /**
-   * Parses and checks an API base URL: https, or plain http to a loopback host only. A bare
-   * {@code scheme://host} gets netlify-cli's {@code /api/v1} prefix.
+   * Parses and checks an API base URL: https, or plain http to a loopback host only. A bare {@code
+   * scheme://host} gets netlify-cli's {@code /api/v1} prefix.
    */
   public static HttpUrl parseBaseUrl(String raw) {
     HttpUrl url = raw == null ? null : HttpUrl.parse(raw.trim());
     if (url == null) {
       throw new InvalidInputException(
-          "Invalid Netlify API URL '" + raw + "': use https://host/api/v1 or http://127.0.0.1:PORT.");
+          "Invalid Netlify API URL '"
+              + raw
+              + "': use https://host/api/v1 or http://127.0.0.1:PORT.");
     }
     if (!url.isHttps() && !isLoopback(url.host())) {
       throw new InvalidInputException(
@@ -217,7 +219,10 @@ public final class NetlifyClient {
       }
     }
     throw new NetlifyException(
-        "getSite", 404, "Site '" + nameOrId + "' not found: check the name or id with 'netlify sites:list'.", null);
+        "getSite",
+        404,
+        "Site '" + nameOrId + "' not found: check the name or id with 'netlify sites:list'.",
+        null);
   }
 
   public Site createSite(String name) {
@@ -256,7 +261,10 @@ public final class NetlifyClient {
 
   public Deploy getSiteDeploy(String siteId, String deployId) {
     return call(
-        "getSiteDeploy", get(url("sites", id(siteId), "deploys", id(deployId))), true, Deploy.class);
+        "getSiteDeploy",
+        get(url("sites", id(siteId), "deploys", id(deployId))),
+        true,
+        Deploy.class);
   }
 
   public Deploy createSiteDeploy(String siteId, DeployRequest body, String title) {
@@ -280,8 +288,15 @@ public final class NetlifyClient {
   public DeployFile uploadDeployFile(String deployId, String path, Path file) throws IOException {
     long size = java.nio.file.Files.size(file);
     HttpUrl url =
-        filesUrl(deployId, path).newBuilder().addQueryParameter("size", Long.toString(size)).build();
-    return call("uploadDeployFile", put(url, RequestBody.create(file.toFile(), OCTET_STREAM)), true, DeployFile.class);
+        filesUrl(deployId, path)
+            .newBuilder()
+            .addQueryParameter("size", Long.toString(size))
+            .build();
+    return call(
+        "uploadDeployFile",
+        put(url, RequestBody.create(file.toFile(), OCTET_STREAM)),
+        true,
+        DeployFile.class);
   }
 
   public DeployFile uploadDeployFile(String deployId, String path, byte[] content) {
@@ -290,7 +305,11 @@ public final class NetlifyClient {
             .newBuilder()
             .addQueryParameter("size", Integer.toString(content.length))
             .build();
-    return call("uploadDeployFile", put(url, RequestBody.create(content, OCTET_STREAM)), true, DeployFile.class);
+    return call(
+        "uploadDeployFile",
+        put(url, RequestBody.create(content, OCTET_STREAM)),
+        true,
+        DeployFile.class);
   }
 
   public JsonNode uploadDeployFunction(String deployId, String name, byte[] zip, String runtime) {
@@ -300,24 +319,32 @@ public final class NetlifyClient {
     }
     url.addQueryParameter("size", Integer.toString(zip.length));
     return call(
-        "uploadDeployFunction", put(url.build(), RequestBody.create(zip, OCTET_STREAM)), true, JsonNode.class);
+        "uploadDeployFunction",
+        put(url.build(), RequestBody.create(zip, OCTET_STREAM)),
+        true,
+        JsonNode.class);
   }
 
   public Deploy cancelSiteDeploy(String deployId) {
-    return call("cancelSiteDeploy", post(url("deploys", id(deployId), "cancel"), null), true, Deploy.class);
+    return call(
+        "cancelSiteDeploy", post(url("deploys", id(deployId), "cancel"), null), true, Deploy.class);
   }
 
   public void deleteSiteDeploy(String siteId, String deployId) {
     call(
         "deleteSiteDeploy",
-        new Request.Builder().url(url("sites", id(siteId), "deploys", id(deployId))).delete().build(),
+        new Request.Builder()
+            .url(url("sites", id(siteId), "deploys", id(deployId)))
+            .delete()
+            .build(),
         true,
         Void.class);
   }
 
   /** Every file of a deploy: path, SHA1, size and MIME type. */
   public List<DeployFile> listDeployFiles(String deployId) {
-    return callList("listDeployFiles", get(url("deploys", id(deployId), "files")), true, DeployFile.class);
+    return callList(
+        "listDeployFiles", get(url("deploys", id(deployId), "files")), true, DeployFile.class);
   }
 
   /** The raw bytes of one file of a deploy, as uploaded. */
@@ -353,7 +380,8 @@ public final class NetlifyClient {
   }
 
   public Deploy unlockDeploy(String deployId) {
-    return call("unlockDeploy", post(url("deploys", id(deployId), "unlock"), null), true, Deploy.class);
+    return call(
+        "unlockDeploy", post(url("deploys", id(deployId), "unlock"), null), true, Deploy.class);
   }
 
   public List<LogLine> getDeployLog(String deployId) {
@@ -362,7 +390,10 @@ public final class NetlifyClient {
 
   public List<EnvVar> getEnvVars(String accountId, String siteId) {
     HttpUrl url =
-        url("accounts", id(accountId), "env").newBuilder().addQueryParameter("site_id", id(siteId)).build();
+        url("accounts", id(accountId), "env")
+            .newBuilder()
+            .addQueryParameter("site_id", id(siteId))
+            .build();
     return callList("getEnvVars", get(url), true, EnvVar.class);
   }
 
@@ -380,7 +411,10 @@ public final class NetlifyClient {
               "values", List.of(Map.of("value", e.getValue(), "context", "all"))));
     }
     HttpUrl url =
-        url("accounts", id(accountId), "env").newBuilder().addQueryParameter("site_id", id(siteId)).build();
+        url("accounts", id(accountId), "env")
+            .newBuilder()
+            .addQueryParameter("site_id", id(siteId))
+            .build();
     return callList("createEnvVars", post(url, body), false, EnvVar.class);
   }
 
@@ -407,7 +441,9 @@ public final class NetlifyClient {
         byte[] body = readBounded(response.body(), MAX_FILE_BYTES, "fetch");
         debug("<-- " + response.code() + " " + url + " (" + millisSince(start) + " ms)");
         if (response.code() >= 500) {
-          last = new NetlifyException("fetch", response.code(), url + " answered " + response.code() + ".", null);
+          last =
+              new NetlifyException(
+                  "fetch", response.code(), url + " answered " + response.code() + ".", null);
           continue;
         }
         Map<String, List<String>> headers = new TreeMap<>();
@@ -463,7 +499,9 @@ public final class NetlifyClient {
     }
     if (bad) {
       throw new InvalidInputException(
-          "Invalid file path '" + printable(path) + "': use a relative path without '.', '..' or empty segments.");
+          "Invalid file path '"
+              + printable(path)
+              + "': use a relative path without '.', '..' or empty segments.");
     }
     return p;
   }
@@ -501,7 +539,8 @@ public final class NetlifyClient {
     return decoded(operation, request, idempotent, Json.mapper().constructType(type), null);
   }
 
-  private <T> List<T> callList(String operation, Request request, boolean idempotent, Class<T> type) {
+  private <T> List<T> callList(
+      String operation, Request request, boolean idempotent, Class<T> type) {
     List<T> items = decoded(operation, request, idempotent, listOf(type), null);
     return items == null ? List.of() : items;
   }
@@ -586,7 +625,10 @@ public final class NetlifyClient {
             continue;
           }
           throw new NetlifyException(
-              operation, 429, "Netlify API rate limit reached (" + operation + "): wait a minute and retry.", null);
+              operation,
+              429,
+              "Netlify API rate limit reached (" + operation + "): wait a minute and retry.",
+              null);
         }
         last = new NetlifyException(operation, code, message, null);
         if (code >= 500 && idempotent && attempt < options.maxRetries()) {

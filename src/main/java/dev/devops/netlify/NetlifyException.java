@@ -1,8 +1,8 @@
 package dev.devops.netlify;
 
 /**
- * A Netlify API call failed: an HTTP error status after retries, or no usable answer at all
- * (status 0: connection refused or dropped, timeout, malformed body).
+ * A Netlify API call failed: an HTTP error status after retries, or no usable answer at all (status
+ * 0: connection refused or dropped, timeout, malformed body).
  */
 public final class NetlifyException extends RuntimeException {
   private static final long serialVersionUID = 1L;

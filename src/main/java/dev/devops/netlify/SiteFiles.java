@@ -53,11 +53,12 @@ public final class SiteFiles {
   /** Every relative path whose content has {@code sha1}. */
   public List<String> pathsWithSha(String sha1) {
     List<String> result = new ArrayList<>();
-    digest.forEach((path, sha) -> {
-      if (sha.equals(sha1)) {
-        result.add(path);
-      }
-    });
+    digest.forEach(
+        (path, sha) -> {
+          if (sha.equals(sha1)) {
+            result.add(path);
+          }
+        });
     return result;
   }
 
@@ -116,11 +117,13 @@ public final class SiteFiles {
           }
 
           @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
             if (included(file.getFileName().toString())
                 && (attrs.isRegularFile() || Files.isRegularFile(file))) {
               if (files.size() >= MAX_FILES) {
-                throw new IOException(dir + " has more than " + MAX_FILES + " files: is it the site's build output?");
+                throw new IOException(
+                    dir + " has more than " + MAX_FILES + " files: is it the site's build output?");
               }
               files.add(file);
             }

@@ -102,19 +102,21 @@ public final class DeploymentRecords {
 
   /** Adds (or replaces) the record of a deploy made by {@code devops deploy}. */
   public void recordDeploy(DeployRecord record) {
-    update(d -> {
-      d.deploys.remove(record.id());
-      d.deploys.put(record.id(), record);
-      trim(d.deploys, MAX_DEPLOYS);
-    });
+    update(
+        d -> {
+          d.deploys.remove(record.id());
+          d.deploys.put(record.id(), record);
+          trim(d.deploys, MAX_DEPLOYS);
+        });
   }
 
   /** Marks a deploy as bad: a rollback moved away from it. */
   public void markBad(String deployId, String reason, String rollbackId) {
-    update(d -> {
-      d.bad.put(deployId, new BadMark(reason, rollbackId, Instant.now()));
-      trim(d.bad, MAX_DEPLOYS);
-    });
+    update(
+        d -> {
+          d.bad.put(deployId, new BadMark(reason, rollbackId, Instant.now()));
+          trim(d.bad, MAX_DEPLOYS);
+        });
   }
 
   /** Clears a bad mark, for example when a deploy is deliberately published again. */
@@ -123,12 +125,13 @@ public final class DeploymentRecords {
   }
 
   public void recordRollback(String rollbackId, String fromId, String toId, Instant at) {
-    update(d -> {
-      d.rollbacks.add(new RollbackRecord(rollbackId, fromId, toId, at));
-      while (d.rollbacks.size() > MAX_ROLLBACKS) {
-        d.rollbacks.remove(0);
-      }
-    });
+    update(
+        d -> {
+          d.rollbacks.add(new RollbackRecord(rollbackId, fromId, toId, at));
+          while (d.rollbacks.size() > MAX_ROLLBACKS) {
+            d.rollbacks.remove(0);
+          }
+        });
   }
 
   /** Re-reads, changes and writes the file under the locks; then this object shows the result. */
@@ -177,7 +180,10 @@ public final class DeploymentRecords {
               : ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr();
       throw new ConfigException(
           ConfigException.Kind.MALFORMED,
-          ".devops/" + FILE_NAME + where + ": not valid JSON; fix or move the file aside (it is never overwritten).",
+          ".devops/"
+              + FILE_NAME
+              + where
+              + ": not valid JSON; fix or move the file aside (it is never overwritten).",
           null,
           e);
     } catch (IOException e) {
@@ -201,7 +207,8 @@ public final class DeploymentRecords {
    * @param at when it was marked
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record BadMark(String reason, @JsonProperty("rollback_id") String rollbackId, Instant at) {}
+  public record BadMark(
+      String reason, @JsonProperty("rollback_id") String rollbackId, Instant at) {}
 
   /**
    * One rollback: which deploy was live before, and which after.

@@ -98,7 +98,9 @@ public final class RollbackLog {
     if (deploy != null && deploy.isObject() && deploy.hasNonNull("version")) {
       return deploy.get("version").asText();
     }
-    return separate != null && separate.isValueNode() && !separate.isNull() ? separate.asText() : null;
+    return separate != null && separate.isValueNode() && !separate.isNull()
+        ? separate.asText()
+        : null;
   }
 
   private static String text(JsonNode node, String... names) {

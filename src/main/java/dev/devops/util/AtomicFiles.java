@@ -16,8 +16,8 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Crash-safe file writes: write a temporary sibling, fsync it, rename it over the target, fsync
- * the directory. A reader (or a process restarted after kill -9) sees the old file or the new one,
+ * Crash-safe file writes: write a temporary sibling, fsync it, rename it over the target, fsync the
+ * directory. A reader (or a process restarted after kill -9) sees the old file or the new one,
  * never a torn one.
  */
 public final class AtomicFiles {
@@ -86,7 +86,10 @@ public final class AtomicFiles {
   }
 
   public static String tempName(Path target) {
-    return "." + target.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    return "."
+        + target.getFileName()
+        + ".tmp-"
+        + Long.toHexString(ThreadLocalRandom.current().nextLong());
   }
 
   /** True for the temporary files this class writes, so that a store can sweep them at start. */

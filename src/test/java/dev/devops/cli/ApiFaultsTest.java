@@ -6,15 +6,14 @@ import dev.devops.local.Fault;
 import dev.devops.testing.Cli;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * How every project command behaves when the API misbehaves: one clear line, the documented exit
- * code, no stack trace without --debug. Exercised through {@code deployments list}, the command
- * the plugin runs first, plus {@code status}.
+ * code, no stack trace without --debug. Exercised through {@code deployments list}, the command the
+ * plugin runs first, plus {@code status}.
  */
 class ApiFaultsTest extends PlatformTest {
   PlatformProject project;
@@ -34,15 +33,19 @@ class ApiFaultsTest extends PlatformTest {
 
   @Test
   void wrongTokenExits5() {
-    Cli.Result r = project.cli.env("NETLIFY_AUTH_TOKEN", "not-the-token").run("deployments", "list");
-    PlatformProject.assertOneLineError(r, 5, "Netlify refused the token (401): set NETLIFY_AUTH_TOKEN");
+    Cli.Result r =
+        project.cli.env("NETLIFY_AUTH_TOKEN", "not-the-token").run("deployments", "list");
+    PlatformProject.assertOneLineError(
+        r, 5, "Netlify refused the token (401): set NETLIFY_AUTH_TOKEN");
   }
 
   @Test
   void unknownSiteExits6() throws IOException {
     Files.writeString(
         dir.resolve(".devops/config.json"),
-        "{\"platform\":\"netlify\",\"site_id\":\"no-such-site\",\"api_url\":\"" + platform.apiUrl() + "\"}");
+        "{\"platform\":\"netlify\",\"site_id\":\"no-such-site\",\"api_url\":\""
+            + platform.apiUrl()
+            + "\"}");
     Cli.Result r = project.cli.run("status");
     PlatformProject.assertOneLineError(r, 6, "Not found (404): getSite /sites/no-such-site");
   }
@@ -90,7 +93,10 @@ class ApiFaultsTest extends PlatformTest {
   void persistentlyDroppedConnectionExits7() {
     faults().inject(Fault.on("getSite").dropConnection().times(Integer.MAX_VALUE));
     Cli.Result r = project.cli.run("status");
-    PlatformProject.assertOneLineError(r, 7, "Netlify API unreachable during getSite (connection closed before a complete answer)");
+    PlatformProject.assertOneLineError(
+        r,
+        7,
+        "Netlify API unreachable during getSite (connection closed before a complete answer)");
   }
 
   @Test
@@ -104,7 +110,8 @@ class ApiFaultsTest extends PlatformTest {
   @Test
   void persistentlyMalformedBodyExits7() {
     faults().inject(Fault.on("listSiteDeploys").malformedBody().times(Integer.MAX_VALUE));
-    PlatformProject.assertOneLineError(list(), 7, "Netlify API returned a malformed body for listSiteDeploys.");
+    PlatformProject.assertOneLineError(
+        list(), 7, "Netlify API returned a malformed body for listSiteDeploys.");
   }
 
   @Test
@@ -112,7 +119,10 @@ class ApiFaultsTest extends PlatformTest {
     faults().inject(Fault.on("getSite").status(500).times(Integer.MAX_VALUE));
     Cli.Result r = project.cli.run("status", "--debug");
     assertThat(r.exitCode()).isEqualTo(7);
-    assertThat(r.err()).contains("--> GET ").contains("<-- 500 getSite").contains("\tat dev.devops.");
+    assertThat(r.err())
+        .contains("--> GET ")
+        .contains("<-- 500 getSite")
+        .contains("\tat dev.devops.");
     assertThat(r.all()).doesNotContain(platform.token());
   }
 

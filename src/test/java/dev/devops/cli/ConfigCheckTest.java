@@ -8,9 +8,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The config check every project command runs first; no platform needed, none is contacted. */
 class ConfigCheckTest {
@@ -26,7 +26,8 @@ class ConfigCheckTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"deployments list", "status", "logs", "deploy --dir .", "deployments list --json"})
+  @ValueSource(
+      strings = {"deployments list", "status", "logs", "deploy --dir .", "deployments list --json"})
   void missingConfigPointsToInit(String command) {
     Cli.Result r = cli().run(command.split(" "));
     PlatformProject.assertOneLineError(r, 3, "No .devops/config.json in ");
@@ -35,7 +36,8 @@ class ConfigCheckTest {
 
   @Test
   void malformedJsonGivesFileLineAndColumnAndIsNeverOverwritten() throws IOException {
-    String broken = "{\n  \"platform\": \"netlify\",\n  \"site_id\": \"abc\"\n  \"api_url\": \"x\"\n}\n";
+    String broken =
+        "{\n  \"platform\": \"netlify\",\n  \"site_id\": \"abc\"\n  \"api_url\": \"x\"\n}\n";
     writeConfig(broken);
     Cli.Result r = cli().run("deployments", "list");
     PlatformProject.assertOneLineError(r, 3, ".devops/config.json:4:3: Unexpected character");
@@ -78,33 +80,45 @@ class ConfigCheckTest {
     PlatformProject.assertOneLineError(cli().run("status"), 3, "'site_id' is missing");
     writeConfig("{\"site_id\":\"abc\"}");
     PlatformProject.assertOneLineError(cli().run("status"), 3, "'platform' is missing");
-    writeConfig("{\"platform\":\"netlify\",\"site_id\":\"abc\",\"rollback\":{\"publish_timeout_seconds\":0}}");
-    PlatformProject.assertOneLineError(cli().run("status"), 3, "'rollback.publish_timeout_seconds' must be 1..3600");
-    writeConfig("{\"platform\":\"netlify\",\"site_id\":\"abc\",\"health_checks\":{\"paths\":[\"health\"]}}");
+    writeConfig(
+        "{\"platform\":\"netlify\",\"site_id\":\"abc\",\"rollback\":{\"publish_timeout_seconds\":0}}");
+    PlatformProject.assertOneLineError(
+        cli().run("status"), 3, "'rollback.publish_timeout_seconds' must be 1..3600");
+    writeConfig(
+        "{\"platform\":\"netlify\",\"site_id\":\"abc\",\"health_checks\":{\"paths\":[\"health\"]}}");
     PlatformProject.assertOneLineError(cli().run("status"), 3, "must start with '/'");
   }
 
   @Test
   void plainHttpToAnotherHostIsRefusedBeforeAnyRequest() throws IOException {
-    writeConfig("{\"platform\":\"netlify\",\"site_id\":\"abc\",\"api_url\":\"http://api.example.com\"}");
-    PlatformProject.assertOneLineError(cli().run("status"), 3, "Refusing plain HTTP to non-loopback host 'api.example.com'");
+    writeConfig(
+        "{\"platform\":\"netlify\",\"site_id\":\"abc\",\"api_url\":\"http://api.example.com\"}");
+    PlatformProject.assertOneLineError(
+        cli().run("status"), 3, "Refusing plain HTTP to non-loopback host 'api.example.com'");
     Cli.Result viaEnv = cli().env("NETLIFY_API_URL", "http://10.0.0.1:8080").run("status");
-    PlatformProject.assertOneLineError(viaEnv, 3, "Refusing plain HTTP to non-loopback host '10.0.0.1'");
+    PlatformProject.assertOneLineError(
+        viaEnv, 3, "Refusing plain HTTP to non-loopback host '10.0.0.1'");
   }
 
   @Test
   void noTokenExits5WithWhatToDo() throws IOException {
-    writeConfig("{\"platform\":\"netlify\",\"site_id\":\"abc\",\"api_url\":\"http://127.0.0.1:9\"}");
+    writeConfig(
+        "{\"platform\":\"netlify\",\"site_id\":\"abc\",\"api_url\":\"http://127.0.0.1:9\"}");
     Cli.Result r = new Cli(dir).env("NETLIFY_AUTH_TOKEN", "null").run("status");
     PlatformProject.assertOneLineError(
-        r, 5, "No Netlify token: set NETLIFY_AUTH_TOKEN to a personal access token, or run 'netlify login'.");
+        r,
+        5,
+        "No Netlify token: set NETLIFY_AUTH_TOKEN to a personal access token, or run 'netlify login'.");
   }
 
   @Test
   void badClientSettingsAreUsageErrors() throws IOException {
-    writeConfig("{\"platform\":\"netlify\",\"site_id\":\"abc\",\"api_url\":\"http://127.0.0.1:9\"}");
+    writeConfig(
+        "{\"platform\":\"netlify\",\"site_id\":\"abc\",\"api_url\":\"http://127.0.0.1:9\"}");
     PlatformProject.assertOneLineError(
-        cli().env("DEVOPS_RETRIES", "lots").run("status"), 2, "DEVOPS_RETRIES='lots' must be a whole number");
+        cli().env("DEVOPS_RETRIES", "lots").run("status"),
+        2,
+        "DEVOPS_RETRIES='lots' must be a whole number");
     PlatformProject.assertOneLineError(
         cli().env("DEVOPS_TIMEOUT_SECONDS", "-1").run("status"), 2, "DEVOPS_TIMEOUT_SECONDS='-1'");
   }

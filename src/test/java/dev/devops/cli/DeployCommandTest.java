@@ -37,14 +37,30 @@ class DeployCommandTest extends PlatformTest {
                 ".git/HEAD", "ref",
                 ".well-known/security.txt", "Contact: x"));
     Cli.Result r =
-        p.cli.run("deploy", "--dir", "public", "--prod", "--message", "First cut", "--version", "v1.0.0", "--json");
+        p.cli.run(
+            "deploy",
+            "--dir",
+            "public",
+            "--prod",
+            "--message",
+            "First cut",
+            "--version",
+            "v1.0.0",
+            "--json");
 
     assertThat(r.exitCode()).as(r.err()).isZero();
     JsonNode body = json(r);
     assertThat(DeploymentsListTest.fieldNames(body))
         .containsExactly(
-            "deploy_id", "site_id", "state", "version", "deploy_url", "url", "uploaded_files",
-            "total_files", "published");
+            "deploy_id",
+            "site_id",
+            "state",
+            "version",
+            "deploy_url",
+            "url",
+            "uploaded_files",
+            "total_files",
+            "published");
     String id = body.get("deploy_id").asText();
     assertThat(body.get("site_id").asText()).isEqualTo(p.siteId);
     assertThat(body.get("state").asText()).isEqualTo("ready");
@@ -54,15 +70,18 @@ class DeployCommandTest extends PlatformTest {
     assertThat(body.get("published").asBoolean()).isTrue();
     assertThat(body.get("url").asText()).isEqualTo(platform.platform().siteUrl("deploy-prod"));
 
-    assertThat(platform.get(platform.platform().siteUrl("deploy-prod") + "/")).contains("<h1>v1</h1>");
-    assertThat(platform.get(body.get("deploy_url").asText() + "/.well-known/security.txt")).isEqualTo("Contact: x");
+    assertThat(platform.get(platform.platform().siteUrl("deploy-prod") + "/"))
+        .contains("<h1>v1</h1>");
+    assertThat(platform.get(body.get("deploy_url").asText() + "/.well-known/security.txt"))
+        .isEqualTo("Contact: x");
     JsonNode deploy = p.deployJson(id);
     assertThat(deploy.get("title").asText()).isEqualTo("v1.0.0 · First cut");
     assertThat(deploy.get("deploy_source").asText()).isEqualTo("cli");
     JsonNode files = platform.call("GET", "/deploys/" + id + "/files", null);
     List<String> paths = new ArrayList<>();
     files.forEach(f -> paths.add(f.get("path").asText()));
-    assertThat(paths).containsExactlyInAnyOrder("/index.html", "/css/site.css", "/.well-known/security.txt");
+    assertThat(paths)
+        .containsExactlyInAnyOrder("/index.html", "/css/site.css", "/.well-known/security.txt");
 
     DeploymentRecords records = DeploymentRecords.load(dir.resolve(".devops"));
     assertThat(records.versionOf(id)).contains("v1.0.0");
@@ -79,7 +98,9 @@ class DeployCommandTest extends PlatformTest {
     Cli.Result r = p.cli.run("deploy", "--dir", "out");
 
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.out()).contains("✓ Deploy ready").contains("Live: unchanged (draft deploy; use --prod to publish)");
+    assertThat(r.out())
+        .contains("✓ Deploy ready")
+        .contains("Live: unchanged (draft deploy; use --prod to publish)");
     JsonNode site = platform.call("GET", "/sites/" + p.siteId, null);
     assertThat(site.get("published_deploy").get("id").asText()).isEqualTo(live);
   }
@@ -93,8 +114,14 @@ class DeployCommandTest extends PlatformTest {
     Cli.Result r = p.cli.run("deploy", "--dir", "out", "--prod");
 
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.err()).contains("🔒 Auto publishing is locked on deploy-locked: this deploy will be built but NOT published.");
-    assertThat(r.out()).contains("Live: NOT published: auto publishing is locked (a rollback pinned deploy " + pinned + ")");
+    assertThat(r.err())
+        .contains(
+            "🔒 Auto publishing is locked on deploy-locked: this deploy will be built but NOT published.");
+    assertThat(r.out())
+        .contains(
+            "Live: NOT published: auto publishing is locked (a rollback pinned deploy "
+                + pinned
+                + ")");
     JsonNode site = platform.call("GET", "/sites/" + p.siteId, null);
     assertThat(site.get("published_deploy").get("id").asText()).isEqualTo(pinned);
 
@@ -156,7 +183,9 @@ class DeployCommandTest extends PlatformTest {
 
     assertThat(r.exitCode()).isEqualTo(7);
     assertThat(r.err().lines().filter(l -> l.startsWith("❌"))).hasSize(1);
-    assertThat(r.err()).contains("❌ Netlify API uploadDeployFile failed: 500").doesNotContain("\tat ");
+    assertThat(r.err())
+        .contains("❌ Netlify API uploadDeployFile failed: 500")
+        .doesNotContain("\tat ");
     assertThat(faults().calls("cancelSiteDeploy")).isEqualTo(1);
     JsonNode site = platform.call("GET", "/sites/" + p.siteId, null);
     assertThat(site.get("published_deploy").get("id").asText()).isEqualTo(live);
@@ -167,7 +196,16 @@ class DeployCommandTest extends PlatformTest {
     PlatformProject p = project("deploy-git");
     p.siteDir("out", Map.of("index.html", "git"));
     git("init", "-q");
-    git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "--allow-empty", "-m", "x");
+    git(
+        "-c",
+        "user.email=t@example.com",
+        "-c",
+        "user.name=t",
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "x");
     String head = new String(git("rev-parse", "HEAD").getInputStream().readAllBytes()).trim();
     Cli.Result r = p.cli.run("deploy", "--dir", "out", "--json");
 
@@ -179,12 +217,16 @@ class DeployCommandTest extends PlatformTest {
   @Test
   void badDirectoryAndVersionAreUsageErrors() {
     PlatformProject p = project("deploy-usage");
-    PlatformProject.assertOneLineError(p.cli.run("deploy", "--dir", "missing"), 2, "--dir missing is not a directory");
+    PlatformProject.assertOneLineError(
+        p.cli.run("deploy", "--dir", "missing"), 2, "--dir missing is not a directory");
     p.siteDir("empty", Map.of(".hidden", "x"));
-    PlatformProject.assertOneLineError(p.cli.run("deploy", "--dir", "empty"), 2, "has no files to deploy");
+    PlatformProject.assertOneLineError(
+        p.cli.run("deploy", "--dir", "empty"), 2, "has no files to deploy");
     p.siteDir("ok", Map.of("index.html", "x"));
     PlatformProject.assertOneLineError(
-        p.cli.run("deploy", "--dir", "ok", "--version", "v1 beta"), 2, "--version 'v1 beta' is not a label");
+        p.cli.run("deploy", "--dir", "ok", "--version", "v1 beta"),
+        2,
+        "--version 'v1 beta' is not a label");
   }
 
   @Test
@@ -196,14 +238,19 @@ class DeployCommandTest extends PlatformTest {
 
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(json(r).get("published").asBoolean()).isTrue();
-    assertThat(r.err()).contains("⚠️ Deploy " + json(r).get("deploy_id").asText() + " is not recorded in .devops/deployments.json");
+    assertThat(r.err())
+        .contains(
+            "⚠️ Deploy "
+                + json(r).get("deploy_id").asText()
+                + " is not recorded in .devops/deployments.json");
     assertThat(Files.readString(dir.resolve(".devops/deployments.json"))).isEqualTo("{broken");
   }
 
   private Process git(String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("git"));
     command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    Process process =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
     process.waitFor();
     return process;
   }

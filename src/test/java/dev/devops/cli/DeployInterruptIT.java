@@ -20,12 +20,19 @@ class DeployInterruptIT extends PlatformTest {
     String live = p.deploy("live v1");
     p.siteDir("out", Map.of("a.html", "a", "b.html", "b"));
     faults().resetCalls();
-    faults().inject(Fault.on("uploadDeployFile").delay(Duration.ofSeconds(30)).times(Integer.MAX_VALUE));
+    faults()
+        .inject(
+            Fault.on("uploadDeployFile").delay(Duration.ofSeconds(30)).times(Integer.MAX_VALUE));
 
     ProcessBuilder builder =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("devops.jar"), "deploy", "--dir", "out", "--prod")
+                "-jar",
+                System.getProperty("devops.jar"),
+                "deploy",
+                "--dir",
+                "out",
+                "--prod")
             .directory(dir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("output.txt").toFile());
@@ -38,7 +45,10 @@ class DeployInterruptIT extends PlatformTest {
     faults().clear();
 
     String output = Files.readString(dir.resolve("output.txt"));
-    assertThat(output).contains("🛑 Interrupted: deploy").contains("canceled.").doesNotContain(platform.token());
+    assertThat(output)
+        .contains("🛑 Interrupted: deploy")
+        .contains("canceled.")
+        .doesNotContain(platform.token());
     assertThat(faults().calls("cancelSiteDeploy")).isEqualTo(1);
     JsonNode deploys = platform.call("GET", "/sites/" + p.siteId + "/deploys", null);
     assertThat(deploys.get(0).get("state").asText()).isEqualTo("error");

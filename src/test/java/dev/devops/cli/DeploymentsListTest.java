@@ -53,19 +53,34 @@ class DeploymentsListTest extends PlatformTest {
     List<String> ids = fourReleases(p);
     Instant published = Instant.parse(p.deployJson(ids.get(3)).get("published_at").asText());
     Instant now = published.plus(Duration.ofHours(2));
-    Cli.Result r = p.cli.clock(Clock.fixed(now, ZoneOffset.UTC)).run("deployments", "list", "--json");
+    Cli.Result r =
+        p.cli.clock(Clock.fixed(now, ZoneOffset.UTC)).run("deployments", "list", "--json");
 
     assertThat(r.exitCode()).as(r.err()).isZero();
     JsonNode body = json(r);
     assertThat(fieldNames(body)).containsExactly("site", "current", "targets", "has_more");
     assertThat(body.get("site").get("id").asText()).isEqualTo(p.siteId);
     assertThat(body.get("site").get("name").asText()).isEqualTo("shop-json");
-    assertThat(body.get("site").get("url").asText()).isEqualTo(platform.platform().siteUrl("shop-json"));
+    assertThat(body.get("site").get("url").asText())
+        .isEqualTo(platform.platform().siteUrl("shop-json"));
     JsonNode current = body.get("current");
     assertThat(fieldNames(current))
         .containsExactly(
-            "id", "version", "title", "commit_ref", "branch", "context", "state", "status",
-            "created_at", "published_at", "age", "live_seconds", "duration", "deploy_url", "locked",
+            "id",
+            "version",
+            "title",
+            "commit_ref",
+            "branch",
+            "context",
+            "state",
+            "status",
+            "created_at",
+            "published_at",
+            "age",
+            "live_seconds",
+            "duration",
+            "deploy_url",
+            "locked",
             "bad");
     assertThat(current.get("id").asText()).isEqualTo(ids.get(3));
     assertThat(current.get("version").asText()).isEqualTo("v1.2.3");
@@ -166,11 +181,18 @@ class DeploymentsListTest extends PlatformTest {
         platform.deploy(
             p.siteId,
             Map.of("index.html", "a"),
-            new PlatformFixture.DeployOptions("no tag here", false, null, "0123456789abcdef0123456789abcdef01234567", Map.of(), null));
+            new PlatformFixture.DeployOptions(
+                "no tag here",
+                false,
+                null,
+                "0123456789abcdef0123456789abcdef01234567",
+                Map.of(),
+                null));
     String byId = p.deploy("plain title");
     String bySemver = p.deploy("Release 2.4.0-rc.1");
     Path site = p.siteDir("public", Map.of("index.html", "recorded"));
-    Cli.Result deploy = p.cli.run("deploy", "--dir", site.toString(), "--prod", "--version", "v9.9.9", "--json");
+    Cli.Result deploy =
+        p.cli.run("deploy", "--dir", site.toString(), "--prod", "--version", "v9.9.9", "--json");
     assertThat(deploy.exitCode()).as(deploy.err()).isZero();
     String recorded = json(deploy).get("deploy_id").asText();
 
@@ -198,6 +220,8 @@ class DeploymentsListTest extends PlatformTest {
   }
 
   static List<String> versions(JsonNode targets) {
-    return StreamSupport.stream(targets.spliterator(), false).map(t -> t.get("version").asText()).toList();
+    return StreamSupport.stream(targets.spliterator(), false)
+        .map(t -> t.get("version").asText())
+        .toList();
   }
 }

@@ -14,8 +14,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rendering of "📋 Recent Deployments" with the spec's example deploys. The spec's ages are
- * not consistent with its durations (v1.2.1 "3d ago" yet "72h active" before v1.2.2 went live "1d
+ * The rendering of "📋 Recent Deployments" with the spec's example deploys. The spec's ages are not
+ * consistent with its durations (v1.2.1 "3d ago" yet "72h active" before v1.2.2 went live "1d
  * ago"), so the times here follow the durations and v1.2.1 reads "4d ago".
  */
 class DeploymentsViewTest {
@@ -33,8 +33,13 @@ class DeploymentsViewTest {
             ready("dep_xyz789", "v1.2.3", v123, v123),
             ready("dep_abc123", "v1.2.2", v122.minus(Duration.ofMinutes(3)), v122),
             ready("dep_def456", "v1.2.1", v121, v121),
-            ready("dep_ghi789", "v1.2.0", v120.plus(Duration.ofHours(130)).minus(Duration.ofDays(6)), v120));
-    DeployHistory history = DeployHistory.of(site(deploys.get(0)), deploys, DeploymentRecords.empty(), NOW);
+            ready(
+                "dep_ghi789",
+                "v1.2.0",
+                v120.plus(Duration.ofHours(130)).minus(Duration.ofDays(6)),
+                v120));
+    DeployHistory history =
+        DeployHistory.of(site(deploys.get(0)), deploys, DeploymentRecords.empty(), NOW);
 
     StringWriter text = new StringWriter();
     DeploymentsList.render(new PrintWriter(text), history, history.targets(), false, 5);

@@ -23,7 +23,8 @@ class InitCommandTest extends PlatformTest {
   @Test
   void writesTheConfigForASiteFoundByName() throws IOException {
     String id = platform.createSite("init-by-name");
-    Cli.Result r = cli().run("init", "--site", "init-by-name", "--api-url", platform.apiUrl(), "--json");
+    Cli.Result r =
+        cli().run("init", "--site", "init-by-name", "--api-url", platform.apiUrl(), "--json");
 
     assertThat(r.exitCode()).as(r.err()).isZero();
     JsonNode config = config();
@@ -35,14 +36,17 @@ class InitCommandTest extends PlatformTest {
     assertThat(config.get("rollback").toString())
         .isEqualTo("{\"lock\":true,\"publish_timeout_seconds\":60,\"verify_sample\":20}");
     assertThat(PlatformProject.json(r)).isEqualTo(config);
-    assertThat(r.err()).contains("✓ Linked to Netlify site init-by-name (" + id + ")").contains("Wrote .devops/config.json");
+    assertThat(r.err())
+        .contains("✓ Linked to Netlify site init-by-name (" + id + ")")
+        .contains("Wrote .devops/config.json");
     assertThat(dir.resolve(".devops").toFile().list()).containsExactly("config.json");
   }
 
   @Test
   void findsTheSiteByIdFromTheEnvironmentOrNetlifyLink() throws IOException {
     String id = platform.createSite("init-by-id");
-    Cli.Result fromEnv = cli().env("NETLIFY_SITE_ID", id).env("NETLIFY_API_URL", platform.apiUrl()).run("init");
+    Cli.Result fromEnv =
+        cli().env("NETLIFY_SITE_ID", id).env("NETLIFY_API_URL", platform.apiUrl()).run("init");
     assertThat(fromEnv.exitCode()).as(fromEnv.err()).isZero();
     assertThat(config().get("site_id").asText()).isEqualTo(id);
     assertThat(config().has("api_url")).isFalse();
@@ -50,7 +54,10 @@ class InitCommandTest extends PlatformTest {
     Files.createDirectories(dir.resolve(".netlify"));
     Files.writeString(dir.resolve(".netlify/state.json"), "{\"siteId\":\"" + id + "\"}");
     Path sub = Files.createDirectories(dir.resolve("app"));
-    Cli.Result fromLink = new Cli(sub).env("NETLIFY_AUTH_TOKEN", platform.token()).run("init", "--api-url", platform.apiUrl());
+    Cli.Result fromLink =
+        new Cli(sub)
+            .env("NETLIFY_AUTH_TOKEN", platform.token())
+            .run("init", "--api-url", platform.apiUrl());
     assertThat(fromLink.exitCode()).as(fromLink.err()).isZero();
     assertThat(Files.readString(sub.resolve(".devops/config.json"))).contains(id);
   }
@@ -59,17 +66,20 @@ class InitCommandTest extends PlatformTest {
   void refusesToOverwriteWithoutForceAndKeepsSettingsWithForce() throws IOException {
     platform.createSite("init-first");
     platform.createSite("init-second");
-    assertThat(cli().run("init", "--site", "init-first", "--api-url", platform.apiUrl()).exitCode()).isZero();
+    assertThat(cli().run("init", "--site", "init-first", "--api-url", platform.apiUrl()).exitCode())
+        .isZero();
     String custom =
         Files.readString(dir.resolve(".devops/config.json"))
             .replace("\"verify_sample\" : 20", "\"verify_sample\" : 5");
     Files.writeString(dir.resolve(".devops/config.json"), custom);
 
     Cli.Result refused = cli().run("init", "--site", "init-second", "--api-url", platform.apiUrl());
-    PlatformProject.assertOneLineError(refused, 3, ".devops/config.json already exists: pass --force");
+    PlatformProject.assertOneLineError(
+        refused, 3, ".devops/config.json already exists: pass --force");
     assertThat(Files.readString(dir.resolve(".devops/config.json"))).isEqualTo(custom);
 
-    Cli.Result forced = cli().run("init", "--site", "init-second", "--api-url", platform.apiUrl(), "--force");
+    Cli.Result forced =
+        cli().run("init", "--site", "init-second", "--api-url", platform.apiUrl(), "--force");
     assertThat(forced.exitCode()).as(forced.err()).isZero();
     assertThat(config().get("site_name").asText()).isEqualTo("init-second");
     assertThat(config().get("rollback").get("verify_sample").asInt()).isEqualTo(5);
@@ -78,15 +88,25 @@ class InitCommandTest extends PlatformTest {
   @Test
   void badInputsGiveOneLineAndTheirExitCode() {
     PlatformProject.assertOneLineError(
-        cli().run("init", "--api-url", platform.apiUrl()), 2, "No site given: pass --site NAME_OR_ID");
+        cli().run("init", "--api-url", platform.apiUrl()),
+        2,
+        "No site given: pass --site NAME_OR_ID");
     PlatformProject.assertOneLineError(
-        cli().run("init", "--site", "no-such-site", "--api-url", platform.apiUrl()), 6, "Site 'no-such-site' not found");
+        cli().run("init", "--site", "no-such-site", "--api-url", platform.apiUrl()),
+        6,
+        "Site 'no-such-site' not found");
     PlatformProject.assertOneLineError(
-        cli().run("init", "--site", "x", "--api-url", "http://example.com"), 2, "--api-url: Refusing plain HTTP");
+        cli().run("init", "--site", "x", "--api-url", "http://example.com"),
+        2,
+        "--api-url: Refusing plain HTTP");
     PlatformProject.assertOneLineError(
-        new Cli(dir).run("init", "--site", "x", "--api-url", platform.apiUrl()), 5, "No Netlify token");
+        new Cli(dir).run("init", "--site", "x", "--api-url", platform.apiUrl()),
+        5,
+        "No Netlify token");
     PlatformProject.assertOneLineError(
-        cli().env("NETLIFY_AUTH_TOKEN", "wrong-token").run("init", "--site", "x", "--api-url", platform.apiUrl()),
+        cli()
+            .env("NETLIFY_AUTH_TOKEN", "wrong-token")
+            .run("init", "--site", "x", "--api-url", platform.apiUrl()),
         5,
         "Netlify refused the token (401)");
     assertThat(dir.resolve(".devops")).doesNotExist();
@@ -99,10 +119,15 @@ class InitCommandTest extends PlatformTest {
     Files.createDirectories(xdg.resolve("netlify"));
     Files.writeString(
         xdg.resolve("netlify/config.json"),
-        "{\"userId\":\"u1\",\"users\":{\"u1\":{\"id\":\"u1\",\"auth\":{\"token\":\"" + platform.token() + "\"}}}}");
+        "{\"userId\":\"u1\",\"users\":{\"u1\":{\"id\":\"u1\",\"auth\":{\"token\":\""
+            + platform.token()
+            + "\"}}}}");
     Cli.Result r =
-        new Cli(dir).env("XDG_CONFIG_HOME", xdg.toString()).run("init", "--site", "init-login", "--api-url", platform.apiUrl());
+        new Cli(dir)
+            .env("XDG_CONFIG_HOME", xdg.toString())
+            .run("init", "--site", "init-login", "--api-url", platform.apiUrl());
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(Files.readString(dir.resolve(".devops/config.json"))).doesNotContain(platform.token());
+    assertThat(Files.readString(dir.resolve(".devops/config.json")))
+        .doesNotContain(platform.token());
   }
 }

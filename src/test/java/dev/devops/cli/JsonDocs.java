@@ -51,13 +51,16 @@ final class JsonDocs {
     return names;
   }
 
-  /** Asserts that {@code node} has exactly the fields documented in {@code doc} ## {@code section}. */
+  /**
+   * Asserts that {@code node} has exactly the fields documented in {@code doc} ## {@code section}.
+   */
   static void assertDocumented(JsonNode node, String doc, String section) {
     assertThat(node).as("%s ## %s: no object", doc, section).isNotNull();
     assertThat(node.isObject()).as("%s ## %s is an object: %s", doc, section, node).isTrue();
     List<String> actual = new ArrayList<>();
     node.fieldNames().forEachRemaining(actual::add);
-    assertThat(actual).as("fields of %s ## %s in %s", doc, section, node)
+    assertThat(actual)
+        .as("fields of %s ## %s in %s", doc, section, node)
         .containsExactlyInAnyOrderElementsOf(fields(doc, section));
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.devops.testing.Cli;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class LogsCommandTest extends PlatformTest {
@@ -35,7 +34,8 @@ class LogsCommandTest extends PlatformTest {
     JsonNode lines = PlatformProject.json(r);
     assertThat(lines.isArray()).isTrue();
     assertThat(lines.size()).isGreaterThan(1);
-    assertThat(DeploymentsListTest.fieldNames(lines.get(0))).containsExactly("ts", "level", "section", "message");
+    assertThat(DeploymentsListTest.fieldNames(lines.get(0)))
+        .containsExactly("ts", "level", "section", "message");
     assertThat(lines.get(0).get("message").asText()).isEqualTo("Deploy " + first + " created");
   }
 
@@ -50,13 +50,19 @@ class LogsCommandTest extends PlatformTest {
   @Test
   void siteWithoutPublishedDeployExits6() {
     PlatformProject p = project("logs-empty");
-    PlatformProject.assertOneLineError(p.cli.run("logs"), 6, "has no published deploy: pass --deployment ID");
+    PlatformProject.assertOneLineError(
+        p.cli.run("logs"), 6, "has no published deploy: pass --deployment ID");
   }
 
   @Test
   void linesAreRenderedOnOneLineWithoutControlSequences() {
     dev.devops.netlify.LogLine line =
-        new dev.devops.netlify.LogLine("2024-01-15T10:04:05.123Z", "\u001b[31mbuild\u001b[0m failed\r\nat step 2", "error", "building");
-    assertThat(LogsCommand.render(line)).isEqualTo("2024-01-15 10:04:05  [building] ❌ build failed at step 2");
+        new dev.devops.netlify.LogLine(
+            "2024-01-15T10:04:05.123Z",
+            "\u001b[31mbuild\u001b[0m failed\r\nat step 2",
+            "error",
+            "building");
+    assertThat(LogsCommand.render(line))
+        .isEqualTo("2024-01-15 10:04:05  [building] ❌ build failed at step 2");
   }
 }

@@ -82,7 +82,8 @@ final class PlatformProject {
     try {
       return Json.mapper().readTree(result.out());
     } catch (IOException e) {
-      throw new AssertionError("stdout is not JSON: " + result.out() + "\nstderr: " + result.err(), e);
+      throw new AssertionError(
+          "stdout is not JSON: " + result.out() + "\nstderr: " + result.err(), e);
     }
   }
 
@@ -96,8 +97,8 @@ final class PlatformProject {
   }
 
   /**
-   * Asserts one clear error line on stderr (the last one, after any progress lines): starts with
-   * ❌, names the problem, and no stack trace anywhere.
+   * Asserts one clear error line on stderr (the last one, after any progress lines): starts with ❌,
+   * names the problem, and no stack trace anywhere.
    */
   static void assertOneLineError(Cli.Result result, int exitCode, String contains) {
     assertThat(result.exitCode()).as("exit code; stderr: %s", result.err()).isEqualTo(exitCode);

@@ -22,14 +22,22 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A fault at every API call a rollback makes: each run ends either completed and verified, or
- * with the site on the pre-rollback deploy (recovered, or never changed), and never unknown.
+ * A fault at every API call a rollback makes: each run ends either completed and verified, or with
+ * the site on the pre-rollback deploy (recovered, or never changed), and never unknown.
  */
 class RollbackFaultTest extends RollbackTestBase {
   /** Every operation a rollback of a locked site calls; checked against a clean run below. */
   static final List<String> FLOW_OPERATIONS =
-      List.of("getSite", "listSiteDeploys", "getDeploy", "listDeployFiles", "getEnvVars",
-          "getDeployFile", "unlockDeploy", "restoreSiteDeploy", "lockDeploy");
+      List.of(
+          "getSite",
+          "listSiteDeploys",
+          "getDeploy",
+          "listDeployFiles",
+          "getEnvVars",
+          "getDeployFile",
+          "unlockDeploy",
+          "restoreSiteDeploy",
+          "lockDeploy");
 
   /** A site on v2 (locked), with v1 to roll back to. */
   private record Scenario(PlatformProject project, String v1, String v2) {}
@@ -55,22 +63,36 @@ class RollbackFaultTest extends RollbackTestBase {
   static Stream<Arguments> faultCases() {
     List<Arguments> all = new ArrayList<>();
     for (String op : FLOW_OPERATIONS) {
-      all.add(Arguments.of(op, "500 once", (Supplier<Fault>) () -> Fault.on(op).status(500).times(1)));
-      all.add(Arguments.of(op, "dropped connection", (Supplier<Fault>) () -> Fault.on(op).dropConnection().times(1)));
-      all.add(Arguments.of(op, "timeout", (Supplier<Fault>) () -> Fault.on(op).delay(Duration.ofMillis(1500)).times(1)));
-      all.add(Arguments.of(op, "500 on every retry", (Supplier<Fault>) () -> Fault.on(op).status(500).times(3)));
+      all.add(
+          Arguments.of(op, "500 once", (Supplier<Fault>) () -> Fault.on(op).status(500).times(1)));
+      all.add(
+          Arguments.of(
+              op,
+              "dropped connection",
+              (Supplier<Fault>) () -> Fault.on(op).dropConnection().times(1)));
+      all.add(
+          Arguments.of(
+              op,
+              "timeout",
+              (Supplier<Fault>) () -> Fault.on(op).delay(Duration.ofMillis(1500)).times(1)));
+      all.add(
+          Arguments.of(
+              op, "500 on every retry", (Supplier<Fault>) () -> Fault.on(op).status(500).times(3)));
     }
     return all.stream();
   }
 
   @ParameterizedTest(name = "{0}: {1}")
   @MethodSource("faultCases")
-  void aFaultAtAnyCallEndsVerifiedOrBackOnThePreRollbackDeploy(String op, String kind, Supplier<Fault> fault)
-      throws Exception {
+  void aFaultAtAnyCallEndsVerifiedOrBackOnThePreRollbackDeploy(
+      String op, String kind, Supplier<Fault> fault) throws Exception {
     Scenario s = scenario();
     PlatformProject p = s.project();
     platform.platform().faults().inject(fault.get());
-    Cli.Result r = p.cli.env("DEVOPS_TIMEOUT_SECONDS", "1").run("rollback", "--yes", "--reason", "fault " + op);
+    Cli.Result r =
+        p.cli
+            .env("DEVOPS_TIMEOUT_SECONDS", "1")
+            .run("rollback", "--yes", "--reason", "fault " + op);
     platform.platform().faults().clear();
     System.out.println(op + " / " + kind + " -> exit " + r.exitCode());
     assertEndState(s, r);
@@ -97,7 +119,10 @@ class RollbackFaultTest extends RollbackTestBase {
     Cli.Result r = s.project().cli.run("rollback", "--yes", "--reason", "lock fails");
     platform.platform().faults().clear();
     assertThat(r.exitCode()).as(r.err()).isEqualTo(11);
-    assertThat(r.err()).contains("❌ Rollback failed!").contains("Failed step: lock").contains("✓ Recovered");
+    assertThat(r.err())
+        .contains("❌ Rollback failed!")
+        .contains("Failed step: lock")
+        .contains("✓ Recovered");
     assertEndState(s, r);
     assertThat(entry(s).get("outcome").asText()).isEqualTo("recovered");
     assertThat(entry(s).at("/recoveries/0/method").asText()).isEqualTo("republished");
@@ -117,21 +142,36 @@ class RollbackFaultTest extends RollbackTestBase {
   }
 
   @Test
-  void whenRecoveryFailsTooTheHistorySaysWhereTheSiteIsAndEmergencyRecoverFinishesTheJob() throws Exception {
+  void whenRecoveryFailsTooTheHistorySaysWhereTheSiteIsAndEmergencyRecoverFinishesTheJob()
+      throws Exception {
     Scenario s = scenario();
-    platform.platform().faults().inject(Fault.on("lockDeploy").status(500).times(Integer.MAX_VALUE));
-    platform.platform().faults().inject(Fault.on("restoreSiteDeploy").status(500).afterCalls(1).times(Integer.MAX_VALUE));
+    platform
+        .platform()
+        .faults()
+        .inject(Fault.on("lockDeploy").status(500).times(Integer.MAX_VALUE));
+    platform
+        .platform()
+        .faults()
+        .inject(Fault.on("restoreSiteDeploy").status(500).afterCalls(1).times(Integer.MAX_VALUE));
     Cli.Result r = s.project().cli.run("rollback", "--yes", "--reason", "everything fails");
     platform.platform().faults().clear();
     assertThat(r.exitCode()).as(r.err()).isEqualTo(13);
-    assertThat(r.err()).contains("❌ Rollback failed!").contains("❌ Recovery failed")
+    assertThat(r.err())
+        .contains("❌ Rollback failed!")
+        .contains("❌ Recovery failed")
         .contains("Manual intervention required");
     JsonNode failed = entry(s);
     assertThat(failed.get("outcome").asText()).isEqualTo("recovery_failed");
     String where = failed.at("/site_state/published_deploy_id").asText();
-    assertThat(where).isEqualTo(platform.call("GET", "/sites/" + s.project().siteId, null).at("/published_deploy/id").asText());
+    assertThat(where)
+        .isEqualTo(
+            platform
+                .call("GET", "/sites/" + s.project().siteId, null)
+                .at("/published_deploy/id")
+                .asText());
 
-    Cli.Result recover = s.project().cli.run("emergency-recover", "--rollback-id", failed.get("id").asText());
+    Cli.Result recover =
+        s.project().cli.run("emergency-recover", "--rollback-id", failed.get("id").asText());
     assertThat(recover.exitCode()).as(recover.err()).isZero();
     JsonNode site = platform.call("GET", "/sites/" + s.project().siteId, null);
     assertThat(site.at("/published_deploy/id").asText()).isEqualTo(s.v2());
@@ -166,12 +206,16 @@ class RollbackFaultTest extends RollbackTestBase {
       assertThat(r.exitCode()).as(r.err()).isIn(7, 11);
       assertThat(published).as(r.err()).isEqualTo(s.v2());
       assertThat(servedIndex).isEqualTo("<h1>two</h1>");
-      assertThat(site.at("/published_deploy/locked").asBoolean()).as("lock state as before").isTrue();
+      assertThat(site.at("/published_deploy/locked").asBoolean())
+          .as("lock state as before")
+          .isTrue();
       if (r.exitCode() == 11) {
         assertThat(entry.get("outcome").asText()).isEqualTo("recovered");
         assertThat(entry.at("/site_state/published_deploy_id").asText()).isEqualTo(s.v2());
       } else {
-        assertThat(entry == null || entry.get("outcome").asText().equals("recovered")).as(r.err()).isTrue();
+        assertThat(entry == null || entry.get("outcome").asText().equals("recovered"))
+            .as(r.err())
+            .isTrue();
       }
     }
   }

@@ -39,7 +39,8 @@ class RollbackFlowTest extends RollbackTestBase {
 
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.err()).contains("Skipped v1.1.5").contains("failed");
-    assertThat(r.err()).contains("Skipped v1.1.0 (" + v110 + "): marked bad by an earlier rollback");
+    assertThat(r.err())
+        .contains("Skipped v1.1.0 (" + v110 + "): marked bad by an earlier rollback");
     assertThat(r.err()).contains("🎯 Target: v1.0.0 (" + v100 + ")");
     assertThat(r.err()).contains("✓ Rollback successful!");
     assertThat(served(p, "/")).isEqualTo("<h1>v1.0.0</h1>");
@@ -70,7 +71,9 @@ class RollbackFlowTest extends RollbackTestBase {
     return List.of(
         p.deploy("v1.0.0", Map.of("index.html", "<h1>v1.0.0</h1>", "app.js", "one()")),
         p.deploy("v1.1.0", Map.of("index.html", "<h1>v1.1.0</h1>", "app.js", "two()")),
-        p.deploy("v1.2.0", Map.of("index.html", "<h1>v1.2.0</h1>", "app.js", "three()", "new.html", "new")));
+        p.deploy(
+            "v1.2.0",
+            Map.of("index.html", "<h1>v1.2.0</h1>", "app.js", "three()", "new.html", "new")));
   }
 
   @Test
@@ -99,7 +102,9 @@ class RollbackFlowTest extends RollbackTestBase {
     assertThat(p.cli.run("rollback", "v1.0.0", "--yes", "--reason", "back").exitCode()).isZero();
     Cli.Result r = p.cli.run("rollback", ids.get(2), "--yes", "--reason", "forward again");
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.err()).contains("Rolling forward from v1.0.0 to v1.2.0").contains("Changes that will be applied:");
+    assertThat(r.err())
+        .contains("Rolling forward from v1.0.0 to v1.2.0")
+        .contains("Changes that will be applied:");
     assertThat(served(p, "/")).isEqualTo("<h1>v1.2.0</h1>");
     assertThat(history(p).get(1).get("direction").asText()).isEqualTo("forward");
     assertThat(DeploymentRecords.load(p.dir.resolve(".devops")).isBad(ids.get(2))).isFalse();
@@ -135,7 +140,9 @@ class RollbackFlowTest extends RollbackTestBase {
     p.deploy("v1.0.0");
     Cli.Result r = p.cli.run("rollback", "--yes", "--reason", "x");
     assertThat(r.exitCode()).as(r.err()).isEqualTo(14);
-    assertThat(r.err()).contains("❌ No previous deployments found").contains("💡 Nothing to rollback to");
+    assertThat(r.err())
+        .contains("❌ No previous deployments found")
+        .contains("💡 Nothing to rollback to");
   }
 
   @Test
@@ -154,9 +161,12 @@ class RollbackFlowTest extends RollbackTestBase {
     List<String> ids = threeReleases(p);
     Cli.Result current = p.cli.run("rollback", ids.get(2), "--yes", "--reason", "x");
     assertThat(current.exitCode()).isEqualTo(8);
-    assertThat(current.err()).contains("❌ Cannot rollback to v1.2.0").contains("Reason: v1.2.0 (" + ids.get(2) + ") is already the published deploy.")
+    assertThat(current.err())
+        .contains("❌ Cannot rollback to v1.2.0")
+        .contains("Reason: v1.2.0 (" + ids.get(2) + ") is already the published deploy.")
         .contains("💡 Try a different version or contact support");
-    Cli.Result missing = p.cli.run("rollback", "0123456789abcdef01234567", "--yes", "--reason", "x");
+    Cli.Result missing =
+        p.cli.run("rollback", "0123456789abcdef01234567", "--yes", "--reason", "x");
     assertThat(missing.exitCode()).isEqualTo(8);
     assertThat(missing.err()).contains("Reason: Deploy 0123456789abcdef01234567 does not exist");
     Cli.Result unknownLabel = p.cli.run("rollback", "v9.9.9", "--yes", "--reason", "x");
@@ -199,7 +209,10 @@ class RollbackFlowTest extends RollbackTestBase {
     threeReleases(p);
     Cli.Result lower = p.cli.runInteractive("rollback\n", "rollback");
     assertThat(lower.exitCode()).isEqualTo(9);
-    assertThat(lower.err()).contains("⚠️ Confirm Rollback").contains("Type 'ROLLBACK' to confirm:").contains("you did not type ROLLBACK");
+    assertThat(lower.err())
+        .contains("⚠️ Confirm Rollback")
+        .contains("Type 'ROLLBACK' to confirm:")
+        .contains("you did not type ROLLBACK");
     assertThat(served(p, "/")).isEqualTo("<h1>v1.2.0</h1>");
     Cli.Result ok = p.cli.runInteractive("ROLLBACK\nlogin page broken\n", "rollback");
     assertThat(ok.exitCode()).as(ok.err()).isZero();
@@ -214,7 +227,10 @@ class RollbackFlowTest extends RollbackTestBase {
     threeReleases(p);
     Cli.Result r = p.cli.run("rollback", "--dry-run");
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.err()).contains("📋 Recent Deployments").contains("⚠️ Rollback Impact Analysis").contains("Dry run");
+    assertThat(r.err())
+        .contains("📋 Recent Deployments")
+        .contains("⚠️ Rollback Impact Analysis")
+        .contains("Dry run");
     assertThat(r.err()).doesNotContain("Creating backup");
     assertThat(served(p, "/")).isEqualTo("<h1>v1.2.0</h1>");
     assertThat(p.dir.resolve(".devops/backups")).doesNotExist();
@@ -247,10 +263,13 @@ class RollbackFlowTest extends RollbackTestBase {
   void withoutPerDeployFileListsTheRollbackStillWorksAndVerifiesByPermalink() {
     PlatformProject p = project();
     List<String> ids = threeReleases(p);
-    Cli.Result r = withFault(Fault.on("listDeployFiles").status(404).times(Integer.MAX_VALUE),
-        () -> p.cli.run("rollback", "--yes", "--reason", "no file lists"));
+    Cli.Result r =
+        withFault(
+            Fault.on("listDeployFiles").status(404).times(Integer.MAX_VALUE),
+            () -> p.cli.run("rollback", "--yes", "--reason", "no file lists"));
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.err()).contains("- unknown: Netlify did not list the deploys' files")
+    assertThat(r.err())
+        .contains("- unknown: Netlify did not list the deploys' files")
         .contains("⚠️ Netlify listed no files for this deploy: the backup holds its metadata only.")
         .contains("same index bytes as the deploy's permalink");
     assertThat(publishedId(p)).isEqualTo(ids.get(1));
@@ -261,8 +280,18 @@ class RollbackFlowTest extends RollbackTestBase {
   void backupsFallBackToThePermalinkWhenTheRawFileApiFails() {
     PlatformProject p = project();
     List<String> ids = threeReleases(p);
-    Cli.Result r = withFault(Fault.on("getDeployFile").status(500).times(Integer.MAX_VALUE),
-        () -> p.cli.run("backup", "create", "--deployment", ids.get(2), "--reason", "fallback", "--json"));
+    Cli.Result r =
+        withFault(
+            Fault.on("getDeployFile").status(500).times(Integer.MAX_VALUE),
+            () ->
+                p.cli.run(
+                    "backup",
+                    "create",
+                    "--deployment",
+                    ids.get(2),
+                    "--reason",
+                    "fallback",
+                    "--json"));
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(json(r).get("new_blobs").asInt()).isEqualTo(3);
     assertThat(json(r).get("unavailable").asInt()).isZero();
@@ -279,7 +308,8 @@ class RollbackFlowTest extends RollbackTestBase {
     p.deploy("v2.0.0", Map.of("index.html", "broken"));
     Cli.Result r = p.cli.run("rollback", "--yes", "--reason", "deep");
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.err().lines().filter(l -> l.contains("Skipped") && l.contains("failed")).count()).isEqualTo(6);
+    assertThat(r.err().lines().filter(l -> l.contains("Skipped") && l.contains("failed")).count())
+        .isEqualTo(6);
     assertThat(publishedId(p)).isEqualTo(good);
     assertThat(served(p, "/")).isEqualTo("good");
   }
@@ -290,24 +320,36 @@ class RollbackFlowTest extends RollbackTestBase {
     byte[] helloV1 = "zip of hello v1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     byte[] helloV2 = "zip of hello v2".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     byte[] extra = "zip of extra".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    String v1 = platform.deploy(p.siteId, Map.of("index.html", "one"),
-        new DeployOptions("v1.0.0", false, null, null, Map.of("hello", helloV1), "astro"));
-    String v2 = platform.deploy(p.siteId, Map.of("index.html", "two"),
-        new DeployOptions("v1.1.0", false, null, null, Map.of("hello", helloV2), "astro"));
-    platform.deploy(p.siteId, Map.of("index.html", "three"),
-        new DeployOptions("v1.2.0", false, null, null, Map.of("hello", helloV2, "extra", extra), "next"));
+    String v1 =
+        platform.deploy(
+            p.siteId,
+            Map.of("index.html", "one"),
+            new DeployOptions("v1.0.0", false, null, null, Map.of("hello", helloV1), "astro"));
+    String v2 =
+        platform.deploy(
+            p.siteId,
+            Map.of("index.html", "two"),
+            new DeployOptions("v1.1.0", false, null, null, Map.of("hello", helloV2), "astro"));
+    platform.deploy(
+        p.siteId,
+        Map.of("index.html", "three"),
+        new DeployOptions(
+            "v1.2.0", false, null, null, Map.of("hello", helloV2, "extra", extra), "next"));
 
     Cli.Result blocked = p.cli.run("rollback", "--yes", "--reason", "x");
     assertThat(blocked.exitCode()).as(blocked.err()).isEqualTo(8);
     assertThat(blocked.err()).contains("Reason: Functions change: the rollback removes extra.");
-    Cli.Result analyze = p.cli.run("rollback", "analyze", "--from", publishedId(p), "--to", v2, "--json");
+    Cli.Result analyze =
+        p.cli.run("rollback", "analyze", "--from", publishedId(p), "--to", v2, "--json");
     assertThat(json(analyze).at("/comparison/functions/removed/0").asText()).isEqualTo("extra");
     assertThat(json(analyze).at("/comparison/framework_changed").asBoolean()).isTrue();
     assertThat(json(analyze).at("/findings").toString()).contains("framework_changed");
 
     Cli.Result accepted = p.cli.run("rollback", "--yes", "--reason", "x", "--accept-breaking");
     assertThat(accepted.exitCode()).as(accepted.err()).isZero();
-    assertThat(accepted.err()).contains("- removed: extra").contains("function code rolls back with the deploy")
+    assertThat(accepted.err())
+        .contains("- removed: extra")
+        .contains("function code rolls back with the deploy")
         .contains("Framework: next → astro");
     assertThat(publishedId(p)).isEqualTo(v2);
 

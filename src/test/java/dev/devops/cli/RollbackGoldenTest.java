@@ -27,14 +27,37 @@ class RollbackGoldenTest extends RollbackTestBase {
   private Spec spec() {
     PlatformProject p = newProject("golden");
     List<String> ids = new ArrayList<>();
-    ids.add(p.deploy("v1.2.0 · Initial dashboard", Map.of("index.html", "<h1>v1.2.0</h1>", "app.js", "a0", "pay.js", "p0")));
-    ids.add(p.deploy("v1.2.1 · Fix: connection pool leak", Map.of("index.html", "<h1>v1.2.1</h1>", "app.js", "a1", "pay.js", "p0")));
+    ids.add(
+        p.deploy(
+            "v1.2.0 · Initial dashboard",
+            Map.of("index.html", "<h1>v1.2.0</h1>", "app.js", "a0", "pay.js", "p0")));
+    ids.add(
+        p.deploy(
+            "v1.2.1 · Fix: connection pool leak",
+            Map.of("index.html", "<h1>v1.2.1</h1>", "app.js", "a1", "pay.js", "p0")));
     platform.failDeploy(p.siteId, "v1.2.2 · Update: payment gateway");
-    ids.add(p.deploy("v1.2.3 · Feature: new user dashboard",
-        Map.of("index.html", "<h1>v1.2.3</h1>", "app.js", "a3", "dashboard.html", "d", "dash.css", "c")));
-    String failed = platform.call("GET", "/sites/" + p.siteId + "/deploys?state=error", null).get(0).get("id").asText();
+    ids.add(
+        p.deploy(
+            "v1.2.3 · Feature: new user dashboard",
+            Map.of(
+                "index.html",
+                "<h1>v1.2.3</h1>",
+                "app.js",
+                "a3",
+                "dashboard.html",
+                "d",
+                "dash.css",
+                "c")));
+    String failed =
+        platform
+            .call("GET", "/sites/" + p.siteId + "/deploys?state=error", null)
+            .get(0)
+            .get("id")
+            .asText();
     ids.add(failed);
-    p.cli.clock(Clock.fixed(p.createdAt(ids.get(2)).plus(Duration.ofHours(2)), ZoneOffset.UTC)).env("USER", "alice");
+    p.cli
+        .clock(Clock.fixed(p.createdAt(ids.get(2)).plus(Duration.ofHours(2)), ZoneOffset.UTC))
+        .env("USER", "alice");
     return new Spec(p, ids);
   }
 
@@ -73,7 +96,9 @@ class RollbackGoldenTest extends RollbackTestBase {
     p.cli.clock(Clock.fixed(p.createdAt(only).plus(Duration.ofHours(2)), ZoneOffset.UTC));
     Cli.Result r = p.cli.run("rollback", "--yes", "--reason", "x");
     assertThat(r.exitCode()).isEqualTo(14);
-    Golden.assertMatches("rollback/no-previous-deployments.txt", p.normalize(r.err(), List.of(only)).replace(p.siteName, "SITE"));
+    Golden.assertMatches(
+        "rollback/no-previous-deployments.txt",
+        p.normalize(r.err(), List.of(only)).replace(p.siteName, "SITE"));
   }
 
   @Test
@@ -100,7 +125,8 @@ class RollbackGoldenTest extends RollbackTestBase {
     Path config = s.p().dir.resolve(".devops/config.json");
     ObjectNode json = (ObjectNode) Json.mapper().readTree(Files.readString(config));
     json.putObject("health_checks").putArray("paths").add("/").add("/healthz");
-    Files.writeString(config, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(json));
+    Files.writeString(
+        config, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(json));
     Cli.Result r = s.p().cli.run("rollback", "--yes", "--reason", "x");
     assertThat(r.exitCode()).as(r.err()).isEqualTo(12);
     String text = normalize(s, r.err());
@@ -110,28 +136,51 @@ class RollbackGoldenTest extends RollbackTestBase {
   @Test
   void stepCommandsHumanOutput() {
     Spec s = spec();
-    Cli.Result backup = s.p().cli.run("backup", "create", "--deployment", "v1.2.3", "--reason", "before");
+    Cli.Result backup =
+        s.p().cli.run("backup", "create", "--deployment", "v1.2.3", "--reason", "before");
     assertThat(backup.exitCode()).as(backup.err()).isZero();
-    Cli.Result analyze = s.p().cli.run("rollback", "analyze", "--from", s.ids().get(2), "--to", s.ids().get(1));
-    Cli.Result execute = s.p().cli.run("rollback", "execute", "--to", s.ids().get(1), "--reason", "steps", "--track");
+    Cli.Result analyze =
+        s.p().cli.run("rollback", "analyze", "--from", s.ids().get(2), "--to", s.ids().get(1));
+    Cli.Result execute =
+        s.p()
+            .cli
+            .run("rollback", "execute", "--to", s.ids().get(1), "--reason", "steps", "--track");
     assertThat(execute.exitCode()).as(execute.err()).isZero();
     Cli.Result verify = s.p().cli.run("verify-deployment", "--id", s.ids().get(1));
     Cli.Result history = s.p().cli.run("rollback", "history");
-    String id = history.out().lines().filter(l -> l.startsWith("rb-")).findFirst().orElseThrow().split(" ")[0];
+    String id =
+        history
+            .out()
+            .lines()
+            .filter(l -> l.startsWith("rb-"))
+            .findFirst()
+            .orElseThrow()
+            .split(" ")[0];
     Cli.Result recover = s.p().cli.run("emergency-recover", "--rollback-id", id);
     Cli.Result again = s.p().cli.run("emergency-recover", "--rollback-id", id);
     Cli.Result list = s.p().cli.run("backup", "list");
     Cli.Result check = s.p().cli.run("backup", "verify");
-    String all = String.join("\n",
-        "$ devops backup create --deployment v1.2.3 --reason before", backup.err(),
-        "$ devops rollback analyze --from DEPLOY_3 --to DEPLOY_2", analyze.err(),
-        "$ devops rollback execute --to DEPLOY_2 --reason steps --track", execute.err(),
-        "$ devops verify-deployment --id DEPLOY_2", verify.err(),
-        "$ devops rollback history", history.out(),
-        "$ devops emergency-recover --rollback-id ROLLBACK_ID", recover.err(),
-        "$ devops emergency-recover --rollback-id ROLLBACK_ID (again)", again.err(),
-        "$ devops backup list", list.out(),
-        "$ devops backup verify", check.err());
+    String all =
+        String.join(
+            "\n",
+            "$ devops backup create --deployment v1.2.3 --reason before",
+            backup.err(),
+            "$ devops rollback analyze --from DEPLOY_3 --to DEPLOY_2",
+            analyze.err(),
+            "$ devops rollback execute --to DEPLOY_2 --reason steps --track",
+            execute.err(),
+            "$ devops verify-deployment --id DEPLOY_2",
+            verify.err(),
+            "$ devops rollback history",
+            history.out(),
+            "$ devops emergency-recover --rollback-id ROLLBACK_ID",
+            recover.err(),
+            "$ devops emergency-recover --rollback-id ROLLBACK_ID (again)",
+            again.err(),
+            "$ devops backup list",
+            list.out(),
+            "$ devops backup verify",
+            check.err());
     Golden.assertMatches("rollback/step-commands.txt", normalize(s, all));
   }
 }

@@ -18,7 +18,8 @@ class RollbackJsonTest extends RollbackTestBase {
 
   private Site site() {
     PlatformProject p = newProject("json");
-    return new Site(p,
+    return new Site(
+        p,
         p.deploy("v1.0.0", Map.of("index.html", "<h1>one</h1>", "a.css", "a")),
         p.deploy("v1.1.0", Map.of("index.html", "<h1>two</h1>", "b.css", "b")));
   }
@@ -51,7 +52,11 @@ class RollbackJsonTest extends RollbackTestBase {
     assertDocumented(result.get("from"), "deployments-list.md", "DEPLOY");
     assertDocumented(result.get("verification"), "verify-deployment.md", "VERIFICATION");
     assertDocumented(result.get("site_state"), "rollback-history.md", "SITE_STATE");
-    JsonNode impact = events.stream().filter(e -> e.get("event").asText().equals("impact")).findFirst().orElseThrow();
+    JsonNode impact =
+        events.stream()
+            .filter(e -> e.get("event").asText().equals("impact"))
+            .findFirst()
+            .orElseThrow();
     assertDocumented(impact.get("impact"), "rollback-analyze.md", "IMPACT");
   }
 
@@ -108,7 +113,11 @@ class RollbackJsonTest extends RollbackTestBase {
   @Test
   void executeResultAndHistoryEntries() throws Exception {
     Site s = site();
-    Cli.Result r = s.p().cli.run("rollback", "execute", "--to", s.v1(), "--from", s.v2(), "--reason", "j", "--json");
+    Cli.Result r =
+        s.p()
+            .cli
+            .run(
+                "rollback", "execute", "--to", s.v1(), "--from", s.v2(), "--reason", "j", "--json");
     assertThat(r.exitCode()).as(r.err()).isZero();
     List<JsonNode> events = lines(r);
     assertEvents(events, "rollback-execute.md");
@@ -120,13 +129,16 @@ class RollbackJsonTest extends RollbackTestBase {
     assertDocumented(entry, "rollback-history.md", "ENTRY");
     assertDocumented(entry.get("steps").get(0), "rollback-history.md", "STEP");
     assertDocumented(entry.get("site_state"), "rollback-history.md", "SITE_STATE");
-    assertDocumented(entry.get("verification").get("checks").get(0), "verify-deployment.md", "CHECK");
+    assertDocumented(
+        entry.get("verification").get("checks").get(0), "verify-deployment.md", "CHECK");
 
-    Cli.Result rec = s.p().cli.run("emergency-recover", "--rollback-id", entry.get("id").asText(), "--json");
+    Cli.Result rec =
+        s.p().cli.run("emergency-recover", "--rollback-id", entry.get("id").asText(), "--json");
     assertThat(rec.exitCode()).as(rec.err()).isZero();
     List<JsonNode> recEvents = lines(rec);
     assertEvents(recEvents, "emergency-recover.md");
-    assertDocumented(recEvents.get(recEvents.size() - 1).get("recovery"), "rollback-history.md", "RECOVERY");
+    assertDocumented(
+        recEvents.get(recEvents.size() - 1).get("recovery"), "rollback-history.md", "RECOVERY");
   }
 
   @Test
@@ -145,7 +157,8 @@ class RollbackJsonTest extends RollbackTestBase {
   @Test
   void backupOutputs() throws Exception {
     Site s = site();
-    Cli.Result create = s.p().cli.run("backup", "create", "--deployment", s.v2(), "--reason", "j", "--json");
+    Cli.Result create =
+        s.p().cli.run("backup", "create", "--deployment", s.v2(), "--reason", "j", "--json");
     assertThat(create.exitCode()).as(create.err()).isZero();
     assertDocumented(Json.mapper().readTree(create.out()), "backup.md", "create: BACKUP");
     JsonNode list = Json.mapper().readTree(s.p().cli.run("backup", "list", "--json").out());

@@ -28,7 +28,9 @@ class RollbackKillIT extends RollbackTestBase {
     faults().inject(Fault.on("restoreSiteDeploy").delay(Duration.ofSeconds(2)).times(1));
 
     Process process = startRollback(p);
-    await(() -> faults().calls("restoreSiteDeploy") > 0, "the rollback never reached restoreSiteDeploy");
+    await(
+        () -> faults().calls("restoreSiteDeploy") > 0,
+        "the rollback never reached restoreSiteDeploy");
     process.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
     assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
     // The platform still carries out the restore it had accepted.
@@ -40,9 +42,13 @@ class RollbackKillIT extends RollbackTestBase {
     assertThat(Files.readString(p.dir.resolve("output.txt"))).doesNotContain(platform.token());
 
     Cli.Result dry = p.cli.env("DEVOPS_LOCK_WAIT_SECONDS", "0.5").run("rollback", "--dry-run");
-    assertThat(dry.err()).contains("never finished").contains("emergency-recover --rollback-id " + entry.get("id").asText());
-    Cli.Result recover = p.cli.env("DEVOPS_LOCK_WAIT_SECONDS", "0.5")
-        .run("emergency-recover", "--rollback-id", entry.get("id").asText());
+    assertThat(dry.err())
+        .contains("never finished")
+        .contains("emergency-recover --rollback-id " + entry.get("id").asText());
+    Cli.Result recover =
+        p.cli
+            .env("DEVOPS_LOCK_WAIT_SECONDS", "0.5")
+            .run("emergency-recover", "--rollback-id", entry.get("id").asText());
     assertThat(recover.exitCode()).as(recover.err()).isZero();
     assertThat(publishedId(p)).isEqualTo(v2);
     assertThat(served(p, "/")).isEqualTo("two");
@@ -57,12 +63,16 @@ class RollbackKillIT extends RollbackTestBase {
     faults().resetCalls();
     faults().inject(Fault.on("restoreSiteDeploy").delay(Duration.ofSeconds(2)).times(1));
     Process process = startRollback(p);
-    await(() -> faults().calls("restoreSiteDeploy") > 0, "the rollback never reached restoreSiteDeploy");
+    await(
+        () -> faults().calls("restoreSiteDeploy") > 0,
+        "the rollback never reached restoreSiteDeploy");
     process.destroy(); // SIGTERM: shutdown hooks run
     assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
     faults().clear();
     String output = Files.readString(p.dir.resolve("output.txt"));
-    assertThat(output).contains("🛑 Interrupted: rollback").contains("devops emergency-recover --rollback-id");
+    assertThat(output)
+        .contains("🛑 Interrupted: rollback")
+        .contains("devops emergency-recover --rollback-id");
     JsonNode entry = rollbackHistory(p).get(0);
     assertThat(entry.get("outcome").asText()).isEqualTo("interrupted");
     assertThat(entry.at("/site_state/published_deploy_id").asText()).isEqualTo(v2);
@@ -72,7 +82,12 @@ class RollbackKillIT extends RollbackTestBase {
     ProcessBuilder builder =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("devops.jar"), "rollback", "--yes", "--reason", "stopped")
+                "-jar",
+                System.getProperty("devops.jar"),
+                "rollback",
+                "--yes",
+                "--reason",
+                "stopped")
             .directory(p.dir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(p.dir.resolve("output.txt").toFile());

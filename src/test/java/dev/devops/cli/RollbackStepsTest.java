@@ -28,10 +28,14 @@ class RollbackStepsTest extends RollbackTestBase {
 
   private Site site() {
     PlatformProject p = newProject("steps");
-    return new Site(p,
-        p.deploy("v1.0.0", Map.of("index.html", "<h1>one</h1>", "shared.css", "s{}", "old.html", "old")),
+    return new Site(
+        p,
+        p.deploy(
+            "v1.0.0", Map.of("index.html", "<h1>one</h1>", "shared.css", "s{}", "old.html", "old")),
         p.deploy("v1.1.0", Map.of("index.html", "<h1>two</h1>", "shared.css", "s{}")),
-        p.deploy("v1.2.0", Map.of("index.html", "<h1>three</h1>", "shared.css", "s{}", "new.html", "new")));
+        p.deploy(
+            "v1.2.0",
+            Map.of("index.html", "<h1>three</h1>", "shared.css", "s{}", "new.html", "new")));
   }
 
   private String published(Site s) {
@@ -55,7 +59,8 @@ class RollbackStepsTest extends RollbackTestBase {
   @Test
   void analyzeThenAPublishFromElsewhereAbortsExecuteAndChangesNothing() throws Exception {
     Site s = site();
-    Cli.Result analyze = s.p().cli.run("rollback", "analyze", "--from", s.v3(), "--to", s.v2(), "--json");
+    Cli.Result analyze =
+        s.p().cli.run("rollback", "analyze", "--from", s.v3(), "--to", s.v2(), "--json");
     assertThat(analyze.exitCode()).as(analyze.err()).isZero();
     // Someone publishes v1.0.0 from the Netlify UI meanwhile.
     platform.call("POST", "/sites/" + s.p().siteId + "/deploys/" + s.v1() + "/restore", null);
@@ -71,10 +76,15 @@ class RollbackStepsTest extends RollbackTestBase {
   @Test
   void executeOnItsOwnTakesABackupStreamsProgressAndVerifies() throws Exception {
     Site s = site();
-    Cli.Result r = s.p().cli.run("rollback", "execute", "--to", s.v2(), "--reason", "step by step", "--track");
+    Cli.Result r =
+        s.p().cli.run("rollback", "execute", "--to", s.v2(), "--reason", "step by step", "--track");
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.err()).contains("🔄 Rolling back deployment...").contains("[00:00] Starting rollback...")
-        .contains("Creating backup...").contains("Code reverted to v1.1.0").contains("Health check: passed");
+    assertThat(r.err())
+        .contains("🔄 Rolling back deployment...")
+        .contains("[00:00] Starting rollback...")
+        .contains("Creating backup...")
+        .contains("Code reverted to v1.1.0")
+        .contains("Health check: passed");
     assertThat(served(s)).isEqualTo("<h1>two</h1>");
     assertThat(history(s).get(0).get("backup").asText()).startsWith(".devops/backups/");
   }
@@ -82,11 +92,23 @@ class RollbackStepsTest extends RollbackTestBase {
   @Test
   void anotherRollbackHoldingTheSiteLockMakesTheSecondRefuseNamingTheHolder() {
     Site s = site();
-    try (SiteLock held = SiteLock.acquire(s.p().dir.resolve(".devops"), s.p().siteId, "rb-other", Duration.ZERO, Clock.systemUTC())) {
+    try (SiteLock held =
+        SiteLock.acquire(
+            s.p().dir.resolve(".devops"),
+            s.p().siteId,
+            "rb-other",
+            Duration.ZERO,
+            Clock.systemUTC())) {
       assertThat(held).isNotNull();
-      Cli.Result r = s.p().cli.env("DEVOPS_LOCK_WAIT_SECONDS", "0.3").run("rollback", "--yes", "--reason", "x");
+      Cli.Result r =
+          s.p()
+              .cli
+              .env("DEVOPS_LOCK_WAIT_SECONDS", "0.3")
+              .run("rollback", "--yes", "--reason", "x");
       assertThat(r.exitCode()).as(r.err()).isEqualTo(10);
-      assertThat(r.err()).contains("Another rollback of this site is running").contains("rb-other")
+      assertThat(r.err())
+          .contains("Another rollback of this site is running")
+          .contains("rb-other")
           .contains("pid " + ProcessHandle.current().pid());
     }
     assertThat(published(s)).isEqualTo(s.v3());
@@ -107,8 +129,16 @@ class RollbackStepsTest extends RollbackTestBase {
     Site s = site();
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      Callable<Cli.Result> toV2 = () -> s.p().cli.run("rollback", "execute", "--to", s.v2(), "--from", s.v3(), "--reason", "a");
-      Callable<Cli.Result> toV1 = () -> s.p().cli.run("rollback", "execute", "--to", s.v1(), "--from", s.v3(), "--reason", "b");
+      Callable<Cli.Result> toV2 =
+          () ->
+              s.p()
+                  .cli
+                  .run("rollback", "execute", "--to", s.v2(), "--from", s.v3(), "--reason", "a");
+      Callable<Cli.Result> toV1 =
+          () ->
+              s.p()
+                  .cli
+                  .run("rollback", "execute", "--to", s.v1(), "--from", s.v3(), "--reason", "b");
       List<Future<Cli.Result>> futures = List.of(pool.submit(toV2), pool.submit(toV1));
       List<Integer> codes = new ArrayList<>();
       for (Future<Cli.Result> f : futures) {
@@ -132,7 +162,11 @@ class RollbackStepsTest extends RollbackTestBase {
     assertThat(first.err()).contains("✓ Recovered: Re-published the pre-rollback deploy " + s.v3());
     assertThat(published(s)).isEqualTo(s.v3());
     assertThat(served(s)).isEqualTo("<h1>three</h1>");
-    boolean lockedAfterFirst = platform.call("GET", "/sites/" + s.p().siteId, null).at("/published_deploy/locked").asBoolean();
+    boolean lockedAfterFirst =
+        platform
+            .call("GET", "/sites/" + s.p().siteId, null)
+            .at("/published_deploy/locked")
+            .asBoolean();
     assertThat(lockedAfterFirst).as("unlocked, as before the rollback").isFalse();
     Cli.Result second = s.p().cli.run("emergency-recover", "--rollback-id", id, "--json");
     assertThat(second.exitCode()).as(second.err()).isZero();
@@ -153,33 +187,45 @@ class RollbackStepsTest extends RollbackTestBase {
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.err()).contains("deployed the backup's files as");
     assertThat(served(s)).isEqualTo("<h1>three</h1>");
-    assertThat(platform.get(platform.platform().siteUrl(s.p().siteName) + "/new.html")).isEqualTo("new");
-    assertThat(history(s).get(0).at("/recoveries/0/method").asText()).isEqualTo("redeployed_backup");
+    assertThat(platform.get(platform.platform().siteUrl(s.p().siteName) + "/new.html"))
+        .isEqualTo("new");
+    assertThat(history(s).get(0).at("/recoveries/0/method").asText())
+        .isEqualTo("redeployed_backup");
   }
 
   @Test
   void emergencyRecoverOfAnUnknownRollbackIsNotFound() {
     Site s = site();
-    PlatformProject.assertOneLineError(s.p().cli.run("emergency-recover", "--rollback-id", "rb-nope"), 6, "No rollback 'rb-nope'");
+    PlatformProject.assertOneLineError(
+        s.p().cli.run("emergency-recover", "--rollback-id", "rb-nope"), 6, "No rollback 'rb-nope'");
   }
 
   @Test
   void backupsStoreEachBlobOnceOwnerOnlyAndVerifyCatchesCorruption() throws Exception {
     Site s = site();
-    Cli.Result first = s.p().cli.run("backup", "create", "--deployment", s.v3(), "--reason", "before change", "--json");
+    Cli.Result first =
+        s.p()
+            .cli
+            .run("backup", "create", "--deployment", s.v3(), "--reason", "before change", "--json");
     assertThat(first.exitCode()).as(first.err()).isZero();
     assertThat(json(first).get("new_blobs").asInt()).isEqualTo(3);
-    Cli.Result second = s.p().cli.run("backup", "create", "--deployment", "v1.2.0", "--reason", "again", "--json");
+    Cli.Result second =
+        s.p().cli.run("backup", "create", "--deployment", "v1.2.0", "--reason", "again", "--json");
     assertThat(json(second).get("new_blobs").asInt()).isZero();
     assertThat(json(second).get("reused_blobs").asInt()).isEqualTo(3);
-    Cli.Result older = s.p().cli.run("backup", "create", "--deployment", s.v1(), "--reason", "older", "--json");
-    assertThat(json(older).get("new_blobs").asInt()).as("shared.css is stored already").isEqualTo(2);
+    Cli.Result older =
+        s.p().cli.run("backup", "create", "--deployment", s.v1(), "--reason", "older", "--json");
+    assertThat(json(older).get("new_blobs").asInt())
+        .as("shared.css is stored already")
+        .isEqualTo(2);
 
     Path backups = s.p().dir.resolve(".devops/backups");
     try (Stream<Path> all = Files.walk(backups)) {
       for (Path path : all.toList()) {
         String perms = PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
-        assertThat(perms).as(path.toString()).isEqualTo(Files.isDirectory(path) ? "rwx------" : "rw-------");
+        assertThat(perms)
+            .as(path.toString())
+            .isEqualTo(Files.isDirectory(path) ? "rwx------" : "rw-------");
       }
     }
     JsonNode list = json(s.p().cli.run("backup", "list", "--json"));
@@ -188,9 +234,22 @@ class RollbackStepsTest extends RollbackTestBase {
     assertThat(ok.exitCode()).as(ok.err()).isZero();
     assertThat(json(ok).get("ok").asBoolean()).isTrue();
 
-    String sha = Json.mapper().readTree(Files.readString(backups.resolve(json(first).get("dir").asText()
-        .replace(".devops/backups/", "").replace("/", "")).resolve("manifest.json")))
-        .get("files").get(0).get("sha").asText();
+    String sha =
+        Json.mapper()
+            .readTree(
+                Files.readString(
+                    backups
+                        .resolve(
+                            json(first)
+                                .get("dir")
+                                .asText()
+                                .replace(".devops/backups/", "")
+                                .replace("/", ""))
+                        .resolve("manifest.json")))
+            .get("files")
+            .get(0)
+            .get("sha")
+            .asText();
     Path blob = backups.resolve("blobs").resolve(sha.substring(0, 2)).resolve(sha);
     Files.writeString(blob, "tampered");
     Cli.Result bad = s.p().cli.run("backup", "verify", json(first).get("dir").asText(), "--json");
@@ -248,7 +307,10 @@ class RollbackStepsTest extends RollbackTestBase {
     s.p().cli.run("rollback", "--yes", "--reason", "first");
     s.p().cli.run("rollback", "--yes", "--reason", "second");
     Cli.Result human = s.p().cli.run("rollback", "history");
-    assertThat(human.out()).contains("🕘 Rollback History").contains("Reason: second").contains("VERIFIED");
+    assertThat(human.out())
+        .contains("🕘 Rollback History")
+        .contains("Reason: second")
+        .contains("VERIFIED");
     JsonNode all = json(s.p().cli.run("rollback", "history", "--json")).get("rollbacks");
     assertThat(all).hasSize(2);
     assertThat(all.get(0).get("reason").asText()).isEqualTo("second");
@@ -270,7 +332,8 @@ class RollbackStepsTest extends RollbackTestBase {
     try (Stream<Path> files = Files.walk(s.p().dir)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
         assertThat(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1))
-            .as(f.toString()).doesNotContain(platform.token());
+            .as(f.toString())
+            .doesNotContain(platform.token());
       }
     }
   }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.devops.testing.Cli;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +20,8 @@ class StatusCommandTest extends PlatformTest {
     PlatformProject p = project("status-open");
     String live = p.deploy("Release v2.1.0");
     Instant published = Instant.parse(p.deployJson(live).get("published_at").asText());
-    Cli.Result r = p.cli.clock(Clock.fixed(published.plus(Duration.ofHours(3)), ZoneOffset.UTC)).run("status");
+    Cli.Result r =
+        p.cli.clock(Clock.fixed(published.plus(Duration.ofHours(3)), ZoneOffset.UTC)).run("status");
 
     assertThat(r.exitCode()).as(r.err()).isZero();
     Golden.assertMatches("status-unlocked.txt", p.normalize(r.out(), List.of(live)));
@@ -37,10 +37,17 @@ class StatusCommandTest extends PlatformTest {
     Instant finished = published.plus(Duration.ofMinutes(1));
     Files.writeString(
         dir.resolve(".devops/rollback-history.json"),
-        "[{\"id\":\"rb_20240101_1\",\"from\":{\"id\":\"" + bad + "\",\"version\":\"v2.2.0\"},\"to\":{\"id\":\"" + good
-            + "\",\"version\":\"v2.1.9\"},\"reason\":\"checkout broken\",\"finished_at\":\"" + finished
+        "[{\"id\":\"rb_20240101_1\",\"from\":{\"id\":\""
+            + bad
+            + "\",\"version\":\"v2.2.0\"},\"to\":{\"id\":\""
+            + good
+            + "\",\"version\":\"v2.1.9\"},\"reason\":\"checkout broken\",\"finished_at\":\""
+            + finished
             + "\",\"outcome\":\"verified\",\"unknown_field\":1}]");
-    Cli.Result r = p.cli.clock(Clock.fixed(finished.plus(Duration.ofMinutes(30)), ZoneOffset.UTC)).run("status");
+    Cli.Result r =
+        p.cli
+            .clock(Clock.fixed(finished.plus(Duration.ofMinutes(30)), ZoneOffset.UTC))
+            .run("status");
 
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains(StatusCommand.LOCKED_BY_ROLLBACK);
@@ -48,7 +55,13 @@ class StatusCommandTest extends PlatformTest {
 
     JsonNode json = PlatformProject.json(p.cli.run("status", "--json"));
     assertThat(DeploymentsListTest.fieldNames(json))
-        .containsExactly("site", "admin_url", "published", "auto_publish_locked", "locked_by_rollback", "last_rollback");
+        .containsExactly(
+            "site",
+            "admin_url",
+            "published",
+            "auto_publish_locked",
+            "locked_by_rollback",
+            "last_rollback");
     assertThat(json.get("auto_publish_locked").asBoolean()).isTrue();
     assertThat(json.get("locked_by_rollback").asBoolean()).isTrue();
     assertThat(json.get("published").get("id").asText()).isEqualTo(good);

@@ -31,20 +31,37 @@ class TokenLeakTest extends PlatformTest {
         xdg.resolve("netlify/config.json"),
         "{\"userId\":\"u\",\"users\":{\"u\":{\"auth\":{\"token\":\"" + token + "\"}}}}");
     Cli fromLogin =
-        new Cli(dir).env("XDG_CONFIG_HOME", xdg.toString()).env("DEVOPS_RETRIES", "1").env("DEVOPS_RETRY_BASE_MS", "1");
+        new Cli(dir)
+            .env("XDG_CONFIG_HOME", xdg.toString())
+            .env("DEVOPS_RETRIES", "1")
+            .env("DEVOPS_RETRY_BASE_MS", "1");
 
     List<Cli.Result> results = new ArrayList<>();
     for (Cli cli : List.of(p.cli, fromLogin)) {
-      results.add(cli.run("init", "--site", "leak-check", "--api-url", platform.apiUrl(), "--force", "--debug", "--json"));
+      results.add(
+          cli.run(
+              "init",
+              "--site",
+              "leak-check",
+              "--api-url",
+              platform.apiUrl(),
+              "--force",
+              "--debug",
+              "--json"));
       results.add(cli.run("deployments", "list", "--debug"));
       results.add(cli.run("deployments", "list", "--json", "--debug"));
       results.add(cli.run("status", "--debug", "--json"));
       results.add(cli.run("logs", "--debug"));
-      results.add(cli.run("deploy", "--dir", "public", "--prod", "--version", "v1.0.1", "--debug", "--json"));
+      results.add(
+          cli.run(
+              "deploy", "--dir", "public", "--prod", "--version", "v1.0.1", "--debug", "--json"));
       platform.platform().faults().inject(Fault.on("getSite").status(500).times(Integer.MAX_VALUE));
       results.add(cli.run("status", "--debug", "--json"));
       platform.platform().faults().clear();
-      platform.platform().faults().inject(Fault.on("listSiteDeploys").malformedBody().times(Integer.MAX_VALUE));
+      platform
+          .platform()
+          .faults()
+          .inject(Fault.on("listSiteDeploys").malformedBody().times(Integer.MAX_VALUE));
       results.add(cli.run("deployments", "list", "--debug", "--json"));
       platform.platform().faults().clear();
     }

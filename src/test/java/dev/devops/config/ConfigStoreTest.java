@@ -17,14 +17,24 @@ class ConfigStoreTest {
   void savesSnakeCaseAndLoadsItBack() throws IOException {
     ProjectConfig config =
         new ProjectConfig(
-            "netlify", "site-1", "shop", "http://127.0.0.1:8080", List.of("/", "/health"),
+            "netlify",
+            "site-1",
+            "shop",
+            "http://127.0.0.1:8080",
+            List.of("/", "/health"),
             new ProjectConfig.RollbackDefaults(false, 30, 7));
     ConfigStore.save(dir, config);
 
     String text = Files.readString(dir.resolve(".devops/config.json"));
     assertThat(text)
-        .contains("\"site_id\" : \"site-1\"", "\"site_name\" : \"shop\"", "\"api_url\"", "\"health_checks\"",
-            "\"publish_timeout_seconds\" : 30", "\"verify_sample\" : 7", "\"lock\" : false");
+        .contains(
+            "\"site_id\" : \"site-1\"",
+            "\"site_name\" : \"shop\"",
+            "\"api_url\"",
+            "\"health_checks\"",
+            "\"publish_timeout_seconds\" : 30",
+            "\"verify_sample\" : 7",
+            "\"lock\" : false");
     assertThat(ConfigStore.load(dir)).isEqualTo(config);
     assertThat(dir.resolve(".devops").toFile().list()).containsExactly("config.json");
   }
@@ -42,27 +52,38 @@ class ConfigStoreTest {
   @Test
   void kindsOfFailure() throws IOException {
     assertThatThrownBy(() -> ConfigStore.load(dir))
-        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.kind()).isEqualTo(ConfigException.Kind.MISSING));
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> assertThat(e.kind()).isEqualTo(ConfigException.Kind.MISSING));
     write("{\"platform\": \"netlify\",");
     assertThatThrownBy(() -> ConfigStore.load(dir))
-        .isInstanceOfSatisfying(ConfigException.class, e -> {
-          assertThat(e.kind()).isEqualTo(ConfigException.Kind.MALFORMED);
-          assertThat(e.getMessage()).startsWith(".devops/config.json:1:").doesNotContain("\n");
-        });
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ConfigException.Kind.MALFORMED);
+              assertThat(e.getMessage()).startsWith(".devops/config.json:1:").doesNotContain("\n");
+            });
     write("");
-    assertThatThrownBy(() -> ConfigStore.load(dir)).hasMessageStartingWith(".devops/config.json:1:1: ");
+    assertThatThrownBy(() -> ConfigStore.load(dir))
+        .hasMessageStartingWith(".devops/config.json:1:1: ");
     write("{} {}");
     assertThatThrownBy(() -> ConfigStore.load(dir))
-        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.kind()).isEqualTo(ConfigException.Kind.MALFORMED));
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> assertThat(e.kind()).isEqualTo(ConfigException.Kind.MALFORMED));
     write("{\"platform\":\"heroku\",\"site_id\":\"abc\"}");
     assertThatThrownBy(() -> ConfigStore.load(dir))
-        .isInstanceOfSatisfying(ConfigException.class, e -> {
-          assertThat(e.kind()).isEqualTo(ConfigException.Kind.UNSUPPORTED_PLATFORM);
-          assertThat(e.platform()).isEqualTo("heroku");
-        });
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ConfigException.Kind.UNSUPPORTED_PLATFORM);
+              assertThat(e.platform()).isEqualTo("heroku");
+            });
     write("{\"platform\":\"netlify\",\"site_id\":\"../etc\"}");
     assertThatThrownBy(() -> ConfigStore.load(dir))
-        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.kind()).isEqualTo(ConfigException.Kind.INVALID));
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> assertThat(e.kind()).isEqualTo(ConfigException.Kind.INVALID));
   }
 
   private void write(String text) throws IOException {

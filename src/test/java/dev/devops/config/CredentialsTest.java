@@ -16,7 +16,8 @@ class CredentialsTest {
 
   @Test
   void environmentWinsAndIsRegisteredAsASecret() {
-    String token = Credentials.token(Map.of("NETLIFY_AUTH_TOKEN", "env-token-123", "HOME", home.toString()));
+    String token =
+        Credentials.token(Map.of("NETLIFY_AUTH_TOKEN", "env-token-123", "HOME", home.toString()));
     assertThat(token).isEqualTo("env-token-123");
     assertThat(Secrets.redact("Bearer env-token-123")).isEqualTo("Bearer " + Secrets.MASK);
   }
@@ -32,7 +33,8 @@ class CredentialsTest {
   void xdgConfigHomeAndTheLegacyFileAreRead() throws IOException {
     Path xdg = home.resolve("xdg");
     login(xdg.resolve("netlify/config.json"), "a", "xdg-token-789");
-    assertThat(Credentials.token(Map.of("XDG_CONFIG_HOME", xdg.toString(), "HOME", home.toString())))
+    assertThat(
+            Credentials.token(Map.of("XDG_CONFIG_HOME", xdg.toString(), "HOME", home.toString())))
         .isEqualTo("xdg-token-789");
     login(home.resolve(".netlify/config.json"), "b", "legacy-token-000");
     assertThat(Credentials.token(Map.of("HOME", home.toString()))).isEqualTo("legacy-token-000");
@@ -41,9 +43,13 @@ class CredentialsTest {
   @Test
   void noTokenAnywhere() throws IOException {
     Files.createDirectories(home.resolve(".config/netlify"));
-    Files.writeString(home.resolve(".config/netlify/config.json"), "{\"telemetryDisabled\":false,\"cliId\":\"x\"}");
+    Files.writeString(
+        home.resolve(".config/netlify/config.json"),
+        "{\"telemetryDisabled\":false,\"cliId\":\"x\"}");
     assertThatThrownBy(() -> Credentials.token(Map.of("HOME", home.toString())))
-        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.kind()).isEqualTo(ConfigException.Kind.NO_TOKEN))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> assertThat(e.kind()).isEqualTo(ConfigException.Kind.NO_TOKEN))
         .hasMessageContaining("run 'netlify login'");
   }
 
@@ -51,7 +57,14 @@ class CredentialsTest {
     Files.createDirectories(file.getParent());
     Files.writeString(
         file,
-        "{\"userId\":\"" + userId + "\",\"users\":{\"" + userId + "\":{\"id\":\"" + userId
-            + "\",\"auth\":{\"token\":\"" + token + "\",\"github\":{\"user\":null,\"token\":null}}}}}");
+        "{\"userId\":\""
+            + userId
+            + "\",\"users\":{\""
+            + userId
+            + "\":{\"id\":\""
+            + userId
+            + "\",\"auth\":{\"token\":\""
+            + token
+            + "\",\"github\":{\"user\":null,\"token\":null}}}}}");
   }
 }

@@ -16,9 +16,12 @@ class BackupStoreTest {
   private Path backupWith(String path, String sha) throws Exception {
     Path dir = project.resolve(".devops/backups/2026-01-01T000000Z");
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve("manifest.json"), """
+    Files.writeString(
+        dir.resolve("manifest.json"),
+        """
         {"format":1,"reason":"r","deploy":{"id":"d1"},"files":[{"path":"%s","sha":"%s","size":1}]}
-        """.formatted(path, sha));
+        """
+            .formatted(path, sha));
     return dir;
   }
 
@@ -26,7 +29,8 @@ class BackupStoreTest {
   void manifestPathsThatClimbOutAreRefused() throws Exception {
     BackupStore store = new BackupStore(project.resolve(".devops"), Clock.systemUTC());
     Path dir = backupWith("/../../outside.txt", "a".repeat(40));
-    assertThatThrownBy(() -> store.verify(dir)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> store.verify(dir))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Invalid file path");
     assertThatThrownBy(() -> store.materialize(dir)).isInstanceOf(IllegalArgumentException.class);
     assertThat(project.resolve("outside.txt")).doesNotExist();
@@ -45,10 +49,13 @@ class BackupStoreTest {
     backupWith("/index.html", "a".repeat(40));
     Files.createDirectories(project.resolve("elsewhere"));
     Files.writeString(project.resolve("elsewhere/manifest.json"), "{}");
-    assertThatThrownBy(() -> store.resolve("elsewhere", project)).hasMessageContaining("No backup at");
-    assertThatThrownBy(() -> store.resolve(".devops/backups/blobs", project)).hasMessageContaining("No backup at");
+    assertThatThrownBy(() -> store.resolve("elsewhere", project))
+        .hasMessageContaining("No backup at");
+    assertThatThrownBy(() -> store.resolve(".devops/backups/blobs", project))
+        .hasMessageContaining("No backup at");
     assertThat(store.resolve(".devops/backups/2026-01-01T000000Z", project).getFileName())
         .hasToString("2026-01-01T000000Z");
-    assertThat(store.resolve("2026-01-01T000000Z", project).getFileName()).hasToString("2026-01-01T000000Z");
+    assertThat(store.resolve("2026-01-01T000000Z", project).getFileName())
+        .hasToString("2026-01-01T000000Z");
   }
 }

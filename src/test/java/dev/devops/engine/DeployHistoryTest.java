@@ -39,13 +39,21 @@ class DeployHistoryTest {
     assertThat(h.current().get().status()).isEqualTo(DeployStatus.HEALTHY);
     assertThat(h.current().get().liveFor()).isEqualTo(Duration.ofHours(4));
     assertThat(h.targets()).extracting(DeployEntry::id).containsExactly("d2", "d1", "d0");
-    assertThat(h.targets()).extracting(DeployEntry::status)
+    assertThat(h.targets())
+        .extracting(DeployEntry::status)
         .containsExactly(DeployStatus.BAD, DeployStatus.STABLE, DeployStatus.STABLE);
-    assertThat(h.targets()).extracting(DeployEntry::liveFor)
+    assertThat(h.targets())
+        .extracting(DeployEntry::liveFor)
         .containsExactly(Duration.ofHours(20), Duration.ofHours(10), null);
-    assertThat(h.entries()).extracting(DeployEntry::status)
-        .containsExactly(DeployStatus.BUILDING, DeployStatus.HEALTHY, DeployStatus.FAILED, DeployStatus.BAD,
-            DeployStatus.STABLE, DeployStatus.STABLE);
+    assertThat(h.entries())
+        .extracting(DeployEntry::status)
+        .containsExactly(
+            DeployStatus.BUILDING,
+            DeployStatus.HEALTHY,
+            DeployStatus.FAILED,
+            DeployStatus.BAD,
+            DeployStatus.STABLE,
+            DeployStatus.STABLE);
     assertThat(h.lastKnownGood().orElseThrow().id()).isEqualTo("d1");
     assertThat(DeployStatus.BAD.label()).isEqualTo("Bad");
     assertThat(DeployStatus.HEALTHY.json()).isEqualTo("healthy");
@@ -54,7 +62,8 @@ class DeployHistoryTest {
   @Test
   void theLiveDeployIsTakenFromTheSiteWhenOlderThanThePage() {
     Deploy old = ready("old", "v0.9.0", at(1), at(60));
-    List<Deploy> page = List.of(ready("n2", "v1.1.0", at(50), at(50)), ready("n1", "v1.0.0", at(40), at(40)));
+    List<Deploy> page =
+        List.of(ready("n2", "v1.1.0", at(50), at(50)), ready("n1", "v1.0.0", at(40), at(40)));
     DeployHistory h = DeployHistory.of(site(old), page, DeploymentRecords.empty(), at(61));
     assertThat(h.current().orElseThrow().id()).isEqualTo("old");
     assertThat(h.targets()).extracting(DeployEntry::id).containsExactly("n2", "n1");
@@ -65,13 +74,21 @@ class DeployHistoryTest {
   void versionLabels() {
     DeploymentRecords records = DeploymentRecords.empty();
     records.recordDeploy(new DeployRecord("rec", "s", "release-7", null, null, true, "ready", T0));
-    assertThat(DeployHistory.versionLabel(ready("rec", "v1.0.0", T0, T0), records)).isEqualTo("release-7");
-    assertThat(DeployHistory.versionLabel(ready("a", "Deploy v1.2.3 · fix", T0, T0), records)).isEqualTo("v1.2.3");
-    assertThat(DeployHistory.versionLabel(ready("b", "1.2.3-rc.1+b5 hotfix", T0, T0), records)).isEqualTo("1.2.3-rc.1+b5");
-    assertThat(DeployHistory.versionLabel(deploy("c", "ready", "no tag", "v2.0.0", T0, T0), records)).isEqualTo("v2.0.0");
-    assertThat(DeployHistory.versionLabel(deploy("d", "ready", "ip 10.0.0.1.5", "abcdef0123456789", T0, T0), records))
+    assertThat(DeployHistory.versionLabel(ready("rec", "v1.0.0", T0, T0), records))
+        .isEqualTo("release-7");
+    assertThat(DeployHistory.versionLabel(ready("a", "Deploy v1.2.3 · fix", T0, T0), records))
+        .isEqualTo("v1.2.3");
+    assertThat(DeployHistory.versionLabel(ready("b", "1.2.3-rc.1+b5 hotfix", T0, T0), records))
+        .isEqualTo("1.2.3-rc.1+b5");
+    assertThat(
+            DeployHistory.versionLabel(deploy("c", "ready", "no tag", "v2.0.0", T0, T0), records))
+        .isEqualTo("v2.0.0");
+    assertThat(
+            DeployHistory.versionLabel(
+                deploy("d", "ready", "ip 10.0.0.1.5", "abcdef0123456789", T0, T0), records))
         .isEqualTo("abcdef0");
-    assertThat(DeployHistory.versionLabel(deploy("e", "ready", null, "main", T0, T0), records)).isEqualTo("e");
+    assertThat(DeployHistory.versionLabel(deploy("e", "ready", null, "main", T0, T0), records))
+        .isEqualTo("e");
   }
 
   @Test
@@ -82,12 +99,15 @@ class DeployHistoryTest {
             deploy("d2", "error", "v1.0.1", null, at(2), null),
             ready("d1", "v1.0.0", at(1), at(1)),
             ready("d0", "v1.0.0", at(0), at(0)));
-    DeployHistory h = DeployHistory.of(site(deploys.get(0)), deploys, DeploymentRecords.empty(), at(4));
+    DeployHistory h =
+        DeployHistory.of(site(deploys.get(0)), deploys, DeploymentRecords.empty(), at(4));
     assertThat(h.find("d1").orElseThrow().id()).isEqualTo("d1");
     assertThat(h.find("1.0.1").orElseThrow().id()).isEqualTo("d3");
     assertThat(h.find("v9")).isEmpty();
     assertThatThrownBy(() -> h.find("v1.0.0"))
-        .isInstanceOfSatisfying(RollbackException.class, e -> assertThat(e.kind()).isEqualTo(RollbackException.Kind.AMBIGUOUS_TARGET))
+        .isInstanceOfSatisfying(
+            RollbackException.class,
+            e -> assertThat(e.kind()).isEqualTo(RollbackException.Kind.AMBIGUOUS_TARGET))
         .hasMessageContaining("d1, d0");
   }
 }

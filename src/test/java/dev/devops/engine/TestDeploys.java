@@ -9,12 +9,38 @@ public final class TestDeploys {
   private TestDeploys() {}
 
   public static Deploy deploy(
-      String id, String state, String title, String commitRef, Instant createdAt, Instant publishedAt) {
+      String id,
+      String state,
+      String title,
+      String commitRef,
+      Instant createdAt,
+      Instant publishedAt) {
     return new Deploy(
-        id, "site-1", state, "app", "https://app.example.com", "https://app.example.com", null,
-        "https://" + id + "--app.netlify.app", "https://" + id + "--app.netlify.app", createdAt,
-        createdAt, publishedAt, title, "main", commitRef, null, "production", false, false, false,
-        null, null, null, null, "cli");
+        id,
+        "site-1",
+        state,
+        "app",
+        "https://app.example.com",
+        "https://app.example.com",
+        null,
+        "https://" + id + "--app.netlify.app",
+        "https://" + id + "--app.netlify.app",
+        createdAt,
+        createdAt,
+        publishedAt,
+        title,
+        "main",
+        commitRef,
+        null,
+        "production",
+        false,
+        false,
+        false,
+        null,
+        null,
+        null,
+        null,
+        "cli");
   }
 
   public static Deploy ready(String id, String title, Instant createdAt, Instant publishedAt) {
@@ -23,7 +49,17 @@ public final class TestDeploys {
 
   public static Site site(Deploy published) {
     return new Site(
-        "site-1", "app", "current", "http://app.example.com", "https://app.example.com", null, null,
-        "acc-1", "team", null, null, published);
+        "site-1",
+        "app",
+        "current",
+        "http://app.example.com",
+        "https://app.example.com",
+        null,
+        null,
+        "acc-1",
+        "team",
+        null,
+        null,
+        published);
   }
 }

@@ -237,7 +237,8 @@ class LocalPlatformTest {
                   + siteId
                   + "/deploys?production=true&page=3&per_page=2");
     }
-    assertThat(fx.get("http://feature--shop.localhost:" + fx.platform().port() + "/")).isEqualTo("b");
+    assertThat(fx.get("http://feature--shop.localhost:" + fx.platform().port() + "/"))
+        .isEqualTo("b");
     JsonNode branch = fx.call("GET", "/sites/" + siteId + "/deploys?branch=feature", null);
     assertThat(branch.get(0).at("/links/alias").asText())
         .isEqualTo("http://feature--shop.localhost:" + fx.platform().port());

@@ -17,8 +17,13 @@ class LocalServeCommandTest {
     try (PlatformFixture fx = PlatformFixture.start(tmp.resolve("first"))) {
       Cli.Result result =
           new Cli(tmp)
-              .run("local", "serve", "--port", String.valueOf(fx.platform().port()),
-                  "--data-dir", tmp.resolve("second").toString());
+              .run(
+                  "local",
+                  "serve",
+                  "--port",
+                  String.valueOf(fx.platform().port()),
+                  "--data-dir",
+                  tmp.resolve("second").toString());
       assertThat(result.exitCode()).isEqualTo(2);
       assertThat(result.err())
           .contains("port " + fx.platform().port() + " is in use")

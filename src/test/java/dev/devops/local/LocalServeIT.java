@@ -29,13 +29,23 @@ class LocalServeIT {
     Path data = tmp.resolve("data");
     ProcessBuilder builder =
         new ProcessBuilder(
-            java, "-jar", System.getProperty("devops.jar", "target/devops.jar"),
-            "local", "serve", "--port", "0", "--data-dir", data.toString(), "--token", "tok-123");
+            java,
+            "-jar",
+            System.getProperty("devops.jar", "target/devops.jar"),
+            "local",
+            "serve",
+            "--port",
+            "0",
+            "--data-dir",
+            data.toString(),
+            "--token",
+            "tok-123");
     builder.environment().put("NO_COLOR", "1");
     Process process = builder.start();
     try {
       BufferedReader err =
-          new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
+          new BufferedReader(
+              new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
       List<String> banner = new ArrayList<>();
       for (String line = err.readLine(); line != null; line = err.readLine()) {
         banner.add(line);
@@ -65,5 +75,4 @@ class LocalServeIT {
       process.destroyForcibly();
     }
   }
-
 }

@@ -15,12 +15,18 @@ class NetlifyClientTest {
 
   @Test
   void baseUrlsAreParsedLikeNetlifyCli() {
-    assertThat(NetlifyClient.parseBaseUrl("http://127.0.0.1:8080").toString()).isEqualTo("http://127.0.0.1:8080/api/v1");
-    assertThat(NetlifyClient.parseBaseUrl("http://127.0.0.1:8080/").toString()).isEqualTo("http://127.0.0.1:8080/api/v1");
-    assertThat(NetlifyClient.parseBaseUrl("https://api.example.com/custom/").toString()).isEqualTo("https://api.example.com/custom");
-    assertThat(NetlifyClient.parseBaseUrl("http://shop.localhost:1/api/v1").toString()).isEqualTo("http://shop.localhost:1/api/v1");
-    assertThatThrownBy(() -> NetlifyClient.parseBaseUrl("http://api.netlify.com")).isInstanceOf(InvalidInputException.class);
-    assertThatThrownBy(() -> NetlifyClient.parseBaseUrl("not a url")).isInstanceOf(InvalidInputException.class);
+    assertThat(NetlifyClient.parseBaseUrl("http://127.0.0.1:8080").toString())
+        .isEqualTo("http://127.0.0.1:8080/api/v1");
+    assertThat(NetlifyClient.parseBaseUrl("http://127.0.0.1:8080/").toString())
+        .isEqualTo("http://127.0.0.1:8080/api/v1");
+    assertThat(NetlifyClient.parseBaseUrl("https://api.example.com/custom/").toString())
+        .isEqualTo("https://api.example.com/custom");
+    assertThat(NetlifyClient.parseBaseUrl("http://shop.localhost:1/api/v1").toString())
+        .isEqualTo("http://shop.localhost:1/api/v1");
+    assertThatThrownBy(() -> NetlifyClient.parseBaseUrl("http://api.netlify.com"))
+        .isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> NetlifyClient.parseBaseUrl("not a url"))
+        .isInstanceOf(InvalidInputException.class);
   }
 
   @Test
@@ -31,7 +37,8 @@ class NetlifyClientTest {
     }
     assertThat(NetlifyClient.filePath("/a/b.html")).isEqualTo("a/b.html");
     for (String bad : new String[] {"a/../b", "a//b", "./a", "a\\b", ""}) {
-      assertThatThrownBy(() -> NetlifyClient.filePath(bad)).isInstanceOf(InvalidInputException.class);
+      assertThatThrownBy(() -> NetlifyClient.filePath(bad))
+          .isInstanceOf(InvalidInputException.class);
     }
   }
 
@@ -40,9 +47,13 @@ class NetlifyClientTest {
     try (PlatformFixture fx = PlatformFixture.start(dir)) {
       String siteId = fx.createSite("client-pages");
       for (int i = 0; i < 3; i++) {
-        fx.deploy(siteId, java.util.Map.of("index.html", "v" + i), PlatformFixture.DeployOptions.prod("v" + i));
+        fx.deploy(
+            siteId,
+            java.util.Map.of("index.html", "v" + i),
+            PlatformFixture.DeployOptions.prod("v" + i));
       }
-      NetlifyClient client = new NetlifyClient(NetlifyClient.Options.defaults(fx.apiUrl(), fx.token(), "devops/test"));
+      NetlifyClient client =
+          new NetlifyClient(NetlifyClient.Options.defaults(fx.apiUrl(), fx.token(), "devops/test"));
       Page<Deploy> first = client.listSiteDeploys(siteId, DeployFilter.PRODUCTION, 1, 2);
       assertThat(first.items()).hasSize(2);
       assertThat(first.hasNext()).isTrue();
@@ -60,11 +71,22 @@ class NetlifyClientTest {
       NetlifyClient client =
           new NetlifyClient(
               new NetlifyClient.Options(
-                  fx.apiUrl(), fx.token(), "devops/test", Duration.ofSeconds(2), Duration.ofSeconds(2), 3,
-                  Duration.ofMillis(1), Duration.ofSeconds(5), null));
+                  fx.apiUrl(),
+                  fx.token(),
+                  "devops/test",
+                  Duration.ofSeconds(2),
+                  Duration.ofSeconds(2),
+                  3,
+                  Duration.ofMillis(1),
+                  Duration.ofSeconds(5),
+                  null));
       fx.platform().faults().inject(Fault.on("createSiteDeploy").status(500));
-      assertThatThrownBy(() -> client.createSiteDeploy(siteId, DeployRequest.of(java.util.Map.of(), null, true), null))
-          .isInstanceOfSatisfying(NetlifyException.class, e -> assertThat(e.status()).isEqualTo(500));
+      assertThatThrownBy(
+              () ->
+                  client.createSiteDeploy(
+                      siteId, DeployRequest.of(java.util.Map.of(), null, true), null))
+          .isInstanceOfSatisfying(
+              NetlifyException.class, e -> assertThat(e.status()).isEqualTo(500));
       assertThat(fx.platform().faults().calls("createSiteDeploy")).isEqualTo(1);
     }
   }
@@ -74,11 +96,19 @@ class NetlifyClientTest {
     NetlifyClient client =
         new NetlifyClient(
             new NetlifyClient.Options(
-                "https://127.0.0.1:1", "tok-tls-test", "devops/test", Duration.ofSeconds(1), Duration.ofSeconds(1), 1,
-                Duration.ofMillis(1), Duration.ofSeconds(1), null));
+                "https://127.0.0.1:1",
+                "tok-tls-test",
+                "devops/test",
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                1,
+                Duration.ofMillis(1),
+                Duration.ofSeconds(1),
+                null));
     assertThatThrownBy(() -> client.getSite("abc"))
         .isInstanceOfSatisfying(NetlifyException.class, e -> assertThat(e.status()).isZero())
         .hasMessage("Netlify API unreachable during getSite (connection refused).");
-    assertThatThrownBy(() -> client.fetch("http://example.com/")).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> client.fetch("http://example.com/"))
+        .isInstanceOf(InvalidInputException.class);
   }
 }

@@ -21,10 +21,13 @@ class SiteFilesTest {
     write(".well-known/assetlinks.json", "[]");
     SiteFiles files = SiteFiles.hash(dir, 4);
 
-    assertThat(files.digest().keySet()).containsExactly(".well-known/assetlinks.json", "a/b/c.txt", "index.html");
+    assertThat(files.digest().keySet())
+        .containsExactly(".well-known/assetlinks.json", "a/b/c.txt", "index.html");
     // sha1("hello")
-    assertThat(files.digest().get("index.html")).isEqualTo("aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d");
-    assertThat(files.pathsWithSha("aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d")).containsExactly("a/b/c.txt", "index.html");
+    assertThat(files.digest().get("index.html"))
+        .isEqualTo("aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d");
+    assertThat(files.pathsWithSha("aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"))
+        .containsExactly("a/b/c.txt", "index.html");
     assertThat(files.file("a/b/c.txt")).isEqualTo(dir.resolve("a/b/c.txt"));
     assertThat(files.totalBytes()).isEqualTo(12);
   }

@@ -94,7 +94,8 @@ final class PluginCommandsTest {
   @Test
   void everyCommandHasFrontmatterAndMayRunOnlyTheLauncher() {
     assertThat(files).isNotEmpty();
-    files.values()
+    files
+        .values()
         .forEach(
             file -> {
               assertThat(file.frontmatter())
@@ -110,7 +111,8 @@ final class PluginCommandsTest {
 
   @Test
   void everyBashBlockIsExactlyOneLauncherCall() {
-    files.values()
+    files
+        .values()
         .forEach(
             file -> {
               Matcher fence = FENCE.matcher(file.body());
@@ -139,7 +141,10 @@ final class PluginCommandsTest {
                 DynamicTest.dynamicTest(
                     call.toString(),
                     () -> {
-                      String[] args = call.args().stream().map(PluginCommandsTest::sample).toArray(String[]::new);
+                      String[] args =
+                          call.args().stream()
+                              .map(PluginCommandsTest::sample)
+                              .toArray(String[]::new);
                       assertThatCode(() -> new CommandLine(new RootCommand()).parseArgs(args))
                           .as(call.toString())
                           .doesNotThrowAnyException();
@@ -148,7 +153,8 @@ final class PluginCommandsTest {
 
   @Test
   void everyCallAsksForJsonBecauseEveryPromptReadsJson() {
-    assertThat(allCalls()).allSatisfy(call -> assertThat(call.args()).as(call.toString()).contains("--json"));
+    assertThat(allCalls())
+        .allSatisfy(call -> assertThat(call.args()).as(call.toString()).contains("--json"));
   }
 
   @Test
@@ -202,7 +208,9 @@ final class PluginCommandsTest {
       listed.add(Integer.parseInt(numbers.group(1)));
     }
     Set<Integer> real =
-        Arrays.stream(ExitCode.values()).map(ExitCode::code).collect(Collectors.toCollection(TreeSet::new));
+        Arrays.stream(ExitCode.values())
+            .map(ExitCode::code)
+            .collect(Collectors.toCollection(TreeSet::new));
     assertThat(listed).isEqualTo(real);
   }
 
@@ -269,9 +277,10 @@ final class PluginCommandsTest {
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       String name = m.group(1);
-      String value = name.endsWith("_ID") || name.endsWith("-id") || name.endsWith("_id")
-          ? SAMPLE_ID
-          : SAMPLES.getOrDefault(name, "sample");
+      String value =
+          name.endsWith("_ID") || name.endsWith("-id") || name.endsWith("_id")
+              ? SAMPLE_ID
+              : SAMPLES.getOrDefault(name, "sample");
       m.appendReplacement(out, Matcher.quoteReplacement(value));
     }
     m.appendTail(out);

@@ -22,7 +22,8 @@ class DeploymentRecordsTest {
   @Test
   void recordsSurviveAReload() {
     DeploymentRecords records = DeploymentRecords.load(stateDir);
-    records.recordDeploy(new DeployRecord("d1", "s1", "v1.0.0", "v1.0.0", null, true, "ready", Instant.EPOCH));
+    records.recordDeploy(
+        new DeployRecord("d1", "s1", "v1.0.0", "v1.0.0", null, true, "ready", Instant.EPOCH));
     records.markBad("d1", "broken checkout", "rb1");
     records.recordRollback("rb1", "d1", "d0", Instant.parse("2024-01-01T00:00:00Z"));
 
@@ -44,7 +45,12 @@ class DeploymentRecordsTest {
       int n = i;
       // Each writer holds its own, soon stale, copy: the update must re-read under the lock.
       DeploymentRecords own = DeploymentRecords.load(stateDir);
-      writes.add(pool.submit(() -> own.recordDeploy(new DeployRecord("d" + n, "s", null, null, null, false, "ready", Instant.EPOCH))));
+      writes.add(
+          pool.submit(
+              () ->
+                  own.recordDeploy(
+                      new DeployRecord(
+                          "d" + n, "s", null, null, null, false, "ready", Instant.EPOCH))));
     }
     for (Future<?> w : writes) {
       w.get();
@@ -52,7 +58,8 @@ class DeploymentRecordsTest {
     pool.shutdown();
     assertThat(DeploymentRecords.load(stateDir).deploys()).hasSize(64);
     try (var files = Files.list(stateDir)) {
-      assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.contains(".tmp-"))).isEmpty();
+      assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.contains(".tmp-")))
+          .isEmpty();
     }
   }
 
