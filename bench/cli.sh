@@ -11,62 +11,12 @@
 # runs and a class-data archive made on the first run).
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 runs=${RUNS:-15}
 deploy_runs=${DEPLOY_RUNS:-5}
-work=$(mktemp -d "${TMPDIR:-/tmp}/devops-bench.XXXXXX")
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-say() { printf '%s\n' "$*" >&2; }
-
-# --- tools ---------------------------------------------------------------------------------
-if ! command -v hyperfine >/dev/null; then
-  say "Installing hyperfine..."
-  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd=sudo
-  $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq hyperfine >/dev/null
-fi
-netlify="$root/compat/node_modules/.bin/netlify"
-if [ ! -x "$netlify" ]; then
-  say "Installing netlify-cli (npm ci in compat/; takes a few minutes)..."
-  (cd "$root/compat" && npm ci --no-audit --no-fund --silent)
-fi
-jar="$root/target/devops.jar"
-if [ ! -f "$jar" ]; then
-  say "Building target/devops.jar..."
-  (cd "$root" && mvn -q -B package -DskipTests)
-fi
-java=${JAVA_HOME:+$JAVA_HOME/bin/}java
-
+need_tools
 plain="$java -jar $jar" # for setting up the bench only
-# --- the local platform ----------------------------------------------------------------------
-"$java" -jar "$jar" local serve --port 0 --data-dir "$work/platform" --token bench-token-0123456789 --json \
-  >"$work/serve.json" 2>"$work/serve.err" &
-server_pid=$!
-for _ in $(seq 1 100); do
-  [ -s "$work/serve.json" ] && break
-  sleep 0.1
-done
-api=$(sed -n 's/.*"api_url":"\([^"]*\)".*/\1/p' "$work/serve.json")
-[ -n "$api" ] || { say "❌ the local platform did not start: $(cat "$work/serve.err")"; exit 1; }
-token=bench-token-0123456789
-say "Local platform at $api"
-
-site_id=$(curl -sf -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-  -d '{"name":"bench"}' "$api/api/v1/sites" | grep -o '"id" *: *"[^"]*"' | head -1 | cut -d'"' -f4)
-[ -n "$site_id" ] || { say "❌ cannot create the bench site"; exit 1; }
-
-# Both tools get the same isolated environment; netlify-cli telemetry off.
-home="$work/home"
-mkdir -p "$home/.config" "$home/.cache"
-export HOME="$home" XDG_CONFIG_HOME="$home/.config" XDG_CACHE_HOME="$home/.cache"
-# netlify-cli resolves NETLIFY_SITE_ID by name when it cannot read the site id offline.
-export NETLIFY_API_URL="$api" NETLIFY_AUTH_TOKEN="$token" NETLIFY_SITE_ID=bench
-export NETLIFY_TELEMETRY_DISABLED=1 CI=1 NO_COLOR=1
+start_platform bench
 
 project="$work/project"
 mkdir -p "$project"
@@ -80,23 +30,7 @@ for i in $(seq 1 10); do
   $plain deploy --dir "$work/history/$i" --prod --version "v1.0.$i" >/dev/null 2>&1
 done
 
-# The devops command timed.
-if [ -n "${DEVOPS:-}" ]; then
-  devops=$DEVOPS
-  devops_label="\$DEVOPS ($DEVOPS)"
-elif [ -x "$root/bin/devops" ]; then
-  devops="$root/bin/devops"
-  devops_label="bin/devops"
-else
-  # No launcher in this checkout: flags tuned for short runs plus a class-data archive
-  # recorded from one real run of the command (JDK 13+ dynamic archive).
-  flags="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xss1m"
-  devops_label="java $flags -XX:SharedArchiveFile=<archive> -jar target/devops.jar (no bin/devops in this checkout)"
-  cds="$work/devops.jsa"
-  "$java" $flags -XX:ArchiveClassesAtExit="$cds" -jar "$jar" deployments list --json >/dev/null 2>&1 || true
-  if [ -f "$cds" ]; then flags="$flags -XX:SharedArchiveFile=$cds"; else devops_label="java $flags -jar target/devops.jar (archive failed)"; fi
-  devops="$java $flags -jar $jar"
-fi
+pick_devops deployments list --json
 
 # A 1,000-file site; `--prepare` rewrites it with fresh content (every file new) or changes one.
 site="$work/site"

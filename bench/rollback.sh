@@ -12,72 +12,11 @@
 # else java -jar target/devops.jar with flags tuned for short runs and a class-data archive).
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 runs=${RUNS:-7}
-work=$(mktemp -d "${TMPDIR:-/tmp}/devops-rollback-bench.XXXXXX")
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-say() { printf '%s\n' "$*" >&2; }
-
-# --- tools ---------------------------------------------------------------------------------
-if ! command -v hyperfine >/dev/null; then
-  say "Installing hyperfine..."
-  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd=sudo
-  $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq hyperfine >/dev/null
-fi
-netlify="$root/compat/node_modules/.bin/netlify"
-if [ ! -x "$netlify" ]; then
-  say "Installing netlify-cli (npm ci in compat/; takes a few minutes)..."
-  (cd "$root/compat" && npm ci --no-audit --no-fund --silent)
-fi
-jar="$root/target/devops.jar"
-if [ ! -f "$jar" ]; then
-  say "Building target/devops.jar..."
-  (cd "$root" && mvn -q -B package -DskipTests)
-fi
-java=${JAVA_HOME:+$JAVA_HOME/bin/}java
-
-if [ -n "${DEVOPS:-}" ]; then
-  devops=$DEVOPS
-  devops_label="\$DEVOPS ($DEVOPS)"
-elif [ -x "$root/bin/devops" ]; then
-  devops="$root/bin/devops"
-  devops_label="bin/devops"
-else
-  cds="$work/devops.jsa"
-  flags="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xss1m"
-  "$java" $flags -XX:ArchiveClassesAtExit="$cds" -jar "$jar" rollback --help >/dev/null 2>&1 || true
-  if [ -f "$cds" ]; then flags="$flags -XX:SharedArchiveFile=$cds"; fi
-  devops="$java $flags -jar $jar"
-  devops_label="java -jar target/devops.jar (tuned flags + class-data archive; no bin/devops here)"
-fi
-
-# --- the local platform ----------------------------------------------------------------------
-token=bench-token-0123456789
-"$java" -jar "$jar" local serve --port 0 --data-dir "$work/platform" --token "$token" --json \
-  >"$work/serve.json" 2>"$work/serve.err" &
-server_pid=$!
-for _ in $(seq 1 100); do
-  [ -s "$work/serve.json" ] && break
-  sleep 0.1
-done
-api=$(sed -n 's/.*"api_url":"\([^"]*\)".*/\1/p' "$work/serve.json")
-[ -n "$api" ] || { say "❌ the local platform did not start: $(cat "$work/serve.err")"; exit 1; }
-say "Local platform at $api"
-site_id=$(curl -sf -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-  -d '{"name":"rollback-bench"}' "$api/api/v1/sites" | grep -o '"id" *: *"[^"]*"' | head -1 | cut -d'"' -f4)
-[ -n "$site_id" ] || { say "❌ cannot create the bench site"; exit 1; }
-
-home="$work/home"
-mkdir -p "$home/.config" "$home/.cache"
-export HOME="$home" XDG_CONFIG_HOME="$home/.config" XDG_CACHE_HOME="$home/.cache"
-export NETLIFY_API_URL="$api" NETLIFY_AUTH_TOKEN="$token" NETLIFY_SITE_ID="$site_id"
-export NETLIFY_TELEMETRY_DISABLED=1 CI=1 NO_COLOR=1
+need_tools
+pick_devops rollback --help
+start_platform rollback-bench
 
 project="$work/project"
 mkdir -p "$project"

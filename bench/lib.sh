@@ -1,0 +1,80 @@
+# Shared set-up for the bench scripts: tools, the devops command under test, and a local platform
+# with one site. Source it from a bench script; it defines root, work, say and the functions below.
+
+root=$(cd "$(dirname "${BASH_SOURCE[1]}")/.." && pwd -P)
+work=$(mktemp -d "${TMPDIR:-/tmp}/devops-bench.XXXXXX")
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+say() { printf '%s\n' "$*" >&2; }
+
+# need_tools: hyperfine (apt), netlify-cli (npm, compat/), and target/devops.jar; sets java and jar.
+need_tools() {
+  if ! command -v hyperfine >/dev/null; then
+    say "Installing hyperfine..."
+    local sudo_cmd=""
+    [ "$(id -u)" -ne 0 ] && sudo_cmd=sudo
+    $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq hyperfine >/dev/null
+  fi
+  netlify="$root/compat/node_modules/.bin/netlify"
+  if [ ! -x "$netlify" ]; then
+    say "Installing netlify-cli (npm ci in compat/)..."
+    (cd "$root/compat" && npm ci --no-audit --no-fund --silent)
+  fi
+  jar="$root/target/devops.jar"
+  if [ ! -f "$jar" ]; then
+    say "Building target/devops.jar..."
+    (cd "$root" && mvn -q -B package -DskipTests)
+  fi
+  java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+}
+
+# pick_devops ARGS...: sets devops (the command timed) and devops_label. $DEVOPS wins, then
+# bin/devops; otherwise java -jar with tuned flags and a class-data archive recorded from ARGS.
+pick_devops() {
+  if [ -n "${DEVOPS:-}" ]; then
+    devops=$DEVOPS
+    devops_label="\$DEVOPS ($DEVOPS)"
+  elif [ -x "$root/bin/devops" ]; then
+    devops="$root/bin/devops"
+    devops_label="bin/devops"
+  else
+    local flags="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xss1m"
+    local cds="$work/devops.jsa"
+    "$java" $flags -XX:ArchiveClassesAtExit="$cds" -jar "$jar" "$@" >/dev/null 2>&1 || true
+    if [ -f "$cds" ]; then flags="$flags -XX:SharedArchiveFile=$cds"; fi
+    devops="$java $flags -jar $jar"
+    devops_label="java -jar target/devops.jar (tuned flags + class-data archive; no bin/devops here)"
+  fi
+}
+
+# start_platform SITE_NAME: starts `devops local serve` on a free port with one site; sets api,
+# token and site_id, and gives both tools the same isolated environment (netlify-cli finds a
+# local-platform site by its name, so NETLIFY_SITE_ID holds the name).
+start_platform() {
+  token=bench-token-0123456789
+  "$java" -jar "$jar" local serve --port 0 --data-dir "$work/platform" --token "$token" --json \
+    >"$work/serve.json" 2>"$work/serve.err" &
+  server_pid=$!
+  local _
+  for _ in $(seq 1 100); do
+    [ -s "$work/serve.json" ] && break
+    sleep 0.1
+  done
+  api=$(sed -n 's/.*"api_url":"\([^"]*\)".*/\1/p' "$work/serve.json")
+  [ -n "$api" ] || { say "❌ the local platform did not start: $(cat "$work/serve.err")"; exit 1; }
+  say "Local platform at $api"
+  site_id=$(curl -sf -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"$1\"}" "$api/api/v1/sites" | grep -o '"id" *: *"[^"]*"' | head -1 | cut -d'"' -f4)
+  [ -n "$site_id" ] || { say "❌ cannot create the bench site"; exit 1; }
+
+  local home="$work/home"
+  mkdir -p "$home/.config" "$home/.cache"
+  export HOME="$home" XDG_CONFIG_HOME="$home/.config" XDG_CACHE_HOME="$home/.cache"
+  export NETLIFY_API_URL="$api" NETLIFY_AUTH_TOKEN="$token" NETLIFY_SITE_ID="$1"
+  export NETLIFY_TELEMETRY_DISABLED=1 CI=1 NO_COLOR=1
+}
