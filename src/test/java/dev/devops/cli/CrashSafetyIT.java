@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Test;
  * execute and the rollback's history writes. After each kill: every {@code .devops} file parses, no
  * history entry is lost, an interrupted rollback is undone by emergency-recover, and the site is on
  * a deploy it knows. Each kill lands at a seeded random moment after the command's first output
- * (JVM start-up is not the interesting part). Replay one trial with {@code -Dreliability.seed=SEED
- * -Dreliability.trials=1}.
+ * (JVM start-up is not the interesting part). Each trial prints its seed and delay; {@code
+ * -Dreliability.seed=BASE} replays a run, {@code -Dreliability.trials=N} sets the trials per
+ * operation.
  */
 class CrashSafetyIT extends RollbackTestBase {
   private static final long BASE_SEED = Long.getLong("reliability.seed", 20261127L);
