@@ -3,6 +3,7 @@ package dev.devops.engine;
 import dev.devops.netlify.Deploy;
 import dev.devops.netlify.DeployFile;
 import dev.devops.netlify.EnvVar;
+import dev.devops.netlify.InvalidInputException;
 import dev.devops.netlify.NetlifyClient;
 import dev.devops.netlify.NetlifyException;
 import dev.devops.netlify.Site;
@@ -89,11 +90,17 @@ public final class BackupStore {
       Map<String, String> pathBySha = new LinkedHashMap<>();
       long total = 0;
       for (DeployFile f : listed) {
-        String path = "/" + NetlifyClient.filePath(f.path());
+        String path = "/" + listedPath(f.path());
         String sha = f.sha() == null ? "" : f.sha().toLowerCase(java.util.Locale.ROOT);
         if (!Sha1.isValid(sha)) {
-          throw new IllegalStateException(
-              "Deploy file " + path + " has no valid SHA1: '" + f.sha() + "'.");
+          // The API's answer is wrong, not the program: exit as an API failure.
+          throw new NetlifyException(
+              "listDeployFiles",
+              0,
+              "Netlify listed deploy file "
+                  + path
+                  + " without a valid SHA1: refusing to back it up.",
+              null);
         }
         long size = f.size() == null ? 0 : f.size();
         files.add(new BackupManifest.FileEntry(path, sha, size));
@@ -158,6 +165,19 @@ public final class BackupStore {
       throw new IllegalStateException("Cannot list " + root + ": " + e.getMessage(), e);
     }
     return result;
+  }
+
+  /** A file path the API listed, checked: an unsafe one is a bad answer, never a path we use. */
+  private static String listedPath(String path) {
+    try {
+      return NetlifyClient.filePath(path);
+    } catch (InvalidInputException e) {
+      throw new NetlifyException(
+          "listDeployFiles",
+          0,
+          "Netlify listed an unsafe file path (" + e.getMessage() + "): refusing to back it up.",
+          e);
+    }
   }
 
   /** The backup directory named by a user argument; it must be a backup inside this store. */

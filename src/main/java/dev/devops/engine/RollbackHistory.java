@@ -1,6 +1,7 @@
 package dev.devops.engine;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.devops.config.ConfigException;
 import dev.devops.util.AtomicFiles;
 import dev.devops.util.Json;
 import java.io.IOException;
@@ -48,14 +49,20 @@ public final class RollbackHistory {
       List<RollbackRecord> records = Json.mapper().readValue(file.toFile(), LIST);
       return records == null ? List.of() : records;
     } catch (IOException e) {
-      throw new IllegalStateException(
-          "Cannot read "
-              + file
-              + ": "
-              + e.getMessage()
-              + " (fix or move the file; it is never overwritten while unreadable).",
+      // A torn, hostile or hand-edited file is the user's to fix: a config error, not a crash.
+      throw new ConfigException(
+          ConfigException.Kind.MALFORMED,
+          ".devops/rollback-history.json is unreadable ("
+              + firstLine(e.getMessage())
+              + "): fix or move the file aside (it is never overwritten while unreadable).",
+          null,
           e);
     }
+  }
+
+  private static String firstLine(String message) {
+    String line = message == null ? "unknown error" : message.lines().findFirst().orElse("");
+    return line.length() > 160 ? line.substring(0, 160) + "…" : line;
   }
 
   public Optional<RollbackRecord> find(String rollbackId) {

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -290,18 +291,56 @@ public final class LocalPlatform implements AutoCloseable {
     Api.Reply reply =
         route.handler().handle(new Api.Call(exchange, matcher, Exchanges.query(exchange), body));
     reply.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-    if (fault != null && fault.malformed()) {
+    Fault.BodyKind replaced = fault == null ? Fault.BodyKind.NORMAL : fault.body().kind();
+    if (replaced == Fault.BodyKind.MALFORMED) {
       Exchanges.sendBytes(
           exchange,
           200,
           "application/json; charset=utf-8",
           "{\"id\": \"trunc".getBytes(StandardCharsets.UTF_8));
+    } else if (replaced == Fault.BodyKind.OVERSIZED) {
+      sendOversized(exchange, fault.body().size());
+    } else if (replaced == Fault.BodyKind.CUSTOM) {
+      Exchanges.sendBytes(
+          exchange,
+          200,
+          "application/json; charset=utf-8",
+          fault.body().text().getBytes(StandardCharsets.UTF_8));
+    } else if (replaced == Fault.BodyKind.NESTED) {
+      int depth = (int) fault.body().size();
+      Exchanges.sendBytes(
+          exchange,
+          200,
+          "application/json; charset=utf-8",
+          ("[".repeat(depth) + "]".repeat(depth)).getBytes(StandardCharsets.UTF_8));
     } else if (reply.raw() != null) {
       Exchanges.sendBytes(exchange, reply.status(), reply.rawType(), reply.raw());
     } else if (reply.status() == 204) {
       exchange.sendResponseHeaders(204, -1);
     } else {
       Exchanges.sendJson(exchange, reply.status(), reply.body());
+    }
+  }
+
+  /** Streams {@code {"id":"xxxx...x"}} of {@code size} bytes; stops when the client hangs up. */
+  private static void sendOversized(HttpExchange exchange, long size) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+    exchange.sendResponseHeaders(200, size);
+    byte[] open = "{\"id\":\"".getBytes(StandardCharsets.UTF_8);
+    byte[] close = "\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] filler = new byte[64 * 1024];
+    Arrays.fill(filler, (byte) 'x');
+    try (var out = exchange.getResponseBody()) {
+      out.write(open);
+      long left = size - open.length - close.length;
+      while (left > 0) {
+        int n = (int) Math.min(filler.length, left);
+        out.write(filler, 0, n);
+        left -= n;
+      }
+      out.write(close);
+    } catch (IOException clientHungUp) {
+      // The client read up to its bound and closed the connection: what it should do.
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.devops.testing.ReliabilityReport;
 import dev.devops.util.AtomicFiles;
 import dev.devops.util.Json;
 import java.io.BufferedReader;
@@ -23,6 +24,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import okhttp3.MediaType;
@@ -31,6 +34,7 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +51,7 @@ class DurabilityIT {
 
   @TempDir Path tmp;
   Process server;
-  String apiUrl;
+  volatile String apiUrl;
   final OkHttpClient http =
       new OkHttpClient.Builder()
           .callTimeout(Duration.ofSeconds(20))
@@ -63,6 +67,10 @@ class DurabilityIT {
   }
 
   private void startServer() throws IOException {
+    startServer(0);
+  }
+
+  private void startServer(int port) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String jar = System.getProperty("devops.jar", "target/devops.jar");
     server =
@@ -73,7 +81,7 @@ class DurabilityIT {
                 "local",
                 "serve",
                 "--port",
-                "0",
+                String.valueOf(port),
                 "--json",
                 "--data-dir",
                 tmp.resolve("data").toString(),
@@ -271,6 +279,135 @@ class DurabilityIT {
       Map<String, byte[]> expected = published.equals(a) ? filesA : filesB;
       assertThat(served("switch", "/index.html"))
           .isEqualTo(new String(expected.get("index.html"), StandardCharsets.UTF_8));
+    }
+  }
+
+  /**
+   * 60 s of sustained reads of the site and the API, 200+ publish switches, and a kill -9 plus
+   * restart of the platform (same --port, same --data-dir) half-way: no request fails outside the
+   * restart window, every served page is one whole deploy, and the store is consistent afterwards.
+   */
+  @Test
+  @Tag("load")
+  void sustainedLoadSurvivesAKillAndRestart() throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    startServer(port);
+    String siteId = call("POST", "/sites", "{\"name\":\"load\"}").get("id").asText();
+    Map<String, byte[]> filesA = randomFiles(1);
+    Map<String, byte[]> filesB = randomFiles(1);
+    String a = fullDeploy(siteId, filesA);
+    String b = fullDeploy(siteId, filesB);
+    Set<String> pages =
+        Set.of(
+            new String(filesA.get("index.html"), StandardCharsets.UTF_8),
+            new String(filesB.get("index.html"), StandardCharsets.UTF_8));
+    long duration = TimeUnit.SECONDS.toNanos(Long.getLong("reliability.loadSeconds", 60));
+    long start = System.nanoTime();
+    long end = start + duration;
+    AtomicLong windowStart = new AtomicLong(Long.MAX_VALUE);
+    AtomicLong windowEnd = new AtomicLong(Long.MAX_VALUE);
+    AtomicInteger requests = new AtomicInteger();
+    AtomicInteger inWindow = new AtomicInteger();
+    AtomicInteger switches = new AtomicInteger();
+    List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int reader = t;
+      threads.add(
+          new Thread(
+              () -> {
+                while (System.nanoTime() < end) {
+                  long sent = System.nanoTime();
+                  String failure = null;
+                  try {
+                    if (reader % 2 == 0) {
+                      String page = served("load", "/index.html");
+                      if (!pages.contains(page)) {
+                        failure = "served a page of no deploy";
+                      }
+                    } else if (call("GET", "/sites/" + siteId, null).get("id") == null) {
+                      failure = "getSite without an id";
+                    }
+                  } catch (IOException | AssertionError | RuntimeException e) {
+                    failure = e.toString();
+                  }
+                  long done = System.nanoTime();
+                  requests.incrementAndGet();
+                  boolean overlaps = done >= windowStart.get() && sent <= windowEnd.get();
+                  if (failure != null && overlaps) {
+                    inWindow.incrementAndGet();
+                  } else if (failure != null) {
+                    failures.add(failure);
+                  }
+                  pause(5);
+                }
+              }));
+    }
+    threads.add(
+        new Thread(
+            () -> {
+              long interval = duration / 220;
+              for (int i = 0; System.nanoTime() < end; i++) {
+                try {
+                  call(
+                      "POST",
+                      "/sites/" + siteId + "/deploys/" + (i % 2 == 0 ? a : b) + "/restore",
+                      null);
+                  switches.incrementAndGet();
+                } catch (IOException e) {
+                  if (windowStart.get() == Long.MAX_VALUE || windowEnd.get() < System.nanoTime()) {
+                    failures.add("publish: " + e);
+                  }
+                }
+                pause(TimeUnit.NANOSECONDS.toMillis(interval));
+              }
+            }));
+    threads.forEach(Thread::start);
+    Thread.sleep(TimeUnit.NANOSECONDS.toMillis(duration / 2));
+    windowStart.set(System.nanoTime());
+    kill();
+    startServer(port);
+    http.connectionPool().evictAll(); // connections to the dead process
+    windowEnd.set(System.nanoTime());
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    long windowMs = TimeUnit.NANOSECONDS.toMillis(windowEnd.get() - windowStart.get());
+    assertThat(failures).as("failed requests outside the restart window").isEmpty();
+    assertThat(switches.get()).as("publish switches").isGreaterThanOrEqualTo(200);
+    assertConsistent(siteId);
+    String published = call("GET", "/sites/" + siteId, null).at("/published_deploy/id").asText();
+    assertThat(published).isIn(a, b);
+    assertThat(served("load", "/index.html"))
+        .isEqualTo(
+            new String(
+                (published.equals(a) ? filesA : filesB).get("index.html"), StandardCharsets.UTF_8));
+    String md =
+        "## Local platform under load\n\n"
+            + "| seconds | requests | publish switches | kill -9 + restart window | failed in window "
+            + "| failed outside window | store consistent |\n|---|---|---|---|---|---|---|\n"
+            + "| "
+            + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)
+            + " | "
+            + requests.get()
+            + " | "
+            + switches.get()
+            + " | "
+            + windowMs
+            + " ms | "
+            + inWindow.get()
+            + " | 0 ✓ | yes ✓ |\n";
+    ReliabilityReport.section("40-platform-load", md);
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
