@@ -19,15 +19,16 @@ public final class App {
   /** Runs the CLI with {@code args} in {@code ctx} and returns the exit code. */
   public static int run(CliContext ctx, String... args) {
     try {
-      return commandLine(ctx).execute(args);
+      return commandLine(ctx, args).execute(args);
     } finally {
       ctx.out().flush();
       ctx.err().flush();
     }
   }
 
-  static CommandLine commandLine(CliContext ctx) {
-    CommandLine cl = new CommandLine(new RootCommand(), new ContextFactory(ctx));
+  /** The command line for one run: only the commands {@code args} can reach are modelled. */
+  static CommandLine commandLine(CliContext ctx, String... argv) {
+    CommandLine cl = RootCommand.create(new ContextFactory(ctx), argv);
     cl.setOut(ctx.out());
     cl.setErr(ctx.err());
     cl.setColorScheme(Help.defaultColorScheme(ctx.color() ? Help.Ansi.ON : Help.Ansi.OFF));

@@ -14,6 +14,7 @@ import dev.devops.local.Model.SiteRecord;
 import dev.devops.local.Store.DeployRequest;
 import dev.devops.util.Json;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -100,6 +101,15 @@ final class Api {
   private final Store store;
   private final LocalPlatform platform;
   private final List<Route> routes = new ArrayList<>();
+
+  /** The last few rendered file listings (see {@link #fileListing}), least recently used out. */
+  private final Map<String, FileListing> fileListings =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, FileListing> eldest) {
+          return size() > 4;
+        }
+      };
 
   Api(Store store, LocalPlatform platform) {
     this.store = store;
@@ -667,14 +677,41 @@ final class Api {
   // ---- files ----------------------------------------------------------------------------------
 
   private Reply listDeployFiles(Call call) {
-    return Reply.json(200, renderFiles(store.deploy(call.param(1))));
+    return fileListing(store.deploy(call.param(1)));
   }
+
+  /**
+   * A deploy's file listing. A ready deploy's files and their blobs never change, so its rendered
+   * listing is kept for the next caller: a 50,000-file listing costs a sort, 50,000 blob sizes and
+   * 7 MB of JSON to render, while a rollback asks for the same one several times.
+   */
+  private Reply fileListing(DeployRecord deploy) {
+    synchronized (store) {
+      if (!"ready".equals(deploy.state)) {
+        return Reply.json(200, renderFiles(deploy));
+      }
+      FileListing cached = fileListings.get(deploy.id);
+      if (cached == null || cached.files() != deploy.files) {
+        try {
+          cached =
+              new FileListing(deploy.files, Json.mapper().writeValueAsBytes(renderFiles(deploy)));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        fileListings.put(deploy.id, cached);
+      }
+      return new Reply(200, null, Map.of(), cached.json(), "application/json; charset=utf-8");
+    }
+  }
+
+  /** The rendered listing of a deploy's files, valid while the deploy holds that same map. */
+  private record FileListing(Map<String, String> files, byte[] json) {}
 
   private Reply listSiteFiles(Call call) {
     SiteRecord site = store.site(call.param(1));
     synchronized (store) {
       DeployRecord published = store.publishedDeploy(site);
-      return Reply.json(200, published == null ? array() : renderFiles(published));
+      return published == null ? Reply.json(200, array()) : fileListing(published);
     }
   }
 

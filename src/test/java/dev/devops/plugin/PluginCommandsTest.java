@@ -145,7 +145,7 @@ final class PluginCommandsTest {
                           call.args().stream()
                               .map(PluginCommandsTest::sample)
                               .toArray(String[]::new);
-                      assertThatCode(() -> new CommandLine(new RootCommand()).parseArgs(args))
+                      assertThatCode(() -> RootCommand.commandLine().parseArgs(args))
                           .as(call.toString())
                           .doesNotThrowAnyException();
                     }));
@@ -215,7 +215,7 @@ final class PluginCommandsTest {
   }
 
   private static void checkModel(Call call) {
-    CommandLine command = new CommandLine(new RootCommand());
+    CommandLine command = RootCommand.commandLine();
     List<String> args = call.args();
     int i = 0;
     boolean positionalSeen = false;
@@ -251,7 +251,7 @@ final class PluginCommandsTest {
 
   /** The subcommand words of a call, e.g. "rollback analyze". */
   private static String commandPath(List<String> args) {
-    CommandLine command = new CommandLine(new RootCommand());
+    CommandLine command = RootCommand.commandLine();
     List<String> path = new ArrayList<>();
     for (String arg : args) {
       CommandLine sub = command.getSubcommands().get(arg);
