@@ -148,45 +148,30 @@ public final class DemoCommand extends BaseCommand {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CliContext child =
-        new CliContext(
-            env,
-            project,
-            ctx().in(),
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            false,
-            false,
-            ctx().clock());
+        child(project, env, new PrintWriter(out, true), new PrintWriter(err, true), false, false);
     int code = App.run(child, args);
     if (code != 0) {
       err().print(err);
       throw new CliException(
-          exitCodeFor(code),
+          ExitCode.ofCode(code),
           "demo step 'devops " + String.join(" ", args) + "' failed (exit " + code + ").");
     }
   }
 
   /** Runs a CLI command in the demo project with the user's own terminal. */
   private int runVisibly(Path project, Map<String, String> env, String... args) {
-    CliContext child =
-        new CliContext(
-            env,
-            project,
-            ctx().in(),
-            out(),
-            err(),
-            ctx().interactive(),
-            ctx().color(),
-            ctx().clock());
+    CliContext child = child(project, env, out(), err(), ctx().interactive(), ctx().color());
     return App.run(child, args);
   }
 
-  private static ExitCode exitCodeFor(int code) {
-    for (ExitCode candidate : ExitCode.values()) {
-      if (candidate.code() == code) {
-        return candidate;
-      }
-    }
-    return ExitCode.FAILURE;
+  /** The context of a CLI command run inside the demo project, against the demo platform. */
+  private CliContext child(
+      Path project,
+      Map<String, String> env,
+      PrintWriter out,
+      PrintWriter err,
+      boolean interactive,
+      boolean color) {
+    return new CliContext(env, project, ctx().in(), out, err, interactive, color, ctx().clock());
   }
 }

@@ -44,6 +44,16 @@ public enum ExitCode {
     return meaning;
   }
 
+  /** The exit code with number {@code code}, or {@link #FAILURE} for a number we never use. */
+  public static ExitCode ofCode(int code) {
+    for (ExitCode candidate : values()) {
+      if (candidate.code == code) {
+        return candidate;
+      }
+    }
+    return FAILURE;
+  }
+
   /** Maps any failure to its exit code: the only place where that decision is made. */
   public static ExitCode of(Throwable error) {
     if (error instanceof CliException e) {
