@@ -76,7 +76,7 @@ public final class BackupStore {
       List<DeployFile> listed;
       String filesNote = null;
       try {
-        listed = client.listDeployFiles(deploy.id());
+        listed = client.listDeployFiles(deploy);
       } catch (NetlifyException e) {
         if (!e.isNotFound()) {
           throw e;

@@ -7,6 +7,7 @@ import dev.devops.netlify.DeployFile;
 import dev.devops.netlify.EnvVar;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -69,14 +70,13 @@ public record DeployComparison(
       Instant targetLiveUntil,
       String envNote) {
     boolean listed = fromFiles != null && toFiles != null;
-    Changes files =
-        listed ? diff(shaByPath(fromFiles), shaByPath(toFiles)) : diff(Map.of(), Map.of());
+    Map<String, String> before = listed ? shaByPath(fromFiles) : Map.of();
+    Map<String, String> after = listed ? shaByPath(toFiles) : Map.of();
+    Changes files = diff(before, after);
     Changes functions = diff(functionsOf(from), functionsOf(to));
     List<String> config = new ArrayList<>();
     for (String path : List.of("/_redirects", "/_headers", "/netlify.toml")) {
-      if (files.added().contains(path)
-          || files.removed().contains(path)
-          || files.modified().contains(path)) {
+      if (!Objects.equals(before.get(path), after.get(path))) {
         config.add(path);
       }
     }
@@ -104,7 +104,7 @@ public record DeployComparison(
   }
 
   static Map<String, String> shaByPath(List<DeployFile> files) {
-    Map<String, String> map = new TreeMap<>();
+    Map<String, String> map = new HashMap<>(files.size() * 4 / 3 + 1);
     for (DeployFile f : files) {
       if (f.path() != null) {
         map.put(f.path().startsWith("/") ? f.path() : "/" + f.path(), String.valueOf(f.sha()));
@@ -121,7 +121,7 @@ public record DeployComparison(
     return map;
   }
 
-  /** What going from {@code before} to {@code after} adds, removes and modifies. */
+  /** What going from {@code before} to {@code after} adds, removes and modifies, each sorted. */
   static Changes diff(Map<String, String> before, Map<String, String> after) {
     List<String> added = new ArrayList<>();
     List<String> removed = new ArrayList<>();
@@ -139,6 +139,9 @@ public record DeployComparison(
         removed.add(key);
       }
     }
+    added.sort(null);
+    removed.sort(null);
+    modified.sort(null);
     return new Changes(List.copyOf(added), List.copyOf(removed), List.copyOf(modified));
   }
 }

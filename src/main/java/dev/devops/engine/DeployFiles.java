@@ -14,9 +14,9 @@ final class DeployFiles {
   private DeployFiles() {}
 
   /** The deploy's file list; null when Netlify does not list it (404 or empty). */
-  static List<DeployFile> listOrNull(NetlifyClient client, String deployId) {
+  static List<DeployFile> listOrNull(NetlifyClient client, Deploy deploy) {
     try {
-      List<DeployFile> files = client.listDeployFiles(deployId);
+      List<DeployFile> files = client.listDeployFiles(deploy);
       return files.isEmpty() ? null : files;
     } catch (NetlifyException e) {
       if (e.isNotFound()) {

@@ -7,9 +7,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -57,12 +59,13 @@ public final class DeployHistory {
     Objects.requireNonNull(site, "site");
     String publishedId = site.publishedDeploy() == null ? null : site.publishedDeploy().id();
     List<Deploy> all = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
     for (Deploy d : deploys) {
-      if (d != null && d.id() != null && all.stream().noneMatch(x -> x.id().equals(d.id()))) {
+      if (d != null && d.id() != null && seen.add(d.id())) {
         all.add(d);
       }
     }
-    if (publishedId != null && all.stream().noneMatch(d -> d.id().equals(publishedId))) {
+    if (publishedId != null && !seen.contains(publishedId)) {
       // The live deploy is older than the page we were given: the site object carries it.
       all.add(site.publishedDeploy());
     }

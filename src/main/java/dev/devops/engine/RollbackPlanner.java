@@ -310,12 +310,12 @@ public final class RollbackPlanner {
     CompletableFuture<List<DeployFile>> currentFiles =
         current == null
             ? CompletableFuture.completedFuture(List.of())
-            : CompletableFuture.supplyAsync(() -> DeployFiles.listOrNull(client, current.id()));
+            : CompletableFuture.supplyAsync(() -> DeployFiles.listOrNull(client, current));
     CompletableFuture<List<EnvVar>> env =
         site.accountId() == null
             ? CompletableFuture.completedFuture(null)
             : CompletableFuture.supplyAsync(() -> client.getEnvVars(site.accountId(), site.id()));
-    List<DeployFile> targetFiles = DeployFiles.listOrNull(client, target.id());
+    List<DeployFile> targetFiles = DeployFiles.listOrNull(client, target);
     List<DeployFile> fromFiles = join(currentFiles);
     List<EnvVar> vars = null;
     String envNote =

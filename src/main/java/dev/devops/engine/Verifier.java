@@ -77,7 +77,7 @@ public final class Verifier {
             "responding",
             responding,
             root == null ? base + " did not answer" : base + " answered " + root.status()));
-    List<DeployFile> files = DeployFiles.listOrNull(client, deployId);
+    List<DeployFile> files = DeployFiles.listOrNull(client, deploy);
     checks.add(files == null ? samePermalinkBytes(base, deploy) : sameSha1s(base, files));
     int compared = files == null ? 1 : Math.max(0, filesToCompare(files).size());
     for (String path : healthPaths) {

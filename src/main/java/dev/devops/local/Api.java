@@ -1,5 +1,6 @@
 package dev.devops.local;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,12 +14,14 @@ import dev.devops.local.Model.Meta;
 import dev.devops.local.Model.SiteRecord;
 import dev.devops.local.Store.DeployRequest;
 import dev.devops.util.Json;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -682,37 +685,67 @@ final class Api {
 
   /**
    * A deploy's file listing. A ready deploy's files and their blobs never change, so its rendered
-   * listing is kept for the next caller: a 50,000-file listing costs a sort, 50,000 blob sizes and
-   * 7 MB of JSON to render, while a rollback asks for the same one several times.
+   * listing is kept for the next caller: a 50,000-file listing is 7 MB of JSON, and a rollback asks
+   * for the same one several times. It is rendered outside the store's lock, which a listing of
+   * that size would otherwise hold for tens of milliseconds.
    */
   private Reply fileListing(DeployRecord deploy) {
+    Map<String, String> files;
     synchronized (store) {
       if (!"ready".equals(deploy.state)) {
         return Reply.json(200, renderFiles(deploy));
       }
       FileListing cached = fileListings.get(deploy.id);
-      if (cached == null || cached.files() != deploy.files) {
-        try {
-          cached =
-              new FileListing(deploy.files, Json.mapper().writeValueAsBytes(renderFiles(deploy)));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-        fileListings.put(deploy.id, cached);
+      if (cached != null && cached.files() == deploy.files) {
+        return cached.reply();
       }
-      return new Reply(200, null, Map.of(), cached.json(), "application/json; charset=utf-8");
+      files = deploy.files; // a ready deploy's map is never changed again
     }
+    FileListing rendered = new FileListing(files, renderListing(files));
+    synchronized (store) {
+      fileListings.put(deploy.id, rendered);
+    }
+    return rendered.reply();
+  }
+
+  /** {@code files} as listDeployFiles answers, sorted by path, streamed straight to bytes. */
+  private byte[] renderListing(Map<String, String> files) {
+    String[] paths = files.keySet().toArray(new String[0]);
+    Arrays.sort(paths);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(paths.length * 160 + 2);
+    try (JsonGenerator json = Json.mapper().getFactory().createGenerator(out)) {
+      json.writeStartArray();
+      for (String path : paths) {
+        String sha = files.get(path);
+        json.writeStartObject();
+        json.writeStringField("id", path);
+        json.writeStringField("path", path);
+        json.writeStringField("sha", sha);
+        json.writeStringField("mime_type", MimeTypes.bare(path));
+        json.writeNumberField("size", store.blobs.size(sha));
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
   }
 
   /** The rendered listing of a deploy's files, valid while the deploy holds that same map. */
-  private record FileListing(Map<String, String> files, byte[] json) {}
+  private record FileListing(Map<String, String> files, byte[] json) {
+    Reply reply() {
+      return new Reply(200, null, Map.of(), json, "application/json; charset=utf-8");
+    }
+  }
 
   private Reply listSiteFiles(Call call) {
     SiteRecord site = store.site(call.param(1));
+    DeployRecord published;
     synchronized (store) {
-      DeployRecord published = store.publishedDeploy(site);
-      return published == null ? Reply.json(200, array()) : fileListing(published);
+      published = store.publishedDeploy(site);
     }
+    return published == null ? Reply.json(200, array()) : fileListing(published);
   }
 
   private Reply getDeployFile(Call call) {

@@ -12,11 +12,14 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -99,6 +102,16 @@ public final class NetlifyClient {
           null);
     }
   }
+
+  /** Listings of ready deploys (see {@link #listDeployFiles(Deploy)}), the newest few. */
+  private final Map<String, CompletableFuture<List<DeployFile>>> readyListings =
+      new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(
+            Map.Entry<String, CompletableFuture<List<DeployFile>>> eldest) {
+          return size() > 4;
+        }
+      };
 
   private final Options options;
   private final HttpUrl base;
@@ -341,10 +354,52 @@ public final class NetlifyClient {
         Void.class);
   }
 
-  /** Every file of a deploy: path, SHA1, size and MIME type. */
+  /**
+   * {@code deploy}'s files. A ready deploy's listing never changes, so this client fetches it once
+   * (a rollback reads the same two listings to compare, back up and verify); callers that come
+   * while it is being fetched wait for that fetch.
+   */
+  public List<DeployFile> listDeployFiles(Deploy deploy) {
+    if (!deploy.isReady()) {
+      return listDeployFiles(deploy.id());
+    }
+    CompletableFuture<List<DeployFile>> mine = new CompletableFuture<>();
+    CompletableFuture<List<DeployFile>> earlier;
+    synchronized (readyListings) {
+      earlier = readyListings.putIfAbsent(deploy.id(), mine);
+    }
+    if (earlier != null) {
+      try {
+        return earlier.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    }
+    try {
+      mine.complete(listDeployFiles(deploy.id()));
+    } catch (RuntimeException e) {
+      synchronized (readyListings) {
+        readyListings.remove(deploy.id(), mine);
+      }
+      mine.completeExceptionally(e);
+      throw e;
+    }
+    return mine.join();
+  }
+
+  /**
+   * Every file of a deploy: path, SHA1, size and MIME type. Decoded by streaming: a 50,000-file
+   * listing is 7 MB, which object binding takes several times longer to read in a fresh JVM.
+   */
   public List<DeployFile> listDeployFiles(String deployId) {
-    return callList(
-        "listDeployFiles", get(url("deploys", id(deployId), "files")), true, DeployFile.class);
+    List<DeployFile> files =
+        decoded(
+            "listDeployFiles",
+            get(url("deploys", id(deployId), "files")),
+            true,
+            DeployFile::readList,
+            null);
+    return files == null ? List.of() : files;
   }
 
   /** The raw bytes of one file of a deploy, as uploaded. */
@@ -539,6 +594,12 @@ public final class NetlifyClient {
     return decoded(operation, request, idempotent, Json.mapper().constructType(type), null);
   }
 
+  /** Turns a successful answer's body into a value; an IOException means a malformed body. */
+  @FunctionalInterface
+  interface Decoder<T> {
+    T decode(byte[] body) throws IOException;
+  }
+
   private <T> List<T> callList(
       String operation, Request request, boolean idempotent, Class<T> type) {
     List<T> items = decoded(operation, request, idempotent, listOf(type), null);
@@ -565,13 +626,23 @@ public final class NetlifyClient {
    */
   private <T> T decoded(
       String operation, Request request, boolean idempotent, JavaType type, String[] linkOut) {
+    if (type.getRawClass() == Void.class) {
+      execute(operation, request, idempotent, MAX_JSON_BYTES, linkOut);
+      return null;
+    }
+    return decoded(
+        operation, request, idempotent, body -> Json.mapper().readValue(body, type), linkOut);
+  }
+
+  private <T> T decoded(
+      String operation, Request request, boolean idempotent, Decoder<T> decoder, String[] linkOut) {
     for (int attempt = 0; ; attempt++) {
       byte[] body = execute(operation, request, idempotent, MAX_JSON_BYTES, linkOut);
-      if (type.getRawClass() == Void.class || body.length == 0) {
+      if (body.length == 0) {
         return null;
       }
       try {
-        return Json.mapper().readValue(body, type);
+        return decoder.decode(body);
       } catch (IOException e) {
         if (!idempotent || attempt >= 1) {
           throw new NetlifyException(

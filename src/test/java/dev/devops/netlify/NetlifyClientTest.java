@@ -68,18 +68,7 @@ class NetlifyClientTest {
   void nonIdempotentCallsAreNotRetriedOnServerErrors() {
     try (PlatformFixture fx = PlatformFixture.start(dir)) {
       String siteId = fx.createSite("client-post");
-      NetlifyClient client =
-          new NetlifyClient(
-              new NetlifyClient.Options(
-                  fx.apiUrl(),
-                  fx.token(),
-                  "devops/test",
-                  Duration.ofSeconds(2),
-                  Duration.ofSeconds(2),
-                  3,
-                  Duration.ofMillis(1),
-                  Duration.ofSeconds(5),
-                  null));
+      NetlifyClient client = quickClient(fx, 3);
       fx.platform().faults().inject(Fault.on("createSiteDeploy").status(500));
       assertThatThrownBy(
               () ->
@@ -110,5 +99,70 @@ class NetlifyClientTest {
         .hasMessage("Netlify API unreachable during getSite (connection refused).");
     assertThatThrownBy(() -> client.fetch("http://example.com/"))
         .isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
+  void deployFileListingsAreReadWholeAndHostileOnesAreRefused() {
+    try (PlatformFixture fx = PlatformFixture.start(dir)) {
+      String siteId = fx.createSite("client-files");
+      String deployId =
+          fx.deploy(
+              siteId,
+              java.util.Map.of("index.html", "<h1>home</h1>", "css/site.css", "body{}"),
+              PlatformFixture.DeployOptions.prod("v1"));
+      NetlifyClient client = quickClient(fx, 1);
+      assertThat(client.listDeployFiles(deployId))
+          .containsExactly(
+              new DeployFile(
+                  "/css/site.css",
+                  "/css/site.css",
+                  "a4c0dac49e47ffe0dbcca7615f73b72ef6b71543",
+                  "text/css",
+                  6L),
+              new DeployFile(
+                  "/index.html",
+                  "/index.html",
+                  "e816c459890136dbf4423205d8209e5aa0995020",
+                  "text/html",
+                  13L));
+
+      fx.platform()
+          .faults()
+          .inject(
+              Fault.on("listDeployFiles")
+                  .replyWith("[{\"path\":\"/a\",\"sha\":null,\"extra\":{\"x\":[1]}}]"));
+      assertThat(client.listDeployFiles(deployId))
+          .containsExactly(new DeployFile(null, "/a", null, null, null));
+
+      for (String hostile :
+          new String[] {
+            "{\"path\":\"/a\"}", "[1]", "[{\"path\":{\"x\":1}}]", "[{\"size\":\"12\"}]", "[] []"
+          }) {
+        fx.platform().faults().clear();
+        fx.platform().faults().inject(Fault.on("listDeployFiles").replyWith(hostile).times(2));
+        assertThatThrownBy(() -> client.listDeployFiles(deployId))
+            .as(hostile)
+            .isInstanceOf(NetlifyException.class)
+            .hasMessageContaining("malformed body");
+      }
+      fx.platform().faults().clear();
+      fx.platform().faults().inject(Fault.on("listDeployFiles").malformedBody());
+      assertThat(client.listDeployFiles(deployId)).hasSize(2); // cut mid-body: fetched again
+    }
+  }
+
+  /** A client with short timeouts and {@code retries} retries 1 ms apart. */
+  private static NetlifyClient quickClient(PlatformFixture fx, int retries) {
+    return new NetlifyClient(
+        new NetlifyClient.Options(
+            fx.apiUrl(),
+            fx.token(),
+            "devops/test",
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(2),
+            retries,
+            Duration.ofMillis(1),
+            Duration.ofSeconds(5),
+            null));
   }
 }
