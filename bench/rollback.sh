@@ -79,3 +79,4 @@ printf '| %-72s | %10.3f s |\n' "devops rollback --yes (backup downloads 1,000 f
 printf '| %-72s | %10.3f s |\n' "devops rollback --yes (blob store warm: 0 new blobs; verify; lock)" "$warm"
 printf '| %-72s | %10.3f s |\n' "netlify api restoreSiteDeploy (publish only: no checks, no backup)" "$bare"
 awk -v a="$cold" -v b="$warm" -v c="$bare" 'BEGIN { printf "\nratios: cold/restore %.2f, warm/restore %.2f\n", a / c, b / c }'
+awk -v a="$cold" 'BEGIN { printf "goal: a full rollback with backup and verification in at most 1.5 s: %s\n", (a <= 1.5 ? "✅ met" : "❌ not met") }'

@@ -107,9 +107,17 @@ for args in "${commands[@]}"; do
   echo
   echo "| variant | median | mean ± σ | user CPU |"
   echo "|---|---:|---:|---:|"
-  python3 - "$work/result.json" <<'PY'
+  python3 - "$work/result.json" "$args" <<'PY'
 import json, sys
+goals = {"--version": 150, "deployments list --json": 250}
+launcher = None
 for r in json.load(open(sys.argv[1]))["results"]:
     print(f"| {r['command']} | {r['median']*1000:.0f} ms | {r['mean']*1000:.0f} ± {r['stddev']*1000:.0f} ms | {r['user']*1000:.0f} ms |")
+    if r["command"].startswith("bin/devops"):
+        launcher = r["median"] * 1000
+goal = goals.get(sys.argv[2])
+if goal and launcher is not None:
+    mark = "✅ met" if launcher <= goal else "❌ not met"
+    print(f"\ngoal: bin/devops {sys.argv[2]} in at most {goal} ms (median): {launcher:.0f} ms, {mark}")
 PY
 done

@@ -163,16 +163,14 @@ final class RollbackView {
     return b.toString();
   }
 
+  /** Up to {@link #PATHS_SHOWN} paths, then "… and N more" (never "and 1 more": that one fits). */
   private static void paths(StringBuilder b, String mark, List<String> paths) {
-    for (int i = 0; i < Math.min(PATHS_SHOWN, paths.size()); i++) {
+    int shown = paths.size() <= PATHS_SHOWN + 1 ? paths.size() : PATHS_SHOWN;
+    for (int i = 0; i < shown; i++) {
       b.append("  ").append(mark).append(' ').append(paths.get(i)).append('\n');
     }
-    if (paths.size() > PATHS_SHOWN) {
-      b.append("  ")
-          .append(mark)
-          .append(" and ")
-          .append(paths.size() - PATHS_SHOWN)
-          .append(" more\n");
+    if (paths.size() > shown) {
+      b.append("  … and ").append(paths.size() - shown).append(" more\n");
     }
   }
 

@@ -183,4 +183,30 @@ class RollbackGoldenTest extends RollbackTestBase {
             check.err());
     Golden.assertMatches("rollback/step-commands.txt", normalize(s, all));
   }
+
+  @Test
+  void longChangeListsShowFivePathsThenTheCount() {
+    PlatformProject p = newProject("many");
+    Map<String, String> before = new java.util.TreeMap<>();
+    Map<String, String> after = new java.util.TreeMap<>();
+    before.put("index.html", "<h1>v1</h1>");
+    after.put("index.html", "<h1>v2</h1>");
+    for (int i = 1; i <= 6; i++) {
+      before.put("kept-" + i + ".html", "kept " + i); // 6 removed by the rollback: all shown
+      after.put("new-" + i + ".html", "new " + i); // 6 added by v2: removed by the rollback
+    }
+    for (int i = 1; i <= 8; i++) {
+      before.put("page-" + i + ".html", "v1 " + i);
+      after.put(
+          "page-" + i + ".html",
+          "v2 " + i); // with index.html, 9 modified: 5 shown, then "and 4 more"
+    }
+    String v1 = p.deploy("v1.0.0", before);
+    String v2 = p.deploy("v2.0.0", after);
+    Cli.Result analyze = p.cli.run("rollback", "analyze", "--from", v2, "--to", v1);
+    assertThat(analyze.exitCode()).as(analyze.err()).isZero();
+    String text = p.normalize(analyze.err(), List.of(v1, v2)).replace(p.siteName, "SITE");
+    Golden.assertMatches(
+        "rollback/analyze-many-changes.txt", text.replaceAll("\\d+[smhd] ago", "AGE ago"));
+  }
 }
