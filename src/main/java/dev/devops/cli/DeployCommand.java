@@ -26,7 +26,6 @@ import picocli.CommandLine.Option;
     description = "Deploy a static directory: only changed files are uploaded.")
 public final class DeployCommand extends ProjectCommand {
   static final int UPLOAD_THREADS = 8;
-  static final Duration READY_TIMEOUT = Duration.ofMinutes(20);
   private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z._+-]{0,63}");
 
   @Option(
@@ -53,6 +52,14 @@ public final class DeployCommand extends ProjectCommand {
       description = "A version label, for example v1.2.3; shown in the deployments list.")
   String version;
 
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "1200",
+      description =
+          "Give up (and cancel the deploy) when it is not ready after this long; default: ${DEFAULT-VALUE}.")
+  long timeoutSeconds;
+
   @Mixin JsonOption jsonOption;
 
   @Option(
@@ -74,6 +81,10 @@ public final class DeployCommand extends ProjectCommand {
           "--version '"
               + version
               + "' is not a label: use letters, digits, '.', '-', '+' (for example v1.2.3).");
+    }
+    if (timeoutSeconds < 1) {
+      throw new CliException(
+          ExitCode.USAGE, "--timeout " + timeoutSeconds + " is too short: give at least 1 second.");
     }
     String siteId = config().siteId();
     CompletableFuture<Site> siteLookup =
@@ -102,7 +113,7 @@ public final class DeployCommand extends ProjectCommand {
     Runtime.getRuntime().addShutdownHook(cancelOnExit);
     try {
       result =
-          new DigestDeploy(client(), UPLOAD_THREADS, READY_TIMEOUT, progress)
+          new DigestDeploy(client(), UPLOAD_THREADS, Duration.ofSeconds(timeoutSeconds), progress)
               .run(new DigestDeploy.Request(siteId, files, !prod, title, gitCommit()));
       progress.finished();
     } finally {

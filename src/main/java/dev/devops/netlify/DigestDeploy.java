@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * Netlify's file-digest deploy: create the deploy, send the SHA1 of every file, upload only the
@@ -81,13 +82,14 @@ public final class DigestDeploy {
               request.commitRef());
       long start = System.nanoTime();
       long deadline = start + readyTimeout.toNanos();
-      while (!DIGEST_SETTLED.contains(String.valueOf(deploy.state()))) {
-        deploy = poll(request.siteId(), deploy, start, deadline);
+      Predicate<Deploy> digestSettled = d -> DIGEST_SETTLED.contains(String.valueOf(d.state()));
+      while (!digestSettled.test(deploy)) {
+        deploy = poll(request.siteId(), deploy, start, deadline, digestSettled);
       }
       failIfError(deploy);
       int uploaded = upload(deploy.id(), request.files(), deploy.requiredOrEmpty());
       while (!deploy.isReady()) {
-        deploy = poll(request.siteId(), deploy, start, deadline);
+        deploy = poll(request.siteId(), deploy, start, deadline, Deploy::isReady);
         failIfError(deploy);
       }
       return new Result(deploy, uploaded);
@@ -97,23 +99,33 @@ public final class DigestDeploy {
     }
   }
 
-  private Deploy poll(String siteId, Deploy last, long start, long deadline) {
-    if (System.nanoTime() > deadline) {
+  /**
+   * Waits a little and fetches the deploy again. Past the deadline, only a deploy that has still
+   * not reached {@code done} is a timeout: one that got there at the last moment is not.
+   */
+  private Deploy poll(
+      String siteId, Deploy last, long start, long deadline, Predicate<Deploy> done) {
+    listener.waiting(last.state());
+    sleep(Math.min(pollDelay((System.nanoTime() - start) / 1_000_000), untilMillis(deadline)));
+    Deploy now = client.getSiteDeploy(siteId, last.id());
+    if (!done.test(now) && !"error".equals(now.state()) && System.nanoTime() > deadline) {
       throw new NetlifyException(
           "getSiteDeploy",
           0,
           "Deploy "
-              + last.id()
+              + now.id()
               + " is still '"
-              + last.state()
+              + now.state()
               + "' after "
               + readyTimeout.toSeconds()
-              + " s.",
+              + " s: canceled it (allow longer with --timeout).",
           null);
     }
-    listener.waiting(last.state());
-    sleep(pollDelay((System.nanoTime() - start) / 1_000_000));
-    return client.getSiteDeploy(siteId, last.id());
+    return now;
+  }
+
+  private static long untilMillis(long deadline) {
+    return Math.max(1, (deadline - System.nanoTime()) / 1_000_000 + 1);
   }
 
   private static long pollDelay(long elapsedMs) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.devops.local.Fault;
 import dev.devops.state.DeploymentRecords;
 import dev.devops.testing.Cli;
+import dev.devops.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ class DeployCommandTest extends PlatformTest {
   @BeforeEach
   void clearFaults() {
     faults().clear();
+    faults().resetCalls(); // the platform is shared by the class: count each test's own calls
   }
 
   @Test
@@ -189,6 +191,41 @@ class DeployCommandTest extends PlatformTest {
     assertThat(faults().calls("cancelSiteDeploy")).isEqualTo(1);
     JsonNode site = platform.call("GET", "/sites/" + p.siteId, null);
     assertThat(site.get("published_deploy").get("id").asText()).isEqualTo(live);
+  }
+
+  @Test
+  void aDeployNotReadyInTimeIsCanceledAndExits7() {
+    PlatformProject p = project("deploy-timeout");
+    String live = p.deploy("live");
+    p.siteDir("out", Map.of("index.html", "slow"));
+    // A deploy that waits for a file nobody uploads stays 'uploading'; the digest answer points
+    // the command at it, so the wait for "ready" can only end at the timeout.
+    String stuck =
+        platform
+            .call(
+                "POST",
+                "/sites/" + p.siteId + "/deploys",
+                Json.mapper()
+                    .createObjectNode()
+                    .set(
+                        "files",
+                        Json.mapper()
+                            .createObjectNode()
+                            .put("/never.html", "0123456789abcdef0123456789abcdef01234567")))
+            .get("id")
+            .asText();
+    faults()
+        .inject(
+            Fault.on("updateSiteDeploy")
+                .replyWith("{\"id\":\"" + stuck + "\",\"state\":\"uploading\",\"required\":[]}"));
+    Cli.Result r = p.cli.run("deploy", "--dir", "out", "--prod", "--timeout", "1");
+
+    PlatformProject.assertOneLineError(r, 7, "is still 'uploading' after 1 s: canceled it");
+    assertThat(faults().calls("cancelSiteDeploy")).isEqualTo(1);
+    JsonNode site = platform.call("GET", "/sites/" + p.siteId, null);
+    assertThat(site.get("published_deploy").get("id").asText()).isEqualTo(live);
+    PlatformProject.assertOneLineError(
+        p.cli.run("deploy", "--dir", "out", "--timeout", "0"), 2, "--timeout 0 is too short");
   }
 
   @Test
