@@ -7,6 +7,7 @@ import dev.devops.netlify.DeployFile;
 import dev.devops.netlify.EnvVar;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,13 +71,13 @@ public record DeployComparison(
       Instant targetLiveUntil,
       String envNote) {
     boolean listed = fromFiles != null && toFiles != null;
-    Map<String, String> before = listed ? shaByPath(fromFiles) : Map.of();
-    Map<String, String> after = listed ? shaByPath(toFiles) : Map.of();
-    Changes files = diff(before, after);
+    Changes files = listed ? fileChanges(fromFiles, toFiles) : diff(Map.of(), Map.of());
     Changes functions = diff(functionsOf(from), functionsOf(to));
     List<String> config = new ArrayList<>();
     for (String path : List.of("/_redirects", "/_headers", "/netlify.toml")) {
-      if (!Objects.equals(before.get(path), after.get(path))) {
+      if (Collections.binarySearch(files.added(), path) >= 0
+          || Collections.binarySearch(files.removed(), path) >= 0
+          || Collections.binarySearch(files.modified(), path) >= 0) {
         config.add(path);
       }
     }
@@ -103,14 +104,37 @@ public record DeployComparison(
         listed);
   }
 
-  static Map<String, String> shaByPath(List<DeployFile> files) {
-    Map<String, String> map = new HashMap<>(files.size() * 4 / 3 + 1);
-    for (DeployFile f : files) {
+  /**
+   * What going from {@code before} to {@code after} adds, removes and modifies (by path and SHA1),
+   * each sorted. One map of {@code before}, emptied as {@code after} is walked: what is left was
+   * removed. Listings run to 50,000 files, read in a fresh JVM, so every lookup counts.
+   */
+  static Changes fileChanges(List<DeployFile> before, List<DeployFile> after) {
+    Map<String, String> left = new HashMap<>(before.size() * 4 / 3 + 1);
+    for (DeployFile f : before) {
       if (f.path() != null) {
-        map.put(f.path().startsWith("/") ? f.path() : "/" + f.path(), String.valueOf(f.sha()));
+        left.put(slashed(f.path()), String.valueOf(f.sha()));
       }
     }
-    return map;
+    List<String> added = new ArrayList<>();
+    List<String> modified = new ArrayList<>();
+    for (DeployFile f : after) {
+      if (f.path() == null) {
+        continue;
+      }
+      String path = slashed(f.path());
+      String old = left.remove(path);
+      if (old == null) {
+        added.add(path);
+      } else if (!old.equals(String.valueOf(f.sha()))) {
+        modified.add(path);
+      }
+    }
+    return sorted(added, new ArrayList<>(left.keySet()), modified);
+  }
+
+  private static String slashed(String path) {
+    return path.startsWith("/") ? path : "/" + path;
   }
 
   private static Map<String, String> functionsOf(Deploy d) {
@@ -139,6 +163,10 @@ public record DeployComparison(
         removed.add(key);
       }
     }
+    return sorted(added, removed, modified);
+  }
+
+  private static Changes sorted(List<String> added, List<String> removed, List<String> modified) {
     added.sort(null);
     removed.sort(null);
     modified.sort(null);

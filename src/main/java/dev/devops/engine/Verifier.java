@@ -154,7 +154,7 @@ public final class Verifier {
                 f ->
                     f.path().startsWith("/")
                         ? f
-                        : new DeployFile(f.id(), "/" + f.path(), f.sha(), f.mimeType(), f.size()))
+                        : new DeployFile("/" + f.path(), f.sha(), f.size()))
             .filter(f -> !CONFIG_FILES.contains(f.path()))
             .sorted(Comparator.comparing(DeployFile::path))
             .toList();

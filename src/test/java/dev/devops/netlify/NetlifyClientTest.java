@@ -113,18 +113,8 @@ class NetlifyClientTest {
       NetlifyClient client = quickClient(fx, 1);
       assertThat(client.listDeployFiles(deployId))
           .containsExactly(
-              new DeployFile(
-                  "/css/site.css",
-                  "/css/site.css",
-                  "a4c0dac49e47ffe0dbcca7615f73b72ef6b71543",
-                  "text/css",
-                  6L),
-              new DeployFile(
-                  "/index.html",
-                  "/index.html",
-                  "e816c459890136dbf4423205d8209e5aa0995020",
-                  "text/html",
-                  13L));
+              new DeployFile("/css/site.css", "a4c0dac49e47ffe0dbcca7615f73b72ef6b71543", 6L),
+              new DeployFile("/index.html", "e816c459890136dbf4423205d8209e5aa0995020", 13L));
 
       fx.platform()
           .faults()
@@ -132,7 +122,7 @@ class NetlifyClientTest {
               Fault.on("listDeployFiles")
                   .replyWith("[{\"path\":\"/a\",\"sha\":null,\"extra\":{\"x\":[1]}}]"));
       assertThat(client.listDeployFiles(deployId))
-          .containsExactly(new DeployFile(null, "/a", null, null, null));
+          .containsExactly(new DeployFile("/a", null, null));
 
       for (String hostile :
           new String[] {
