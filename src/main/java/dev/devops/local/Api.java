@@ -116,6 +116,9 @@ final class Api {
 
   Api(Store store, LocalPlatform platform) {
     this.store = store;
+    // Render a deploy's listing as it becomes ready: a rollback's first look at a 50,000-file
+    // deploy then costs a copy, not a render in a cold JVM.
+    store.onReady(this::fileListing);
     this.platform = platform;
     route("GET", "/user", "getCurrentUser", this::getCurrentUser);
     route("GET", "/accounts", "listAccountsForUser", this::listAccounts);

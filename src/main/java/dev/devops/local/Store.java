@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -53,6 +54,9 @@ final class Store {
 
   /** Latest ready deploy per branch, keyed by its host label {@code BRANCH--SITE}. */
   private final Map<String, Served> servedByBranch = new ConcurrentHashMap<>();
+
+  /** Told of each deploy that becomes ready, on the background thread, outside the lock. */
+  private volatile Consumer<DeployRecord> onReady = deploy -> {};
 
   Store(Path root, ExecutorService background) throws IOException {
     this.root = root;
@@ -538,6 +542,24 @@ final class Store {
       deploy.publishPending = false;
       save(deploy);
     }
+    Consumer<DeployRecord> listener = onReady;
+    try {
+      background.execute( // runs once this lock is released
+          () -> {
+            try {
+              listener.accept(deploy);
+            } catch (RuntimeException ignored) {
+              // Only a head start: whatever the listener prepares is made again on demand.
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+      // Nothing to prepare for a platform that is stopping.
+    }
+  }
+
+  /** Calls {@code listener} for every deploy that becomes ready from now on. */
+  void onReady(Consumer<DeployRecord> listener) {
+    this.onReady = listener;
   }
 
   synchronized DeployRecord cancel(DeployRecord deploy) {
