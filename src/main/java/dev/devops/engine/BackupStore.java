@@ -7,6 +7,7 @@ import dev.devops.netlify.InvalidInputException;
 import dev.devops.netlify.NetlifyClient;
 import dev.devops.netlify.NetlifyException;
 import dev.devops.netlify.Site;
+import dev.devops.netlify.SiteFiles;
 import dev.devops.util.AtomicFiles;
 import dev.devops.util.Json;
 import java.io.IOException;
@@ -262,28 +263,29 @@ public final class BackupStore {
   }
 
   /**
-   * Writes the files of the backup in {@code dir} (each checked against its SHA1) into a fresh
-   * private directory under {@code .devops/tmp/}, ready to be deployed again. Manifest paths are
-   * validated, so nothing lands outside that directory.
+   * The files of the backup in {@code dir} as a deploy wants them: each manifest path (validated)
+   * with its SHA1, read from the blob store, so a recovery deploys them without copying or hashing
+   * them again. Files the backup could not download are left out.
+   *
+   * @throws IllegalStateException when a blob the manifest names is missing
    */
-  public Path materialize(Path dir) throws IOException {
+  public SiteFiles siteFiles(Path dir) throws IOException {
     BackupManifest manifest = readManifest(dir);
-    Path tmp = AtomicFiles.createPrivateDirectories(root.getParent().resolve("tmp"));
-    Path out = Files.createTempDirectory(tmp, "restore-");
-    AtomicFiles.setPermissions(out, AtomicFiles.OWNER_ONLY_DIR);
+    Map<String, String> digest = new LinkedHashMap<>();
+    Map<String, Path> files = new LinkedHashMap<>();
     for (BackupManifest.FileEntry f : manifest.files()) {
       if (manifest.unavailableOrEmpty().contains(f.path())) {
         continue;
       }
-      Path target = out.resolve(NetlifyClient.filePath(f.path())).normalize();
-      if (!target.startsWith(out)) {
-        throw new IllegalArgumentException(
-            "Backup path escapes the restore directory: " + f.path());
+      String relative = NetlifyClient.filePath(f.path());
+      Path blob = blobPath(f.sha());
+      if (!Files.isRegularFile(blob)) {
+        throw new IllegalStateException("Backup blob " + f.sha() + " is missing: " + blob);
       }
-      Files.createDirectories(target.getParent());
-      Files.write(target, blob(f.sha()));
+      digest.put(relative, f.sha());
+      files.put(relative, blob);
     }
-    return out;
+    return SiteFiles.known(digest, files);
   }
 
   Path blobPath(String sha) {

@@ -8,7 +8,6 @@ import dev.devops.netlify.Site;
 import dev.devops.netlify.SiteFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -186,10 +185,8 @@ public final class Recoverer {
 
   /** Deploys the backup's files with the same digest deploy as {@code devops deploy}. */
   private Deploy redeploy(BackupStore store, Path backupDir, RollbackRecord record) {
-    Path files = null;
     try {
-      files = store.materialize(backupDir);
-      SiteFiles site = SiteFiles.hash(files, 4);
+      SiteFiles site = store.siteFiles(backupDir);
       String title = "Recovery of " + label(record) + " (rollback " + record.id() + ")";
       return new DigestDeploy(client, 8, settings.publishTimeout(), null)
           .run(
@@ -201,22 +198,7 @@ public final class Recoverer {
                   store.readManifest(backupDir).deploy().commitRef()))
           .deploy();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot stage the backup's files: " + e.getMessage(), e);
-    } finally {
-      deleteQuietly(files);
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException ignored) {
-      // A leftover staging directory under .devops/tmp is harmless.
+      throw new UncheckedIOException("Cannot read the backup: " + e.getMessage(), e);
     }
   }
 

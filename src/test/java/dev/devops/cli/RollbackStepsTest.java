@@ -194,6 +194,26 @@ class RollbackStepsTest extends RollbackTestBase {
   }
 
   @Test
+  void aBackupRedeployKeepsEveryFileOfTheDeployDotfilesIncluded() throws Exception {
+    PlatformProject p = newProject("dotfiles");
+    p.deploy("v1.0.0", Map.of("index.html", "<h1>one</h1>"));
+    String v2 =
+        p.deploy(
+            "v2.0.0",
+            Map.of("index.html", "<h1>two</h1>", ".nojekyll", "keep", ".hidden/conf", "c"));
+    assertThat(p.cli.run("rollback", "--yes", "--reason", "x").exitCode()).isZero();
+    platform.call("DELETE", "/sites/" + p.siteId + "/deploys/" + v2, null);
+    String id = rollbackHistory(p).get(0).get("id").asText();
+
+    Cli.Result r = p.cli.run("emergency-recover", "--rollback-id", id);
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    String site = platform.platform().siteUrl(p.siteName);
+    assertThat(platform.get(site + "/")).isEqualTo("<h1>two</h1>");
+    assertThat(platform.get(site + "/.nojekyll")).isEqualTo("keep");
+    assertThat(platform.get(site + "/.hidden/conf")).isEqualTo("c");
+  }
+
+  @Test
   void emergencyRecoverOfAnUnknownRollbackIsNotFound() {
     Site s = site();
     PlatformProject.assertOneLineError(

@@ -32,7 +32,7 @@ class BackupStoreTest {
     assertThatThrownBy(() -> store.verify(dir))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Invalid file path");
-    assertThatThrownBy(() -> store.materialize(dir)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.siteFiles(dir)).isInstanceOf(IllegalArgumentException.class);
     assertThat(project.resolve("outside.txt")).doesNotExist();
   }
 
