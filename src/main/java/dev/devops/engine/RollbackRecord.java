@@ -2,6 +2,7 @@ package dev.devops.engine;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -62,47 +63,15 @@ public record RollbackRecord(
       String message) {}
 
   public RollbackRecord withSteps(List<StepRecord> steps) {
-    return new RollbackRecord(
-        id,
-        siteId,
-        from,
-        to,
-        direction,
-        reason,
-        who,
-        startedAt,
-        finishedAt,
-        steps,
-        backup,
-        verification,
-        outcome,
-        error,
-        failedStep,
-        siteState,
-        lockAfter,
-        recoveries);
+    Changed next = new Changed(this);
+    next.steps = steps;
+    return next.record();
   }
 
   public RollbackRecord withBackup(String backup) {
-    return new RollbackRecord(
-        id,
-        siteId,
-        from,
-        to,
-        direction,
-        reason,
-        who,
-        startedAt,
-        finishedAt,
-        steps,
-        backup,
-        verification,
-        outcome,
-        error,
-        failedStep,
-        siteState,
-        lockAfter,
-        recoveries);
+    Changed next = new Changed(this);
+    next.backup = backup;
+    return next.record();
   }
 
   public RollbackRecord finished(
@@ -113,49 +82,77 @@ public record RollbackRecord(
       String failedStep,
       SiteState state,
       Boolean lockAfter) {
-    return new RollbackRecord(
-        id,
-        siteId,
-        from,
-        to,
-        direction,
-        reason,
-        who,
-        startedAt,
-        at,
-        steps,
-        backup,
-        verification,
-        outcome,
-        error,
-        failedStep,
-        state,
-        lockAfter,
-        recoveries);
+    Changed next = new Changed(this);
+    next.finishedAt = at;
+    next.outcome = outcome;
+    next.verification = verification;
+    next.error = error;
+    next.failedStep = failedStep;
+    next.siteState = state;
+    next.lockAfter = lockAfter;
+    return next.record();
   }
 
   public RollbackRecord withRecovery(
       Recovery recovery, String outcome, SiteState state, Instant at) {
-    List<Recovery> all = new java.util.ArrayList<>(recoveries == null ? List.of() : recoveries);
+    List<Recovery> all = new ArrayList<>(recoveries == null ? List.of() : recoveries);
     all.add(recovery);
-    return new RollbackRecord(
-        id,
-        siteId,
-        from,
-        to,
-        direction,
-        reason,
-        who,
-        startedAt,
-        at,
-        steps,
-        backup,
-        verification,
-        outcome,
-        error,
-        failedStep,
-        state,
-        lockAfter,
-        List.copyOf(all));
+    Changed next = new Changed(this);
+    next.recoveries = List.copyOf(all);
+    next.outcome = outcome;
+    next.siteState = state;
+    next.finishedAt = at;
+    return next.record();
+  }
+
+  /** The fields a record changes as the rollback goes on; the rest are copied as they were. */
+  private static final class Changed {
+    private final RollbackRecord base;
+    private Instant finishedAt;
+    private List<StepRecord> steps;
+    private String backup;
+    private VerificationResult verification;
+    private String outcome;
+    private String error;
+    private String failedStep;
+    private SiteState siteState;
+    private Boolean lockAfter;
+    private List<Recovery> recoveries;
+
+    Changed(RollbackRecord base) {
+      this.base = base;
+      this.finishedAt = base.finishedAt;
+      this.steps = base.steps;
+      this.backup = base.backup;
+      this.verification = base.verification;
+      this.outcome = base.outcome;
+      this.error = base.error;
+      this.failedStep = base.failedStep;
+      this.siteState = base.siteState;
+      this.lockAfter = base.lockAfter;
+      this.recoveries = base.recoveries;
+    }
+
+    RollbackRecord record() {
+      return new RollbackRecord(
+          base.id,
+          base.siteId,
+          base.from,
+          base.to,
+          base.direction,
+          base.reason,
+          base.who,
+          base.startedAt,
+          finishedAt,
+          steps,
+          backup,
+          verification,
+          outcome,
+          error,
+          failedStep,
+          siteState,
+          lockAfter,
+          recoveries);
+    }
   }
 }
