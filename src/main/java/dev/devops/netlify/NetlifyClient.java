@@ -388,8 +388,8 @@ public final class NetlifyClient {
   }
 
   /**
-   * Every file of a deploy: path, SHA1, size and MIME type. Decoded by streaming: a 50,000-file
-   * listing is 7 MB, which object binding takes several times longer to read in a fresh JVM.
+   * Every file of a deploy: path, SHA1 and size. Decoded by streaming: a 50,000-file listing is 7
+   * MB, which object binding takes several times longer to read in a fresh JVM.
    */
   public List<DeployFile> listDeployFiles(String deployId) {
     List<DeployFile> files =

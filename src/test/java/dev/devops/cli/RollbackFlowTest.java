@@ -56,6 +56,20 @@ class RollbackFlowTest extends RollbackTestBase {
     assertThat(DeploymentRecords.load(p.dir.resolve(".devops")).isBad(v120)).isTrue();
   }
 
+  @Test
+  void aRollbackListsEachDeploysFilesOnce() {
+    PlatformProject p = project();
+    p.deploy("v1.0.0", Map.of("index.html", "<h1>v1.0.0</h1>", "a.css", "a{}"));
+    p.deploy("v1.1.0", Map.of("index.html", "<h1>v1.1.0</h1>", "b.css", "b{}"));
+    platform.platform().faults().resetCalls();
+
+    Cli.Result r = p.cli.run("rollback", "--yes", "--reason", "listing once");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    // Compare, backup and verify all read the same two ready deploys: one listing each.
+    assertThat(platform.platform().faults().calls("listDeployFiles")).isEqualTo(2);
+  }
+
   /** Runs {@code run} with {@code fault} armed on the platform. */
   private static Cli.Result withFault(Fault fault, java.util.function.Supplier<Cli.Result> run) {
     faults().inject(fault);
