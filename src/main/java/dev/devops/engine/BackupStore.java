@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -263,18 +264,19 @@ public final class BackupStore {
   }
 
   /**
-   * The files of the backup in {@code dir} as a deploy wants them: each manifest path (validated)
-   * with its SHA1, read from the blob store, so a recovery deploys them without copying or hashing
-   * them again. Files the backup could not download are left out.
+   * The files of a backup as a deploy wants them: each manifest path (validated) with its SHA1,
+   * read from the blob store, so a recovery deploys them without copying or hashing them again.
+   * Files the backup could not download are left out.
    *
    * @throws IllegalStateException when a blob the manifest names is missing
    */
-  public SiteFiles siteFiles(Path dir) throws IOException {
-    BackupManifest manifest = readManifest(dir);
+  public SiteFiles siteFiles(BackupManifest manifest) {
+    Set<String> unavailable = Set.copyOf(manifest.unavailableOrEmpty());
     Map<String, String> digest = new LinkedHashMap<>();
     Map<String, Path> files = new LinkedHashMap<>();
+    long bytes = 0;
     for (BackupManifest.FileEntry f : manifest.files()) {
-      if (manifest.unavailableOrEmpty().contains(f.path())) {
+      if (unavailable.contains(f.path())) {
         continue;
       }
       String relative = NetlifyClient.filePath(f.path());
@@ -284,8 +286,9 @@ public final class BackupStore {
       }
       digest.put(relative, f.sha());
       files.put(relative, blob);
+      bytes += f.size();
     }
-    return SiteFiles.known(digest, files);
+    return SiteFiles.known(digest, files, bytes);
   }
 
   Path blobPath(String sha) {

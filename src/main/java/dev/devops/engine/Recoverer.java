@@ -6,8 +6,6 @@ import dev.devops.netlify.NetlifyClient;
 import dev.devops.netlify.NetlifyException;
 import dev.devops.netlify.Site;
 import dev.devops.netlify.SiteFiles;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -167,12 +165,14 @@ public final class Recoverer {
     }
     Path dir = projectDir.resolve(record.backup()).normalize();
     BackupStore store = new BackupStore(stateDir, clock);
-    int count = store.readManifest(dir).files().size();
+    BackupManifest manifest = store.readManifest(dir);
     Deploy redeployed =
         journal.run(
             "recover_redeploy",
-            "The pre-rollback deploy is gone: deploying the backup's " + count + " files...",
-            () -> redeploy(store, dir, record),
+            "The pre-rollback deploy is gone: deploying the backup's "
+                + manifest.files().size()
+                + " files...",
+            () -> redeploy(store.siteFiles(manifest), manifest, record),
             d -> "Backup deployed as " + d.id());
     journal.run(
         "recover_restore",
@@ -184,22 +184,13 @@ public final class Recoverer {
   }
 
   /** Deploys the backup's files with the same digest deploy as {@code devops deploy}. */
-  private Deploy redeploy(BackupStore store, Path backupDir, RollbackRecord record) {
-    try {
-      SiteFiles site = store.siteFiles(backupDir);
-      String title = "Recovery of " + label(record) + " (rollback " + record.id() + ")";
-      return new DigestDeploy(client, 8, settings.publishTimeout(), null)
-          .run(
-              new DigestDeploy.Request(
-                  record.siteId(),
-                  site,
-                  false,
-                  title,
-                  store.readManifest(backupDir).deploy().commitRef()))
-          .deploy();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the backup: " + e.getMessage(), e);
-    }
+  private Deploy redeploy(SiteFiles site, BackupManifest manifest, RollbackRecord record) {
+    String title = "Recovery of " + label(record) + " (rollback " + record.id() + ")";
+    return new DigestDeploy(client, 8, settings.publishTimeout(), null)
+        .run(
+            new DigestDeploy.Request(
+                record.siteId(), site, false, title, manifest.deploy().commitRef()))
+        .deploy();
   }
 
   /** Reads where the site is now; never throws. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -143,17 +144,27 @@ public final class DigestDeploy {
 
   /** Uploads every local file whose SHA1 is required; returns how many were uploaded. */
   private int upload(String deployId, SiteFiles files, List<String> required) {
+    // One pass over the digest: every path whose SHA1 is required (several paths may share one).
+    Set<String> wanted = new HashSet<>(required);
+    Set<String> missing = new LinkedHashSet<>(required);
     List<String> paths = new ArrayList<>();
-    for (String sha : new LinkedHashSet<>(required)) {
-      List<String> withSha = files.pathsWithSha(sha);
-      if (withSha.isEmpty()) {
-        throw new NetlifyException(
-            "updateSiteDeploy",
-            0,
-            "The platform asked for a file this deploy does not have (" + sha + ").",
-            null);
-      }
-      paths.addAll(withSha);
+    files
+        .digest()
+        .forEach(
+            (path, sha) -> {
+              if (wanted.contains(sha)) {
+                paths.add(path);
+                missing.remove(sha);
+              }
+            });
+    if (!missing.isEmpty()) {
+      throw new NetlifyException(
+          "updateSiteDeploy",
+          0,
+          "The platform asked for a file this deploy does not have ("
+              + missing.iterator().next()
+              + ").",
+          null);
     }
     if (paths.isEmpty()) {
       return 0;

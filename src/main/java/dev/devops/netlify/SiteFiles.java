@@ -12,7 +12,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,6 @@ public final class SiteFiles {
   private final Map<String, String> digest;
   private final Map<String, Path> paths;
   private final long totalBytes;
-  private volatile Map<String, List<String>> pathsBySha;
 
   private SiteFiles(Map<String, String> digest, Map<String, Path> paths, long totalBytes) {
     this.digest = Collections.unmodifiableMap(digest);
@@ -52,24 +50,6 @@ public final class SiteFiles {
     return paths.get(relativePath);
   }
 
-  /** Every relative path whose content has {@code sha1}, in path order. */
-  public List<String> pathsWithSha(String sha1) {
-    return pathsBySha().getOrDefault(sha1, List.of());
-  }
-
-  /** Built on first use: a deploy asks for up to every SHA1, so one scan each would be n². */
-  private Map<String, List<String>> pathsBySha() {
-    Map<String, List<String>> index = pathsBySha;
-    if (index == null) {
-      index = new HashMap<>(digest.size() * 4 / 3 + 1);
-      for (Map.Entry<String, String> e : digest.entrySet()) {
-        index.computeIfAbsent(e.getValue(), sha -> new ArrayList<>(1)).add(e.getKey());
-      }
-      pathsBySha = index;
-    }
-    return index;
-  }
-
   public int count() {
     return digest.size();
   }
@@ -79,24 +59,16 @@ public final class SiteFiles {
   }
 
   /**
-   * Files whose SHA1s are already known, such as a backup's: {@code digest} maps each relative path
-   * to its SHA1 and {@code files} to the local file holding those bytes. Dotfiles are kept: they
-   * were part of the deploy.
+   * Files whose SHA1s and sizes are already known, such as a backup's: {@code digest} maps each
+   * relative path to its SHA1 and {@code files} to the local file holding those bytes. Dotfiles are
+   * kept: they were part of the deploy.
    */
-  public static SiteFiles known(Map<String, String> digest, Map<String, Path> files) {
-    long bytes = 0;
-    for (String path : digest.keySet()) {
-      Path file = files.get(path);
-      if (file == null) {
-        throw new IllegalArgumentException("No local file for " + path);
-      }
-      try {
-        bytes += Files.size(file);
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
-      }
+  public static SiteFiles known(
+      Map<String, String> digest, Map<String, Path> files, long totalBytes) {
+    if (!files.keySet().containsAll(digest.keySet())) {
+      throw new IllegalArgumentException("Every path of the digest needs a local file");
     }
-    return new SiteFiles(new TreeMap<>(digest), Map.copyOf(files), bytes);
+    return new SiteFiles(new TreeMap<>(digest), Map.copyOf(files), totalBytes);
   }
 
   /** Lists and hashes the site in {@code dir} with up to {@code threads} files hashed at once. */

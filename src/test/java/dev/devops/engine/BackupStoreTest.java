@@ -32,7 +32,8 @@ class BackupStoreTest {
     assertThatThrownBy(() -> store.verify(dir))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Invalid file path");
-    assertThatThrownBy(() -> store.siteFiles(dir)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.siteFiles(store.readManifest(dir)))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(project.resolve("outside.txt")).doesNotExist();
   }
 
