@@ -28,6 +28,7 @@ public abstract class ProjectCommand extends BaseCommand {
   public static final String TIMEOUT_ENV = "DEVOPS_TIMEOUT_SECONDS";
   public static final String RETRIES_ENV = "DEVOPS_RETRIES";
   public static final String RETRY_BASE_ENV = "DEVOPS_RETRY_BASE_MS";
+  public static final String CA_CERTS_ENV = "DEVOPS_CA_CERTS";
 
   private ProjectConfig config;
   private NetlifyClient client;
@@ -147,6 +148,16 @@ public abstract class ProjectCommand extends BaseCommand {
                 intEnv(RETRY_BASE_ENV, (int) defaults.retryBase().toMillis(), 0, 60_000)),
             defaults.maxRateLimitWait(),
             debug() ? this::say : null);
+    String caFile = ctx().env(CA_CERTS_ENV);
+    if (caFile != null) {
+      try {
+        options = options.withTls(dev.devops.http.ExtraTrust.socketFactory(Path.of(caFile)));
+      } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+        throw new ConfigException(
+            ConfigException.Kind.INVALID,
+            CA_CERTS_ENV + ": cannot read certificates from '" + caFile + "': " + e.getMessage());
+      }
+    }
     return new NetlifyClient(options);
   }
 

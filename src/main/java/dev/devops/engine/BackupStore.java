@@ -375,14 +375,14 @@ public final class BackupStore {
       return null;
     }
     try {
-      okhttp3.HttpUrl base = okhttp3.HttpUrl.parse(permalink);
+      java.net.URI base = dev.devops.http.Urls.parse(permalink);
       if (base == null) {
         return null;
       }
       String url =
-          base.newBuilder()
-              .encodedPath("/")
-              .addPathSegments(NetlifyClient.filePath(path))
+          dev.devops.http.Urls.of(base)
+              .root()
+              .segments(NetlifyClient.filePath(path))
               .build()
               .toString();
       dev.devops.netlify.Fetched served = client.fetch(url);

@@ -1,16 +1,17 @@
 package dev.devops.engine;
 
+import dev.devops.http.Urls;
 import dev.devops.netlify.Deploy;
 import dev.devops.netlify.DeployFile;
 import dev.devops.netlify.Fetched;
 import dev.devops.netlify.NetlifyClient;
 import dev.devops.netlify.NetlifyException;
 import dev.devops.netlify.Site;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import okhttp3.HttpUrl;
 
 /**
  * Proves that a deploy is what the site serves: the API says it is published and ready, the site
@@ -175,17 +176,13 @@ public final class Verifier {
   }
 
   private Fetched fetch(String base, String path) {
-    HttpUrl root = HttpUrl.parse(base);
+    URI root = Urls.parse(base);
     if (root == null) {
       return null;
     }
-    HttpUrl.Builder url = root.newBuilder().encodedPath("/");
     String relative = path.startsWith("/") ? path.substring(1) : path;
-    if (!relative.isEmpty()) {
-      url.addPathSegments(relative);
-    }
     try {
-      return client.fetch(url.build().toString());
+      return client.fetch(Urls.of(root).root().segments(relative).build().toString());
     } catch (NetlifyException | IllegalArgumentException e) {
       return null;
     }

@@ -13,4 +13,12 @@ public record Fetched(String url, int status, Map<String, List<String>> headers,
   public boolean isSuccessful() {
     return status >= 200 && status < 300;
   }
+
+  /** A served URL's answer reduced to the SHA1 and size of its body. */
+  public record Digest(
+      String url, int status, Map<String, List<String>> headers, String sha1, long size) {
+    public boolean isSuccessful() {
+      return status >= 200 && status < 300;
+    }
+  }
 }

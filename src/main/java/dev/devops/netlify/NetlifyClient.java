@@ -2,16 +2,37 @@ package dev.devops.netlify;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.devops.http.BearerAuth;
+import dev.devops.http.ConcurrencyLimit;
+import dev.devops.http.DebugLog;
+import dev.devops.http.Interceptor;
+import dev.devops.http.RateBudget;
+import dev.devops.http.RateLimit;
+import dev.devops.http.Request;
+import dev.devops.http.RequestBody;
+import dev.devops.http.Response;
+import dev.devops.http.ResponseTooLargeException;
+import dev.devops.http.Retry;
+import dev.devops.http.Sleeper;
+import dev.devops.http.TransferStats;
+import dev.devops.http.Transport;
+import dev.devops.http.UrlConnectionNetwork;
+import dev.devops.http.Urls;
+import dev.devops.http.UserAgent;
 import dev.devops.util.Json;
 import dev.devops.util.Secrets;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,49 +41,37 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
-import okhttp3.ConnectionSpec;
-import okhttp3.Dns;
-import okhttp3.HttpUrl;
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
-import okio.Buffer;
-import okio.BufferedSource;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
- * Netlify's REST API, one method per operation (named as in the OpenAPI spec). Retries idempotent
- * calls on 5xx and connection failures with backoff, waits out 429 until {@code X-RateLimit-Reset}
- * (bounded), validates every id and path before it goes into a URL, and reads bodies only up to a
- * bound. Knows nothing of rollbacks.
+ * Netlify's REST API, one method per operation (named as in the OpenAPI spec), over a {@link
+ * Transport} of small interceptors: User-Agent, auth (to the API host only), retries, the rate
+ * budget, the upload concurrency bound, the debug log and the run's counters. Validates every id
+ * and path before it goes into a URL and reads bodies only up to a bound. Knows nothing of
+ * rollbacks.
  */
 public final class NetlifyClient {
   public static final String DEFAULT_BASE_URL = "https://api.netlify.com/api/v1";
   static final long MAX_JSON_BYTES = 32L * 1024 * 1024;
   static final long MAX_FILE_BYTES = 256L * 1024 * 1024;
 
-  private static final MediaType JSON = MediaType.get("application/json");
-  private static final MediaType OCTET_STREAM = MediaType.get("application/octet-stream");
+  /** Netlify's published API limit, assumed until the first answer says otherwise. */
+  public static final int PUBLISHED_RATE_LIMIT = 500;
+
+  /** Parallel file uploads Netlify allows per account on its Starter plan. */
+  public static final int DEFAULT_UPLOAD_CONCURRENCY = 5;
+
+  private static final String JSON_TYPE = "application/json";
+  private static final String OCTET_STREAM = "application/octet-stream";
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
   private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,255}");
 
-  /**
-   * Shared by every instance: one connection pool and dispatcher per process. Cleartext only, so
-   * that building it does not load the TLS trust store (tens of milliseconds at start-up): plain
-   * HTTP goes only to loopback; https requests use {@link #tls()}, made on first use.
-   */
-  private static final OkHttpClient SHARED =
-      new OkHttpClient.Builder()
-          .dns(new LoopbackAwareDns())
-          .followRedirects(false)
-          .connectionSpecs(List.of(ConnectionSpec.CLEARTEXT))
-          .build();
+  /** One budget per token and API host in this process, shared by every client that uses it. */
+  private static final Map<String, RateBudget> BUDGETS = new ConcurrentHashMap<>();
 
   /**
    * How to reach the API.
@@ -75,8 +84,10 @@ public final class NetlifyClient {
    * @param readTimeout per-read timeout
    * @param maxRetries retries after the first attempt for retryable failures
    * @param retryBase first backoff delay; doubles per retry, with jitter
-   * @param maxRateLimitWait longest wait for a 429's reset before giving up
+   * @param maxRateLimitWait longest total wait for 429s before giving up
    * @param debug receives one line per request and response (secrets redacted); may be null
+   * @param uploadConcurrency file uploads in flight at once, at most
+   * @param tls the TLS socket factory; null for the JDK's trust store
    */
   public record Options(
       String baseUrl,
@@ -87,7 +98,33 @@ public final class NetlifyClient {
       int maxRetries,
       Duration retryBase,
       Duration maxRateLimitWait,
-      Consumer<String> debug) {
+      Consumer<String> debug,
+      int uploadConcurrency,
+      SSLSocketFactory tls) {
+
+    public Options(
+        String baseUrl,
+        String token,
+        String userAgent,
+        Duration connectTimeout,
+        Duration readTimeout,
+        int maxRetries,
+        Duration retryBase,
+        Duration maxRateLimitWait,
+        Consumer<String> debug) {
+      this(
+          baseUrl,
+          token,
+          userAgent,
+          connectTimeout,
+          readTimeout,
+          maxRetries,
+          retryBase,
+          maxRateLimitWait,
+          debug,
+          DEFAULT_UPLOAD_CONCURRENCY,
+          null);
+    }
 
     public static Options defaults(String baseUrl, String token, String userAgent) {
       return new Options(
@@ -101,7 +138,40 @@ public final class NetlifyClient {
           Duration.ofSeconds(60),
           null);
     }
+
+    public Options withTls(SSLSocketFactory factory) {
+      return new Options(
+          baseUrl,
+          token,
+          userAgent,
+          connectTimeout,
+          readTimeout,
+          maxRetries,
+          retryBase,
+          maxRateLimitWait,
+          debug,
+          uploadConcurrency,
+          factory);
+    }
+
+    public Options withUploadConcurrency(int n) {
+      return new Options(
+          baseUrl,
+          token,
+          userAgent,
+          connectTimeout,
+          readTimeout,
+          maxRetries,
+          retryBase,
+          maxRateLimitWait,
+          debug,
+          n,
+          tls);
+    }
   }
+
+  /** What this client sent so far: HTTP requests, those to the API, and 429 answers met. */
+  public record Stats(int httpRequests, int apiCalls, int rateLimited) {}
 
   /** Listings of ready deploys (see {@link #listDeployFiles(Deploy)}), the newest few. */
   private final Map<String, CompletableFuture<List<DeployFile>>> readyListings =
@@ -114,42 +184,47 @@ public final class NetlifyClient {
       };
 
   private final Options options;
-  private final HttpUrl base;
-  private final OkHttpClient http;
-  private volatile OkHttpClient tls;
+  private final URI base;
+  private final RateBudget budget;
+  private final TransferStats stats;
+  private final Transport api;
+  private final Transport content;
 
   public NetlifyClient(Options options) {
     this.options = Objects.requireNonNull(options);
     this.base = parseBaseUrl(options.baseUrl());
     Secrets.register(options.token());
-    this.http =
-        SHARED
-            .newBuilder()
-            .connectTimeout(options.connectTimeout())
-            .readTimeout(options.readTimeout())
-            .writeTimeout(options.readTimeout())
-            .build();
-  }
-
-  /** The client for {@code url}: cleartext for loopback http, TLS (built once) for https. */
-  private OkHttpClient clientFor(HttpUrl url) {
-    if (!url.isHttps()) {
-      return http;
+    Predicate<Request> toApi = r -> BearerAuth.sameOrigin(r.url(), base);
+    this.stats = new TransferStats(toApi);
+    this.budget =
+        BUDGETS.computeIfAbsent(
+            budgetKey(options.token(), base),
+            k -> new RateBudget(PUBLISHED_RATE_LIMIT, Duration.ofMinutes(1)));
+    Interceptor network =
+        new UrlConnectionNetwork(options.connectTimeout(), options.readTimeout(), options.tls());
+    List<Interceptor> apiChain = new ArrayList<>();
+    apiChain.add(new UserAgent(options.userAgent()));
+    apiChain.add(new BearerAuth(options.token(), base));
+    apiChain.add(new Retry(options.maxRetries(), options.retryBase(), Sleeper.REAL));
+    apiChain.add(new RateLimit(toApi, budget, options.maxRateLimitWait(), Sleeper.REAL, null));
+    apiChain.add(
+        new ConcurrencyLimit(
+            r -> "uploadDeployFile".equals(r.operation()), options.uploadConcurrency()));
+    if (options.debug() != null) {
+      apiChain.add(new DebugLog(options.debug()));
     }
-    OkHttpClient client = tls;
-    if (client == null) {
-      synchronized (this) {
-        client = tls;
-        if (client == null) {
-          client =
-              http.newBuilder()
-                  .connectionSpecs(List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT))
-                  .build();
-          tls = client;
-        }
-      }
+    apiChain.add(stats);
+    apiChain.add(network);
+    this.api = new Transport(apiChain);
+    List<Interceptor> contentChain = new ArrayList<>();
+    contentChain.add(new UserAgent(options.userAgent()));
+    contentChain.add(new Retry(options.maxRetries(), options.retryBase(), Sleeper.REAL));
+    if (options.debug() != null) {
+      contentChain.add(new DebugLog(options.debug()));
     }
-    return client;
+    contentChain.add(stats);
+    contentChain.add(network);
+    this.content = new Transport(contentChain);
   }
 
   /** The API root this client talks to. */
@@ -157,31 +232,42 @@ public final class NetlifyClient {
     return base.toString();
   }
 
+  /** What this client has sent so far. */
+  public Stats stats() {
+    return new Stats(stats.httpRequests(), stats.apiCalls(), stats.rateLimited());
+  }
+
+  /** The shared rate budget of this client's token. */
+  public RateBudget rateBudget() {
+    return budget;
+  }
+
   /**
    * Parses and checks an API base URL: https, or plain http to a loopback host only. A bare {@code
    * scheme://host} gets netlify-cli's {@code /api/v1} prefix.
    */
-  public static HttpUrl parseBaseUrl(String raw) {
-    HttpUrl url = raw == null ? null : HttpUrl.parse(raw.trim());
-    if (url == null) {
+  public static URI parseBaseUrl(String raw) {
+    URI url = Urls.parse(raw);
+    if (url == null || url.getRawQuery() != null || url.getRawFragment() != null) {
       throw new InvalidInputException(
           "Invalid Netlify API URL '"
-              + raw
+              + printable(raw)
               + "': use https://host/api/v1 or http://127.0.0.1:PORT.");
     }
-    if (!url.isHttps() && !isLoopback(url.host())) {
+    if (!"https".equalsIgnoreCase(url.getScheme()) && !isLoopback(url.getHost())) {
       throw new InvalidInputException(
           "Refusing plain HTTP to non-loopback host '"
-              + url.host()
+              + printable(url.getHost())
               + "': use https (plain http is allowed only to 127.0.0.1, ::1 or *.localhost).");
     }
-    String path = url.encodedPath();
+    String path = url.getRawPath() == null ? "" : url.getRawPath();
     if (path.equals("/") || path.isEmpty()) {
-      url = url.newBuilder().encodedPath("/api/v1").build();
+      path = "/api/v1";
     } else if (path.endsWith("/")) {
-      url = url.newBuilder().encodedPath(path.substring(0, path.length() - 1)).build();
+      path = path.substring(0, path.length() - 1);
     }
-    return url;
+    return URI.create(
+        url.getScheme().toLowerCase(Locale.ROOT) + "://" + url.getRawAuthority() + path);
   }
 
   /** Loopback names and addresses: the only hosts plain HTTP may go to. */
@@ -196,19 +282,19 @@ public final class NetlifyClient {
   // ---- sites and accounts
 
   public Site getSite(String siteId) {
-    return call("getSite", get(url("sites", id(siteId))), true, Site.class);
+    return call(get("getSite", url().segment("sites").segment(id(siteId))), Site.class);
   }
 
   /** Sites whose name matches {@code name} (Netlify filters by substring), all pages, bounded. */
   public List<Site> listSites(String name) {
     List<Site> all = new ArrayList<>();
     for (int page = 1; page <= 10; page++) {
-      HttpUrl.Builder url = url("sites").newBuilder();
+      Urls.Builder url = url().segment("sites");
       if (name != null) {
-        url.addQueryParameter("name", name);
+        url.query("name", name);
       }
-      url.addQueryParameter("page", Integer.toString(page)).addQueryParameter("per_page", "100");
-      Page<Site> result = callPage("listSites", get(url.build()), Site.class, 100);
+      url.query("page", Integer.toString(page)).query("per_page", "100");
+      Page<Site> result = callPage(get("listSites", url), Site.class, 100);
       all.addAll(result.items());
       if (!result.hasNext()) {
         break;
@@ -234,124 +320,120 @@ public final class NetlifyClient {
     throw new NetlifyException(
         "getSite",
         404,
-        "Site '" + nameOrId + "' not found: check the name or id with 'netlify sites:list'.",
+        "Site '"
+            + printable(nameOrId)
+            + "' not found: check the name or id with 'netlify sites:list'.",
         null);
   }
 
   public Site createSite(String name) {
-    return call("createSite", post(url("sites"), Map.of("name", name)), false, Site.class);
+    return call(
+        post("createSite", url().segment("sites"), Map.of("name", name), false), Site.class);
   }
 
   public JsonNode getCurrentUser() {
-    return call("getCurrentUser", get(url("user")), true, JsonNode.class);
+    return call(get("getCurrentUser", url().segment("user")), JsonNode.class);
   }
 
   // ---- deploys
 
   /** One page of a site's deploys, newest first. */
   public Page<Deploy> listSiteDeploys(String siteId, DeployFilter filter, int page, int perPage) {
-    HttpUrl.Builder url = url("sites", id(siteId), "deploys").newBuilder();
+    Urls.Builder url = url().segment("sites").segment(id(siteId)).segment("deploys");
     if (filter.production() != null) {
-      url.addQueryParameter("production", filter.production().toString());
+      url.query("production", filter.production().toString());
     }
     if (filter.state() != null) {
-      url.addQueryParameter("state", filter.state());
+      url.query("state", filter.state());
     }
     if (filter.branch() != null) {
-      url.addQueryParameter("branch", filter.branch());
+      url.query("branch", filter.branch());
     }
     if (filter.latestPublished() != null) {
-      url.addQueryParameter("latest-published", filter.latestPublished().toString());
+      url.query("latest-published", filter.latestPublished().toString());
     }
-    url.addQueryParameter("page", Integer.toString(page));
-    url.addQueryParameter("per_page", Integer.toString(perPage));
-    return callPage("listSiteDeploys", get(url.build()), Deploy.class, perPage);
+    url.query("page", Integer.toString(page));
+    url.query("per_page", Integer.toString(perPage));
+    return callPage(get("listSiteDeploys", url), Deploy.class, perPage);
   }
 
   public Deploy getDeploy(String deployId) {
-    return call("getDeploy", get(url("deploys", id(deployId))), true, Deploy.class);
+    return call(get("getDeploy", url().segment("deploys").segment(id(deployId))), Deploy.class);
   }
 
   public Deploy getSiteDeploy(String siteId, String deployId) {
     return call(
-        "getSiteDeploy",
-        get(url("sites", id(siteId), "deploys", id(deployId))),
-        true,
+        get(
+            "getSiteDeploy",
+            url().segment("sites").segment(id(siteId)).segment("deploys").segment(id(deployId))),
         Deploy.class);
   }
 
   public Deploy createSiteDeploy(String siteId, DeployRequest body, String title) {
-    HttpUrl.Builder url = url("sites", id(siteId), "deploys").newBuilder();
+    Urls.Builder url = url().segment("sites").segment(id(siteId)).segment("deploys");
     if (title != null) {
-      url.addQueryParameter("title", title);
+      url.query("title", title);
     }
-    return call("createSiteDeploy", post(url.build(), body), false, Deploy.class);
+    return call(post("createSiteDeploy", url, body, false), Deploy.class);
   }
 
   public Deploy updateSiteDeploy(
       String siteId, String deployId, DeployRequest body, String commitRef) {
-    HttpUrl.Builder url = url("sites", id(siteId), "deploys", id(deployId)).newBuilder();
+    Urls.Builder url =
+        url().segment("sites").segment(id(siteId)).segment("deploys").segment(id(deployId));
     if (commitRef != null) {
-      url.addQueryParameter("commit_ref", commitRef);
+      url.query("commit_ref", commitRef);
     }
-    return call("updateSiteDeploy", put(url.build(), json(body)), true, Deploy.class);
+    return call(put("updateSiteDeploy", url, jsonBody(body)), Deploy.class);
   }
 
-  /** Uploads one file of a deploy; {@code path} is relative to the site root. */
+  /**
+   * Uploads one file of a deploy, streamed from disk; {@code path} is relative to the site root.
+   */
   public DeployFile uploadDeployFile(String deployId, String path, Path file) throws IOException {
     long size = java.nio.file.Files.size(file);
-    HttpUrl url =
-        filesUrl(deployId, path)
-            .newBuilder()
-            .addQueryParameter("size", Long.toString(size))
-            .build();
     return call(
-        "uploadDeployFile",
-        put(url, RequestBody.create(file.toFile(), OCTET_STREAM)),
-        true,
+        put(
+            "uploadDeployFile",
+            filesUrl(deployId, path).query("size", Long.toString(size)),
+            RequestBody.ofFile(file, size, OCTET_STREAM)),
         DeployFile.class);
   }
 
   public DeployFile uploadDeployFile(String deployId, String path, byte[] content) {
-    HttpUrl url =
-        filesUrl(deployId, path)
-            .newBuilder()
-            .addQueryParameter("size", Integer.toString(content.length))
-            .build();
     return call(
-        "uploadDeployFile",
-        put(url, RequestBody.create(content, OCTET_STREAM)),
-        true,
+        put(
+            "uploadDeployFile",
+            filesUrl(deployId, path).query("size", Integer.toString(content.length)),
+            RequestBody.of(content, OCTET_STREAM)),
         DeployFile.class);
   }
 
   public JsonNode uploadDeployFunction(String deployId, String name, byte[] zip, String runtime) {
-    HttpUrl.Builder url = url("deploys", id(deployId), "functions", id(name)).newBuilder();
+    Urls.Builder url = url().segment("deploys").segment(id(deployId));
+    url.segment("functions").segment(id(name));
     if (runtime != null) {
-      url.addQueryParameter("runtime", runtime);
+      url.query("runtime", runtime);
     }
-    url.addQueryParameter("size", Integer.toString(zip.length));
+    url.query("size", Integer.toString(zip.length));
     return call(
-        "uploadDeployFunction",
-        put(url.build(), RequestBody.create(zip, OCTET_STREAM)),
-        true,
-        JsonNode.class);
+        put("uploadDeployFunction", url, RequestBody.of(zip, OCTET_STREAM)), JsonNode.class);
   }
 
   public Deploy cancelSiteDeploy(String deployId) {
     return call(
-        "cancelSiteDeploy", post(url("deploys", id(deployId), "cancel"), null), true, Deploy.class);
+        post(
+            "cancelSiteDeploy",
+            url().segment("deploys").segment(id(deployId)).segment("cancel"),
+            null,
+            true),
+        Deploy.class);
   }
 
   public void deleteSiteDeploy(String siteId, String deployId) {
-    call(
-        "deleteSiteDeploy",
-        new Request.Builder()
-            .url(url("sites", id(siteId), "deploys", id(deployId)))
-            .delete()
-            .build(),
-        true,
-        Void.class);
+    Urls.Builder url =
+        url().segment("sites").segment(id(siteId)).segment("deploys").segment(id(deployId));
+    call(new Request("DELETE", url.build(), Map.of(), null, "deleteSiteDeploy", true), Void.class);
   }
 
   /**
@@ -394,9 +476,7 @@ public final class NetlifyClient {
   public List<DeployFile> listDeployFiles(String deployId) {
     List<DeployFile> files =
         decoded(
-            "listDeployFiles",
-            get(url("deploys", id(deployId), "files")),
-            true,
+            get("listDeployFiles", url().segment("deploys").segment(id(deployId)).segment("files")),
             DeployFile::readList,
             null);
     return files == null ? List.of() : files;
@@ -405,51 +485,57 @@ public final class NetlifyClient {
   /** The raw bytes of one file of a deploy, as uploaded. */
   public byte[] getDeployFileBytes(String deployId, String path) {
     Request request =
-        new Request.Builder()
-            .url(filesUrl(deployId, path))
-            .header("Content-Type", "application/vnd.bitballoon.v1.raw")
-            .get()
-            .build();
-    return execute("getDeployFileBytes", request, true, MAX_FILE_BYTES);
+        get("getDeployFile", filesUrl(deployId, path))
+            .header("Content-Type", "application/vnd.bitballoon.v1.raw");
+    return execute(request, MAX_FILE_BYTES, null);
   }
 
   public Deploy restoreSiteDeploy(String siteId, String deployId) {
-    return call(
-        "restoreSiteDeploy",
-        post(url("sites", id(siteId), "deploys", id(deployId), "restore"), null),
-        true,
-        Deploy.class);
+    Urls.Builder url = url().segment("sites").segment(id(siteId)).segment("deploys");
+    url.segment(id(deployId)).segment("restore");
+    return call(post("restoreSiteDeploy", url, null, true), Deploy.class);
   }
 
   /** Re-publishes the previously published deploy (Netlify's own "rollback"). */
   public void rollbackSiteDeploy(String siteId) {
     call(
-        "rollbackSiteDeploy",
-        put(url("sites", id(siteId), "rollback"), RequestBody.create(new byte[0], JSON)),
-        false,
+        put(
+            "rollbackSiteDeploy",
+            url().segment("sites").segment(id(siteId)).segment("rollback"),
+            RequestBody.of(new byte[0], JSON_TYPE)),
         Void.class);
   }
 
   public Deploy lockDeploy(String deployId) {
-    return call("lockDeploy", post(url("deploys", id(deployId), "lock"), null), true, Deploy.class);
+    return call(
+        post(
+            "lockDeploy",
+            url().segment("deploys").segment(id(deployId)).segment("lock"),
+            null,
+            true),
+        Deploy.class);
   }
 
   public Deploy unlockDeploy(String deployId) {
     return call(
-        "unlockDeploy", post(url("deploys", id(deployId), "unlock"), null), true, Deploy.class);
+        post(
+            "unlockDeploy",
+            url().segment("deploys").segment(id(deployId)).segment("unlock"),
+            null,
+            true),
+        Deploy.class);
   }
 
   public List<LogLine> getDeployLog(String deployId) {
-    return callList("getDeployLog", get(url("deploys", id(deployId), "log")), true, LogLine.class);
+    return callList(
+        get("getDeployLog", url().segment("deploys").segment(id(deployId)).segment("log")),
+        LogLine.class);
   }
 
   public List<EnvVar> getEnvVars(String accountId, String siteId) {
-    HttpUrl url =
-        url("accounts", id(accountId), "env")
-            .newBuilder()
-            .addQueryParameter("site_id", id(siteId))
-            .build();
-    return callList("getEnvVars", get(url), true, EnvVar.class);
+    Urls.Builder url = url().segment("accounts").segment(id(accountId)).segment("env");
+    url.query("site_id", id(siteId));
+    return callList(get("getEnvVars", url), EnvVar.class);
   }
 
   /** Creates site-scoped variables with one value for all contexts. */
@@ -457,7 +543,8 @@ public final class NetlifyClient {
     List<Map<String, Object>> body = new ArrayList<>();
     for (Map.Entry<String, String> e : new TreeMap<>(vars).entrySet()) {
       if (!ENV_KEY.matcher(e.getKey()).matches()) {
-        throw new InvalidInputException("Invalid environment variable name: " + e.getKey());
+        throw new InvalidInputException(
+            "Invalid environment variable name: " + printable(e.getKey()));
       }
       body.add(
           Map.of(
@@ -465,70 +552,87 @@ public final class NetlifyClient {
               "scopes", List.of("builds", "functions", "runtime", "post-processing"),
               "values", List.of(Map.of("value", e.getValue(), "context", "all"))));
     }
-    HttpUrl url =
-        url("accounts", id(accountId), "env")
-            .newBuilder()
-            .addQueryParameter("site_id", id(siteId))
-            .build();
-    return callList("createEnvVars", post(url, body), false, EnvVar.class);
+    Urls.Builder url = url().segment("accounts").segment(id(accountId)).segment("env");
+    url.query("site_id", id(siteId));
+    return callList(post("createEnvVars", url, body, false), EnvVar.class);
   }
 
   // ---- served content
 
   /** GETs a served URL (a site or deploy permalink), without auth, body bounded. */
   public Fetched fetch(String rawUrl) {
-    HttpUrl url = HttpUrl.parse(rawUrl);
+    return fetch(rawUrl, MAX_FILE_BYTES);
+  }
+
+  /** GETs a served URL, reading at most {@code maxBytes} of its body. */
+  public Fetched fetch(String rawUrl, long maxBytes) {
+    URI url = servedUrl(rawUrl);
+    try (Response response = sendServed(url)) {
+      byte[] body = response.bytes(maxBytes);
+      return new Fetched(url.toString(), response.status(), response.headers(), body);
+    } catch (IOException e) {
+      throw new NetlifyException("fetch", 0, url + " did not answer: " + describe(e) + ".", e);
+    }
+  }
+
+  /**
+   * GETs a served URL and hashes its body as it streams: status, headers, SHA1 and size, in a few
+   * kilobytes of memory whatever the file's size.
+   */
+  public Fetched.Digest fetchDigest(String rawUrl) {
+    URI url = servedUrl(rawUrl);
+    try (Response response = sendServed(url)) {
+      MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+      long size = 0;
+      byte[] buffer = new byte[64 * 1024];
+      for (int n; (n = response.body().read(buffer)) > 0; ) {
+        sha1.update(buffer, 0, n);
+        size += n;
+      }
+      return new Fetched.Digest(
+          url.toString(),
+          response.status(),
+          response.headers(),
+          HexFormat.of().formatHex(sha1.digest()),
+          size);
+    } catch (IOException e) {
+      throw new NetlifyException("fetch", 0, url + " did not answer: " + describe(e) + ".", e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private URI servedUrl(String rawUrl) {
+    URI url = Urls.parse(rawUrl);
     if (url == null) {
-      throw new InvalidInputException("Invalid URL: " + rawUrl);
+      throw new InvalidInputException("Invalid URL: " + printable(rawUrl));
     }
-    if (!url.isHttps() && !isLoopback(url.host())) {
-      throw new InvalidInputException("Refusing plain HTTP to non-loopback host: " + url.host());
+    if (!"https".equalsIgnoreCase(url.getScheme()) && !isLoopback(url.getHost())) {
+      throw new InvalidInputException(
+          "Refusing plain HTTP to non-loopback host: " + printable(url.getHost()));
     }
-    Request request =
-        new Request.Builder().url(url).header("User-Agent", options.userAgent()).get().build();
-    NetlifyException last = null;
-    for (int attempt = 0; attempt <= options.maxRetries(); attempt++) {
-      if (attempt > 0) {
-        sleep(backoff(attempt));
-      }
-      long start = System.nanoTime();
-      try (Response response = clientFor(url).newCall(request).execute()) {
-        byte[] body = readBounded(response.body(), MAX_FILE_BYTES, "fetch");
-        debug("<-- " + response.code() + " " + url + " (" + millisSince(start) + " ms)");
-        if (response.code() >= 500) {
-          last =
-              new NetlifyException(
-                  "fetch", response.code(), url + " answered " + response.code() + ".", null);
-          continue;
-        }
-        Map<String, List<String>> headers = new TreeMap<>();
-        for (String name : response.headers().names()) {
-          headers.put(name.toLowerCase(Locale.ROOT), response.headers(name));
-        }
-        return new Fetched(url.toString(), response.code(), headers, body);
-      } catch (IOException e) {
-        last = new NetlifyException("fetch", 0, url + " did not answer: " + describe(e) + ".", e);
-      }
+    return url;
+  }
+
+  /** Sends a GET for served content: 5xx and failed connections are retried, then reported. */
+  private Response sendServed(URI url) throws IOException {
+    Response response = content.execute(Request.get(url, "fetch"));
+    if (response.status() >= 500) {
+      int status = response.status();
+      response.close();
+      throw new IOException("answered " + status);
     }
-    throw last;
+    return response;
   }
 
   // ---- plumbing
 
-  private HttpUrl url(String... segments) {
-    HttpUrl.Builder b = base.newBuilder();
-    for (String s : segments) {
-      b.addPathSegment(s);
-    }
-    return b.build();
+  private Urls.Builder url() {
+    return Urls.of(base);
   }
 
-  private HttpUrl filesUrl(String deployId, String path) {
-    HttpUrl.Builder b = url("deploys", id(deployId), "files").newBuilder();
-    for (String segment : filePath(path).split("/")) {
-      b.addPathSegment(segment);
-    }
-    return b.build();
+  private Urls.Builder filesUrl(String deployId, String path) {
+    return url().segment("deploys").segment(id(deployId)).segment("files").segments(filePath(path));
   }
 
   /** Checks an id or site name before it goes into a URL path. */
@@ -569,29 +673,35 @@ public final class NetlifyClient {
     return cleaned.length() > 80 ? cleaned.substring(0, 80) + "..." : cleaned;
   }
 
-  private Request get(HttpUrl url) {
-    return new Request.Builder().url(url).get().build();
+  private static Request get(String operation, Urls.Builder url) {
+    return new Request("GET", url.build(), Map.of("Accept", JSON_TYPE), null, operation, true);
   }
 
-  private Request post(HttpUrl url, Object body) {
-    RequestBody content = body == null ? RequestBody.create(new byte[0], JSON) : json(body);
-    return new Request.Builder().url(url).post(content).build();
+  private static Request post(String operation, Urls.Builder url, Object body, boolean idempotent) {
+    RequestBody content = body == null ? RequestBody.of(new byte[0], JSON_TYPE) : jsonBody(body);
+    return new Request(
+        "POST", url.build(), Map.of("Accept", JSON_TYPE), content, operation, idempotent);
   }
 
-  private Request put(HttpUrl url, RequestBody body) {
-    return new Request.Builder().url(url).put(body).build();
+  private static Request put(String operation, Urls.Builder url, RequestBody body) {
+    return new Request("PUT", url.build(), Map.of("Accept", JSON_TYPE), body, operation, true);
   }
 
-  private static RequestBody json(Object body) {
+  private static RequestBody jsonBody(Object body) {
     try {
-      return RequestBody.create(Json.mapper().writeValueAsBytes(body), JSON);
+      return RequestBody.of(Json.mapper().writeValueAsBytes(body), JSON_TYPE);
     } catch (IOException e) {
       throw new IllegalStateException("cannot encode request body", e);
     }
   }
 
-  private <T> T call(String operation, Request request, boolean idempotent, Class<T> type) {
-    return decoded(operation, request, idempotent, Json.mapper().constructType(type), null);
+  private <T> T call(Request request, Class<T> type) {
+    if (type == Void.class) {
+      execute(request, MAX_JSON_BYTES, null);
+      return null;
+    }
+    JavaType javaType = Json.mapper().constructType(type);
+    return decoded(request, body -> Json.mapper().readValue(body, javaType), null);
   }
 
   /** Turns a successful answer's body into a value; an IOException means a malformed body. */
@@ -600,15 +710,16 @@ public final class NetlifyClient {
     T decode(byte[] body) throws IOException;
   }
 
-  private <T> List<T> callList(
-      String operation, Request request, boolean idempotent, Class<T> type) {
-    List<T> items = decoded(operation, request, idempotent, listOf(type), null);
+  private <T> List<T> callList(Request request, Class<T> type) {
+    JavaType list = listOf(type);
+    List<T> items = decoded(request, body -> Json.mapper().readValue(body, list), null);
     return items == null ? List.of() : items;
   }
 
-  private <T> Page<T> callPage(String operation, Request request, Class<T> type, int perPage) {
+  private <T> Page<T> callPage(Request request, Class<T> type, int perPage) {
     String[] link = new String[1];
-    List<T> items = decoded(operation, request, true, listOf(type), link);
+    JavaType list = listOf(type);
+    List<T> items = decoded(request, body -> Json.mapper().readValue(body, list), link);
     if (items == null) {
       items = List.of();
     }
@@ -624,121 +735,79 @@ public final class NetlifyClient {
    * Executes and decodes; a malformed or truncated body of an idempotent call is fetched again
    * once, since it usually means the connection was cut mid-body.
    */
-  private <T> T decoded(
-      String operation, Request request, boolean idempotent, JavaType type, String[] linkOut) {
-    if (type.getRawClass() == Void.class) {
-      execute(operation, request, idempotent, MAX_JSON_BYTES, linkOut);
-      return null;
-    }
-    return decoded(
-        operation, request, idempotent, body -> Json.mapper().readValue(body, type), linkOut);
-  }
-
-  private <T> T decoded(
-      String operation, Request request, boolean idempotent, Decoder<T> decoder, String[] linkOut) {
+  private <T> T decoded(Request request, Decoder<T> decoder, String[] linkOut) {
     for (int attempt = 0; ; attempt++) {
-      byte[] body = execute(operation, request, idempotent, MAX_JSON_BYTES, linkOut);
+      byte[] body = execute(request, MAX_JSON_BYTES, linkOut);
       if (body.length == 0) {
         return null;
       }
       try {
         return decoder.decode(body);
       } catch (IOException e) {
-        if (!idempotent || attempt >= 1) {
+        if (!request.idempotent() || attempt >= 1) {
           throw new NetlifyException(
-              operation, 0, "Netlify API returned a malformed body for " + operation + ".", e);
+              request.operation(),
+              0,
+              "Netlify API returned a malformed body for " + request.operation() + ".",
+              e);
         }
-        debug("    malformed body from " + operation + "; fetching again");
+        debug("    malformed body from " + request.operation() + "; fetching again");
       }
     }
   }
 
-  private byte[] execute(String operation, Request request, boolean idempotent, long maxBytes) {
-    return execute(operation, request, idempotent, maxBytes, null);
-  }
-
-  /**
-   * Sends {@code request} with auth, retrying what is safe to retry, and returns the body of the
-   * first successful answer.
-   */
-  private byte[] execute(
-      String operation, Request request, boolean idempotent, long maxBytes, String[] linkOut) {
-    Request authed =
-        request
-            .newBuilder()
-            .header("Authorization", "Bearer " + options.token())
-            .header("User-Agent", options.userAgent())
-            .header("Accept", "application/json")
-            .build();
-    NetlifyException last = null;
-    long rateLimitWaited = 0;
+  /** Sends {@code request} through the API transport and returns the body of a 2xx answer. */
+  private byte[] execute(Request request, long maxBytes, String[] linkOut) {
+    String operation = request.operation();
     for (int attempt = 0; ; attempt++) {
-      long start = System.nanoTime();
-      debug("--> " + authed.method() + " " + authed.url() + " (" + operation + ")");
-      try (Response response = clientFor(authed.url()).newCall(authed).execute()) {
-        int code = response.code();
-        debug("<-- " + code + " " + operation + " (" + millisSince(start) + " ms)");
-        if (response.isSuccessful()) {
-          byte[] body = readBounded(response.body(), maxBytes, operation);
+      try (Response response = api.execute(request)) {
+        if (response.successful()) {
           if (linkOut != null) {
             linkOut[0] = response.header("Link");
           }
-          return body;
+          return response.bytes(maxBytes);
         }
-        String message = errorMessage(operation, response);
-        if (code == 429) {
-          long waitMs = rateLimitWait(response);
-          if (attempt < options.maxRetries() + 2
-              && rateLimitWaited + waitMs <= options.maxRateLimitWait().toMillis()) {
-            debug("    rate limited; waiting " + waitMs + " ms until X-RateLimit-Reset");
-            rateLimitWaited += waitMs;
-            sleep(waitMs);
-            continue;
-          }
+        if (response.status() == 429) {
           throw new NetlifyException(
               operation,
               429,
               "Netlify API rate limit reached (" + operation + "): wait a minute and retry.",
               null);
         }
-        last = new NetlifyException(operation, code, message, null);
-        if (code >= 500 && idempotent && attempt < options.maxRetries()) {
-          sleep(backoff(attempt + 1));
-          continue;
-        }
-        throw last;
+        throw new NetlifyException(
+            operation, response.status(), errorMessage(operation, response), null);
+      } catch (ResponseTooLargeException e) {
+        throw new NetlifyException(operation, 0, "Netlify API " + e.getMessage() + ": refused.", e);
       } catch (IOException e) {
-        boolean notSent = e instanceof ConnectException || e instanceof UnknownHostException;
-        last =
-            new NetlifyException(
-                operation,
-                0,
-                "Netlify API unreachable during " + operation + " (" + describe(e) + ").",
-                e);
-        debug("<-- failed " + operation + ": " + describe(e));
-        if ((idempotent || notSent) && attempt < options.maxRetries()) {
-          sleep(backoff(attempt + 1));
-          continue;
+        if (!(request.idempotent() && attempt < 1 && cutMidBody(e))) {
+          throw new NetlifyException(
+              operation,
+              0,
+              "Netlify API unreachable during " + operation + " (" + describe(e) + ").",
+              e);
         }
-        throw last;
+        debug("    " + operation + " was cut mid-body; fetching again");
       }
     }
+  }
+
+  private static boolean cutMidBody(IOException e) {
+    return e instanceof java.io.EOFException;
   }
 
   private String errorMessage(String operation, Response response) {
     String detail = "";
     try {
-      byte[] body = readBounded(response.body(), 64 * 1024, operation);
-      JsonNode node = Json.mapper().readTree(body);
+      JsonNode node = Json.mapper().readTree(response.bytes(64 * 1024));
       if (node != null && node.hasNonNull("message")) {
         detail = node.get("message").asText();
       }
     } catch (IOException | RuntimeException ignored) {
       // The status alone still explains the failure.
     }
-    if (response.code() == 404) {
-      String path = response.request().url().encodedPath();
-      String basePath = base.encodedPath();
+    if (response.status() == 404) {
+      String path = response.request().url().getRawPath();
+      String basePath = base.getRawPath();
       if (path.startsWith(basePath)) {
         path = path.substring(basePath.length());
       }
@@ -748,75 +817,38 @@ public final class NetlifyClient {
           + path
           + "; check the site or deploy id, and that this token's account can see it.";
     }
-    String text = "Netlify API " + operation + " failed: " + response.code();
+    String text = "Netlify API " + operation + " failed: " + response.status();
     if (!detail.isBlank()) {
-      text += " " + Secrets.redact(detail.length() > 200 ? detail.substring(0, 200) : detail);
+      text +=
+          " "
+              + printable(
+                  Secrets.redact(detail.length() > 200 ? detail.substring(0, 200) : detail));
     }
     return text + ".";
-  }
-
-  private long rateLimitWait(Response response) {
-    String reset = response.header("X-RateLimit-Reset");
-    long waitMs = 5000;
-    if (reset != null) {
-      try {
-        waitMs = Long.parseLong(reset.trim()) * 1000 - System.currentTimeMillis();
-      } catch (NumberFormatException ignored) {
-        // Keep the default wait.
-      }
-    }
-    return Math.max(waitMs, 1000);
-  }
-
-  private static byte[] readBounded(ResponseBody body, long maxBytes, String operation)
-      throws IOException {
-    if (body == null) {
-      return new byte[0];
-    }
-    BufferedSource source = body.source();
-    if (source.request(maxBytes + 1)) {
-      throw new IOException(operation + " response exceeds " + maxBytes + " bytes");
-    }
-    Buffer buffer = source.getBuffer();
-    return buffer.readByteArray();
-  }
-
-  private long backoff(int attempt) {
-    long baseMs = options.retryBase().toMillis();
-    long delay = baseMs << Math.min(attempt - 1, 6);
-    return delay + ThreadLocalRandom.current().nextLong(Math.max(1, baseMs / 2 + 1));
-  }
-
-  private static void sleep(long millis) {
-    try {
-      TimeUnit.MILLISECONDS.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new NetlifyException("sleep", 0, "Interrupted while waiting to retry.", e);
-    }
   }
 
   /** The failure in plain words (no exception class names): it ends up in a one-line error. */
   static String describe(IOException e) {
     String message = e.getMessage() == null ? "" : Secrets.redact(e.getMessage());
     if (e instanceof InterruptedIOException) {
-      return "timed out";
+      return Thread.currentThread().isInterrupted() ? "interrupted" : "timed out";
     }
     if (e instanceof ConnectException) {
       return "connection refused";
     }
     if (e instanceof UnknownHostException) {
-      return "unknown host " + message;
+      return "unknown host " + printable(message);
     }
     if (e instanceof javax.net.ssl.SSLException) {
-      return "TLS failure: " + message;
+      return "TLS failure: " + printable(message);
     }
     if (e instanceof java.io.EOFException
-        || message.contains("unexpected end of stream")
-        || message.contains("Connection reset")) {
+        || message.contains("Unexpected end of file")
+        || message.contains("Connection reset")
+        || message.contains("Premature EOF")) {
       return "connection closed before a complete answer";
     }
-    return message.isEmpty() ? e.getClass().getSimpleName() : message;
+    return message.isEmpty() ? e.getClass().getSimpleName() : printable(message);
   }
 
   private void debug(String line) {
@@ -825,19 +857,14 @@ public final class NetlifyClient {
     }
   }
 
-  private static long millisSince(long startNanos) {
-    return (System.nanoTime() - startNanos) / 1_000_000;
-  }
-
-  /** Resolves {@code *.localhost} to loopback (RFC 6761), which the system resolver may not do. */
-  private static final class LoopbackAwareDns implements Dns {
-    @Override
-    public List<InetAddress> lookup(String hostname) throws UnknownHostException {
-      String h = hostname.toLowerCase(Locale.ROOT);
-      if (h.equals("localhost") || h.endsWith(".localhost")) {
-        return List.of(InetAddress.getLoopbackAddress());
-      }
-      return Dns.SYSTEM.lookup(hostname);
+  private static String budgetKey(String token, URI base) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(String.valueOf(token).getBytes(StandardCharsets.UTF_8));
+      return base.getHost() + ":" + base.getPort() + ":" + HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 }
