@@ -1,12 +1,13 @@
 package dev.devops.cli;
 
-import dev.devops.config.ConfigException;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.devops.netlify.NetlifyException;
 import dev.devops.util.Json;
 import dev.devops.util.Secrets;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.io.StringWriter;
+import java.util.Arrays;
+import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Help;
 import picocli.CommandLine.IFactory;
@@ -35,51 +36,66 @@ public final class App {
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExecutionExceptionHandler(
         (error, commandLine, parseResult) -> report(ctx, error, commandLine, parseResult));
+    boolean json = Arrays.asList(argv).contains("--json");
     cl.setParameterExceptionHandler(
         (error, args) -> {
+          ExitCode code = ExitCode.of(error);
+          String message = Secrets.redact(Text.clean(error.getMessage()));
           PrintWriter err = ctx.err();
-          err.println(new Style(ctx.color()).red("❌ " + Secrets.redact(error.getMessage())));
+          err.println(new Style(ctx.color()).red("❌ " + message));
           err.println(
               "💡 Run '"
                   + error.getCommandLine().getCommandSpec().qualifiedName()
                   + " --help' for usage.");
-          return ExitCode.USAGE.code();
+          if (json) {
+            printError(ctx, code, message);
+          }
+          return code.code();
         });
     return cl;
   }
 
-  /** Reports a failure in one line (plus the spec's block where one exists) and maps its code. */
+  /** The {@code --json} error object (README, "Any error with --json"). */
+  record ErrorReport(Error error) {
+    record Error(@JsonProperty("exit_code") int exitCode, String error, String message) {}
+  }
+
+  private static void printError(CliContext ctx, ExitCode code, String message) {
+    try {
+      ctx.out()
+          .println(
+              Secrets.redact(
+                  Json.mapper()
+                      .writeValueAsString(
+                          new ErrorReport(
+                              new ErrorReport.Error(
+                                  code.code(), code.name().toLowerCase(Locale.ROOT), message)))));
+    } catch (Exception ignored) {
+      // The stderr line already told the user.
+    }
+  }
+
+  /** Reports a failure in one line (or the command's spec block) and maps its code. */
   private static int report(
       CliContext ctx, Exception error, CommandLine commandLine, ParseResult parseResult) {
     ExitCode code = ExitCode.of(error);
     Object command = commandLine.getCommand();
-    boolean debug = command instanceof BaseCommand b && b.debug();
-    boolean json = command instanceof BaseCommand b && b.json();
-    Style style = new Style(ctx.color());
+    BaseCommand base = command instanceof BaseCommand b ? b : null;
     PrintWriter err = ctx.err();
-    if (error instanceof ConfigException c
-        && c.kind() == ConfigException.Kind.UNSUPPORTED_PLATFORM) {
-      err.println(Messages.platformNotSupported(c.platform()));
+    String message = Secrets.redact(Text.clean(describe(error, code)));
+    String block = base == null ? null : base.errorBlock(error);
+    if (block != null) {
+      err.println(Secrets.redact(block));
     } else {
-      err.println(style.red("❌ " + Secrets.redact(describe(error, code))));
+      err.println(new Style(ctx.color()).red("❌ " + message));
     }
-    if (debug) {
-      java.io.StringWriter trace = new java.io.StringWriter();
+    if (base != null && base.debug()) {
+      StringWriter trace = new StringWriter();
       error.printStackTrace(new PrintWriter(trace));
       err.println(Secrets.redact(trace.toString()));
     }
-    if (json) {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("exit_code", code.code());
-      body.put("error", code.name().toLowerCase(java.util.Locale.ROOT));
-      body.put("message", describe(error, code));
-      Map<String, Object> wrapper = new LinkedHashMap<>();
-      wrapper.put("error", body);
-      try {
-        ctx.out().println(Secrets.redact(Json.mapper().writeValueAsString(wrapper)));
-      } catch (Exception ignored) {
-        // The stderr line above already told the user.
-      }
+    if (base != null && base.json()) {
+      printError(ctx, code, message);
     }
     return code.code();
   }
@@ -97,7 +113,7 @@ public final class App {
       if (n.isNotFound()) {
         return message;
       }
-      return message.toLowerCase(java.util.Locale.ROOT).contains("retry")
+      return message.toLowerCase(Locale.ROOT).contains("retry")
           ? message
           : message + " Retry shortly; rerun with --debug for the request trace.";
     }
@@ -123,14 +139,6 @@ public final class App {
         command.ctx = ctx;
       }
       return instance;
-    }
-  }
-
-  static String json(Object value) {
-    try {
-      return Json.mapper().writeValueAsString(value);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
     }
   }
 }

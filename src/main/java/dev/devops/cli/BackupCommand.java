@@ -1,15 +1,15 @@
 package dev.devops.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.devops.engine.BackupManifest;
 import dev.devops.engine.BackupStore;
 import dev.devops.engine.DeployHistory;
 import dev.devops.netlify.Deploy;
 import dev.devops.netlify.Site;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,24 +33,40 @@ public final class BackupCommand implements Runnable {
         spec.commandLine(), "Missing subcommand: try 'devops backup list'.");
   }
 
-  /** The JSON view of one backup (docs/json/backup.md). */
-  static Map<String, Object> view(String dir, BackupManifest m) {
-    Map<String, Object> v = new LinkedHashMap<>();
-    v.put("dir", dir);
-    v.put("created_at", m.createdAt());
-    v.put("reason", m.reason());
-    v.put("deploy_id", m.deploy().id());
-    v.put("version", m.deploy().version());
-    v.put("site_id", m.site() == null ? null : m.site().id());
-    v.put("auto_publish_locked", m.site() != null && m.site().autoPublishLocked());
-    v.put("files", m.stats() == null ? m.files().size() : m.stats().files());
-    v.put("total_bytes", m.stats() == null ? null : m.stats().totalBytes());
-    v.put("new_blobs", m.stats() == null ? null : m.stats().newBlobs());
-    v.put("reused_blobs", m.stats() == null ? null : m.stats().reusedBlobs());
-    v.put("env_vars", m.env() == null ? 0 : m.env().size());
-    v.put("unavailable", m.unavailableOrEmpty().size());
-    v.put("files_note", m.filesNote());
-    return v;
+  /** One backup as the JSON outputs show it (docs/json/backup.md, BACKUP). */
+  record BackupJson(
+      String dir,
+      @JsonProperty("created_at") Instant createdAt,
+      String reason,
+      @JsonProperty("deploy_id") String deployId,
+      String version,
+      @JsonProperty("site_id") String siteId,
+      @JsonProperty("auto_publish_locked") boolean autoPublishLocked,
+      int files,
+      @JsonProperty("total_bytes") Long totalBytes,
+      @JsonProperty("new_blobs") Integer newBlobs,
+      @JsonProperty("reused_blobs") Integer reusedBlobs,
+      @JsonProperty("env_vars") int envVars,
+      int unavailable,
+      @JsonProperty("files_note") String filesNote) {
+    static BackupJson of(String dir, BackupManifest m) {
+      BackupManifest.Stats s = m.stats();
+      return new BackupJson(
+          dir,
+          m.createdAt(),
+          m.reason(),
+          m.deploy().id(),
+          m.deploy().version(),
+          m.site() == null ? null : m.site().id(),
+          m.site() != null && m.site().autoPublishLocked(),
+          s == null ? m.files().size() : s.files(),
+          s == null ? null : s.totalBytes(),
+          s == null ? null : s.newBlobs(),
+          s == null ? null : s.reusedBlobs(),
+          m.env() == null ? 0 : m.env().size(),
+          m.unavailableOrEmpty().size(),
+          m.filesNote());
+    }
   }
 }
 
@@ -78,13 +94,10 @@ final class BackupCreate extends EngineCommand {
 
   @Override
   protected int execute() throws Exception {
-    Site site = client().getSite(config().siteId());
-    DeployHistory history = history(20).history();
-    String id = history.find(deployment).map(e -> e.id()).orElse(deployment);
-    Deploy deploy = client().getDeploy(id);
-    if (deploy.siteId() != null && !deploy.siteId().equals(site.id())) {
-      throw new CliException(ExitCode.INVALID_TARGET, "Deploy " + id + " belongs to another site.");
-    }
+    var reader = engine().history();
+    var page = reader.recent(20);
+    Site site = page.history().site();
+    Deploy deploy = reader.resolve(page.history(), deployment);
     if (!json()) {
       say("💾 Creating backup...");
     }
@@ -93,24 +106,21 @@ final class BackupCreate extends EngineCommand {
             .create(client(), site, deploy, DeployHistory.versionLabel(deploy, records()), reason);
     String dir = display(backup.dir());
     if (json()) {
-      printJson(BackupCommand.view(dir, backup.manifest()));
-    } else {
-      BackupManifest.Stats s = backup.manifest().stats();
-      say(RollbackView.backupCreated(dir));
-      say(
-          "  "
-              + s.files()
-              + " files, "
-              + s.totalBytes()
-              + " bytes; "
-              + s.newBlobs()
-              + " new blob(s), "
-              + s.reusedBlobs()
-              + " already stored");
-      if (backup.manifest().filesNote() != null) {
-        say("⚠️ " + backup.manifest().filesNote());
-      }
+      printJson(BackupCommand.BackupJson.of(dir, backup.manifest()));
+      return ExitCode.OK.code();
     }
+    BackupManifest.Stats s = backup.manifest().stats();
+    report(
+        RollbackView.backupCreated(dir, backup)
+            + "\n  "
+            + s.files()
+            + " files, "
+            + Text.bytes(s.totalBytes())
+            + "; "
+            + s.newBlobs()
+            + " new blob(s), "
+            + s.reusedBlobs()
+            + " already stored");
     return ExitCode.OK.code();
   }
 }
@@ -123,34 +133,38 @@ final class BackupCreate extends EngineCommand {
 final class BackupList extends EngineCommand {
   @Mixin JsonOption jsonOption;
 
+  /** The JSON result. */
+  record Report(List<BackupCommand.BackupJson> backups) {}
+
   @Override
   protected int execute() throws Exception {
-    List<Map<String, Object>> views = new ArrayList<>();
+    List<BackupCommand.BackupJson> views = new ArrayList<>();
     for (BackupStore.Backup b : new BackupStore(stateDir(), ctx().clock()).list()) {
-      views.add(BackupCommand.view(display(b.dir()), b.manifest()));
+      views.add(BackupCommand.BackupJson.of(display(b.dir()), b.manifest()));
     }
     if (json()) {
-      printJson(Map.of("backups", views));
+      printJson(new Report(views));
       return ExitCode.OK.code();
     }
     if (views.isEmpty()) {
-      out().println("No backups yet: devops backup create --deployment ID --reason R");
+      report("No backups yet: devops backup create --deployment ID --reason R");
       return ExitCode.OK.code();
     }
-    out().println("💾 Backups");
-    for (Map<String, Object> v : views) {
-      out().println();
-      out().println(v.get("dir"));
-      out()
-          .println(
-              "Deploy: "
-                  + RollbackView.label((String) v.get("version"), (String) v.get("deploy_id"))
-                  + "  Files: "
-                  + v.get("files")
-                  + "  Created: "
-                  + v.get("created_at"));
-      out().println("Reason: " + v.get("reason"));
+    StringBuilder b = new StringBuilder("💾 Backups");
+    for (BackupCommand.BackupJson v : views) {
+      b.append("\n\n").append(v.dir());
+      b.append("\nDeploy: ")
+          .append(RollbackView.label(v.version(), v.deployId()))
+          .append("  Files: ")
+          .append(v.files())
+          .append("  Created: ")
+          .append(Text.time(v.createdAt()));
+      b.append("\nReason: ").append(Text.clean(v.reason()));
+      if (v.filesNote() != null) {
+        b.append("\n⚠️ ").append(Text.clean(v.filesNote()));
+      }
     }
+    report(b.toString());
     return ExitCode.OK.code();
   }
 }
@@ -170,6 +184,18 @@ final class BackupVerify extends EngineCommand {
 
   @Mixin JsonOption jsonOption;
 
+  /** One backup's check (docs/json/backup.md, VERIFY). */
+  record Checked(
+      String dir,
+      boolean ok,
+      int files,
+      @JsonProperty("blobs_checked") int blobsChecked,
+      List<String> missing,
+      List<String> corrupt) {}
+
+  /** The JSON result. */
+  record Report(boolean ok, List<Checked> backups) {}
+
   @Override
   protected int execute() throws Exception {
     BackupStore store = new BackupStore(stateDir(), ctx().clock());
@@ -183,59 +209,46 @@ final class BackupVerify extends EngineCommand {
     } else {
       store.list().forEach(b -> dirs.add(b.dir()));
     }
-    List<Map<String, Object>> results = new ArrayList<>();
-    boolean allOk = true;
+    List<Checked> results = new ArrayList<>();
+    ExitCode code = ExitCode.OK;
+    StringBuilder text = new StringBuilder();
     for (Path d : dirs) {
       BackupStore.Verification v = store.verify(d);
-      allOk &= v.ok();
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("dir", display(d));
-      r.put("ok", v.ok());
-      r.put("files", v.files());
-      r.put("blobs_checked", v.blobsChecked());
-      r.put("missing", v.missing());
-      r.put("corrupt", v.corrupt());
-      results.add(r);
-      if (!json()) {
-        say(
-            (v.ok() ? "✓ " : "✗ ")
-                + display(d)
-                + ": "
-                + v.blobsChecked()
-                + " blob(s) checked"
-                + (v.ok()
-                    ? ", all match their SHA1"
-                    : ", "
-                        + v.missing().size()
-                        + " missing, "
-                        + v.corrupt().size()
-                        + " corrupt: "
-                        + String.join(", ", concat(v.missing(), v.corrupt()))));
+      if (ExitCode.of(v) != ExitCode.OK) {
+        code = ExitCode.of(v);
+      }
+      results.add(
+          new Checked(display(d), v.ok(), v.files(), v.blobsChecked(), v.missing(), v.corrupt()));
+      text.append(v.ok() ? "✓ " : "✗ ")
+          .append(display(d))
+          .append(": ")
+          .append(v.blobsChecked())
+          .append(" blob(s) checked");
+      if (v.ok()) {
+        text.append(", all match their SHA1\n");
+      } else {
+        List<String> bad = new ArrayList<>(v.missing());
+        bad.addAll(v.corrupt());
+        text.append(", ")
+            .append(v.missing().size())
+            .append(" missing, ")
+            .append(v.corrupt().size())
+            .append(" corrupt: ")
+            .append(Text.clean(String.join(", ", bad)))
+            .append('\n');
       }
     }
     if (json()) {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("ok", allOk);
-      body.put("backups", results);
-      printJson(body);
-    } else if (dirs.isEmpty()) {
-      say("No backups to verify.");
+      printJson(new Report(code == ExitCode.OK, results));
+      return code.code();
     }
-    if (!allOk) {
-      if (!json()) {
-        say(
-            style()
-                .red(
-                    "❌ Backup verification failed: some blobs are missing or corrupt (take a new backup)."));
-      }
-      return ExitCode.UNVERIFIED.code();
+    report(dirs.isEmpty() ? "No backups to verify." : text.toString().stripTrailing());
+    if (code != ExitCode.OK) {
+      say(
+          style()
+              .red(
+                  "❌ Backup verification failed: some blobs are missing or corrupt (take a new backup)."));
     }
-    return ExitCode.OK.code();
-  }
-
-  private static List<String> concat(List<String> a, List<String> b) {
-    List<String> all = new ArrayList<>(a);
-    all.addAll(b);
-    return all;
+    return code.code();
   }
 }

@@ -25,9 +25,10 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "demo",
+    mixinStandardHelpOptions = true,
     description = {
-      "Roll back a broken release for real, on the local platform:",
-      "publishes v1.2.0 to v1.2.3 of a sample site (v1.2.3 is broken), then runs",
+      "Roll back a broken release for real, on the local platform.",
+      "Publishes v1.2.0 to v1.2.3 of a sample site (v1.2.3 is broken), then runs",
       "'devops rollback' (you type ROLLBACK on a terminal; --yes otherwise) and verifies it."
     })
 public final class DemoCommand extends BaseCommand {

@@ -1,19 +1,16 @@
 package dev.devops.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.devops.engine.DeployAction;
 import dev.devops.netlify.Deploy;
-import dev.devops.netlify.DigestDeploy;
 import dev.devops.netlify.Site;
 import dev.devops.netlify.SiteFiles;
-import dev.devops.state.DeployRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -24,8 +21,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "deploy",
     description = "Deploy a static directory: only changed files are uploaded.")
-public final class DeployCommand extends ProjectCommand {
-  static final int UPLOAD_THREADS = 8;
+public final class DeployCommand extends EngineCommand {
   private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z._+-]{0,63}");
 
   @Option(
@@ -62,131 +58,101 @@ public final class DeployCommand extends ProjectCommand {
 
   @Mixin JsonOption jsonOption;
 
+  // --version is this command's own option, so help cannot come from mixinStandardHelpOptions.
   @Option(
       names = {"-h", "--help"},
       usageHelp = true,
       description = "Show this help and exit.")
   boolean help;
 
+  /** The JSON result (docs/json/deploy.md). */
+  record Report(
+      @JsonProperty("deploy_id") String deployId,
+      @JsonProperty("site_id") String siteId,
+      String state,
+      String version,
+      @JsonProperty("deploy_url") String deployUrl,
+      String url,
+      @JsonProperty("uploaded_files") int uploadedFiles,
+      @JsonProperty("total_files") int totalFiles,
+      boolean published) {}
+
   @Override
   protected int execute() throws Exception {
     Path root = ctx().cwd().resolve(dir).normalize();
     if (!Files.isDirectory(root)) {
       throw new CliException(
-          ExitCode.USAGE, "--dir " + dir + " is not a directory: pass the site's build output.");
+          ExitCode.USAGE,
+          "--dir "
+              + Text.clean(dir.toString())
+              + " is not a directory: pass the site's build output.");
     }
     if (version != null && !VERSION.matcher(version).matches()) {
       throw new CliException(
           ExitCode.USAGE,
           "--version '"
-              + version
+              + Text.clean(version)
               + "' is not a label: use letters, digits, '.', '-', '+' (for example v1.2.3).");
     }
     if (timeoutSeconds < 1) {
       throw new CliException(
           ExitCode.USAGE, "--timeout " + timeoutSeconds + " is too short: give at least 1 second.");
     }
-    String siteId = config().siteId();
-    CompletableFuture<Site> siteLookup =
-        CompletableFuture.supplyAsync(() -> client().getSite(siteId));
     Progress progress = new Progress(this);
-    progress.line("🔎 Hashing files in " + dir + "...");
-    SiteFiles files = SiteFiles.hash(root, Math.max(2, Runtime.getRuntime().availableProcessors()));
-    if (files.count() == 0) {
-      throw new CliException(
-          ExitCode.USAGE, "--dir " + dir + " has no files to deploy (dotfiles are skipped).");
-    }
-    progress.line("✓ " + files.count() + " files, " + megabytes(files.totalBytes()) + " hashed");
-    Site site = join(siteLookup);
-    boolean locked = site.isAutoPublishLocked();
-    if (prod && locked) {
-      say(
-          "🔒 Auto publishing is locked on "
-              + site.name()
-              + ": this deploy will be built but NOT published.");
-    }
-    String title = title();
-    DigestDeploy.Result result;
-    // Ctrl-C while the deploy is in flight cancels it on the platform, as netlify-cli does.
-    Thread cancelOnExit =
-        new Thread(() -> progress.cancelUnfinished(client()), "devops-deploy-cancel");
-    Runtime.getRuntime().addShutdownHook(cancelOnExit);
+    progress.line("🔎 Hashing files in " + Text.clean(dir.toString()) + "...");
+    DeployAction.Result result;
     try {
       result =
-          new DigestDeploy(client(), UPLOAD_THREADS, Duration.ofSeconds(timeoutSeconds), progress)
-              .run(new DigestDeploy.Request(siteId, files, !prod, title, gitCommit()));
-      progress.finished();
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(cancelOnExit);
-      } catch (IllegalStateException shuttingDown) {
-        // The hook is running: it cancels the deploy.
-      }
+          new DeployAction(engine())
+              .run(
+                  new DeployAction.Request(
+                      root,
+                      prod,
+                      title(),
+                      version,
+                      gitCommit(),
+                      Duration.ofSeconds(timeoutSeconds)),
+                  progress);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCode.USAGE, "--dir " + e.getMessage());
     }
     progress.done();
     Deploy deploy = result.deploy();
-    boolean published = prod && !locked && awaitPublished(siteId, deploy.id());
-    try {
-      records()
-          .recordDeploy(
-              new DeployRecord(
-                  deploy.id(),
-                  siteId,
-                  version,
-                  title,
-                  deploy.commitRef(),
-                  prod,
-                  deploy.state(),
-                  ctx().clock().instant()));
-    } catch (RuntimeException e) {
-      // The deploy itself succeeded: report it, and say what could not be recorded.
-      say(
-          "⚠️ Deploy "
-              + deploy.id()
-              + " is not recorded in .devops/deployments.json: "
-              + e.getMessage());
-    }
-    String deployUrl = DeployView.deployUrl(deploy);
+    Site site = result.site();
+    String deployUrl = DeployJson.deployUrl(deploy);
     if (json()) {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("deploy_id", deploy.id());
-      body.put("site_id", siteId);
-      body.put("state", deploy.state());
-      body.put("version", version);
-      body.put("deploy_url", deployUrl);
-      body.put("url", published ? site.liveUrl() : null);
-      body.put("uploaded_files", result.uploadedFiles());
-      body.put("total_files", files.count());
-      body.put("published", published);
-      printJson(body);
+      printJson(
+          new Report(
+              deploy.id(),
+              config().siteId(),
+              deploy.state(),
+              version,
+              deployUrl,
+              result.published() ? site.liveUrl() : null,
+              result.uploadedFiles(),
+              result.files().count(),
+              result.published()));
+      return ExitCode.OK.code();
+    }
+    StringBuilder b = new StringBuilder("✓ Deploy ready" + (version == null ? "" : ": " + version));
+    b.append("\nID: ").append(deploy.id());
+    b.append("\nFiles: ")
+        .append(result.uploadedFiles())
+        .append(" uploaded, ")
+        .append(result.files().count())
+        .append(" total");
+    b.append("\nDeploy URL: ").append(deployUrl == null ? "unknown" : Text.clean(deployUrl));
+    if (result.published()) {
+      b.append("\nLive: ").append(Text.clean(site.liveUrl()));
+    } else if (prod) {
+      b.append("\nLive: NOT published: auto publishing is locked (a rollback pinned deploy ")
+          .append(site.publishedDeploy().id())
+          .append(")\n💡 To publish this deploy anyway: devops rollback ")
+          .append(deploy.id());
     } else {
-      out().println("✓ Deploy ready" + (version == null ? "" : ": " + version));
-      out().println("ID: " + deploy.id());
-      out().println("Files: " + result.uploadedFiles() + " uploaded, " + files.count() + " total");
-      out().println("Deploy URL: " + deployUrl);
-      if (published) {
-        out().println("Live: " + site.liveUrl());
-      } else if (prod) {
-        out()
-            .println(
-                "Live: NOT published: auto publishing is locked (a rollback pinned deploy "
-                    + site.publishedDeploy().id()
-                    + ")");
-        out().println("💡 To publish this deploy anyway: devops rollback " + deploy.id());
-      } else {
-        out().println("Live: unchanged (draft deploy; use --prod to publish)");
-      }
-      out().flush();
+      b.append("\nLive: unchanged (draft deploy; use --prod to publish)");
     }
-    if (prod && !locked && !published) {
-      throw new CliException(
-          ExitCode.API,
-          "Deploy "
-              + deploy.id()
-              + " is ready but the site did not publish it within "
-              + config().rollback().publishTimeoutSeconds()
-              + " s: check 'devops status'.");
-    }
+    report(b.toString());
     return ExitCode.OK.code();
   }
 
@@ -196,24 +162,6 @@ public final class DeployCommand extends ProjectCommand {
       return m;
     }
     return m == null ? version : version + " · " + m;
-  }
-
-  /** A production deploy is published by the platform once ready; wait for that, bounded. */
-  private boolean awaitPublished(String siteId, String deployId) throws InterruptedException {
-    long deadline =
-        System.nanoTime() + TimeUnit.SECONDS.toNanos(config().rollback().publishTimeoutSeconds());
-    long delay = 20;
-    while (true) {
-      Site now = client().getSite(siteId);
-      if (now.publishedDeploy() != null && deployId.equals(now.publishedDeploy().id())) {
-        return true;
-      }
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(delay);
-      delay = Math.min(500, delay * 2);
-    }
   }
 
   /** {@code git rev-parse HEAD} in the project directory, or null when that is not a git repo. */
@@ -242,22 +190,16 @@ public final class DeployCommand extends ProjectCommand {
     }
   }
 
-  private static String megabytes(long bytes) {
-    return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024.0));
-  }
-
   /**
    * Deploy progress on stderr: one line rewritten in place on a terminal, a few plain lines
    * otherwise (at most one per tenth of the upload).
    */
-  static final class Progress implements DigestDeploy.Listener {
+  static final class Progress implements DeployAction.Listener {
     private final DeployCommand command;
     private final boolean terminal;
     private int lastTenth = -1;
     private String lastState;
     private boolean open;
-    private volatile String createdId;
-    private volatile boolean finished;
 
     Progress(DeployCommand command) {
       this.command = command;
@@ -270,8 +212,20 @@ public final class DeployCommand extends ProjectCommand {
     }
 
     @Override
+    public void hashed(SiteFiles files) {
+      line("✓ " + files.count() + " files, " + Text.bytes(files.totalBytes()) + " hashed");
+    }
+
+    @Override
+    public void lockedSite(Site site) {
+      line(
+          "🔒 Auto publishing is locked on "
+              + Text.clean(site.name())
+              + ": this deploy will be built but NOT published.");
+    }
+
+    @Override
     public synchronized void created(Deploy deploy) {
-      createdId = deploy.id();
       line(
           "🚀 Deploy "
               + deploy.id()
@@ -300,27 +254,30 @@ public final class DeployCommand extends ProjectCommand {
     public synchronized void waiting(String state) {
       if (!state.equals(lastState)) {
         lastState = state;
-        line("⏳ Waiting for the deploy (" + state + ")...");
+        line("⏳ Waiting for the deploy (" + Text.clean(state) + ")...");
       }
     }
 
-    void finished() {
-      finished = true;
+    @Override
+    public void notRecorded(Deploy deploy, RuntimeException why) {
+      line(
+          "⚠️ Deploy "
+              + deploy.id()
+              + " is not recorded in .devops/deployments.json: "
+              + Text.clean(why.getMessage()));
     }
 
-    /** Best effort, from a shutdown hook: cancel a deploy that was created but not finished. */
-    void cancelUnfinished(dev.devops.netlify.NetlifyClient client) {
-      String id = createdId;
-      if (id != null && !finished) {
-        try {
-          client.cancelSiteDeploy(id);
-          command.say("🛑 Interrupted: deploy " + id + " canceled.");
-        } catch (RuntimeException e) {
-          command.say(
-              "🛑 Interrupted: deploy " + id + " could not be canceled (" + e.getMessage() + ").");
-        }
-        command.err().flush();
-      }
+    @Override
+    public void interrupted(String deployId, RuntimeException failure) {
+      command.say(
+          failure == null
+              ? "🛑 Interrupted: deploy " + deployId + " canceled."
+              : "🛑 Interrupted: deploy "
+                  + deployId
+                  + " could not be canceled ("
+                  + Text.clean(failure.getMessage())
+                  + ").");
+      command.err().flush();
     }
 
     synchronized void done() {

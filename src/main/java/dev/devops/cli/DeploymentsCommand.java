@@ -1,12 +1,13 @@
 package dev.devops.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.devops.engine.DeployEntry;
 import dev.devops.engine.DeployHistory;
-import java.io.PrintWriter;
-import java.time.Instant;
-import java.util.LinkedHashMap;
+import dev.devops.engine.Finding;
+import dev.devops.engine.RollbackPlanner;
+import dev.devops.engine.SiteHistory;
+import dev.devops.netlify.Deploy;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,7 +36,7 @@ public final class DeploymentsCommand implements Runnable {
     name = "list",
     description = "Show the live deploy and the deploys you can roll back to.",
     mixinStandardHelpOptions = true)
-final class DeploymentsList extends ProjectCommand {
+final class DeploymentsList extends EngineCommand {
   static final int MAX_LIMIT = 100;
 
   @Option(
@@ -51,90 +52,47 @@ final class DeploymentsList extends ProjectCommand {
 
   @Mixin JsonOption jsonOption;
 
+  /** What the list shows: the history, the targets on screen, and whether more exist. */
+  record Shown(DeployHistory history, List<DeployEntry> targets, boolean hasMore, int limit) {
+    static Shown of(SiteHistory.Page page, int limit, boolean all) {
+      List<DeployEntry> targets = page.history().targets();
+      if (!all && targets.size() > limit) {
+        return new Shown(page.history(), targets.subList(0, limit), true, limit);
+      }
+      return new Shown(page.history(), targets, page.hasMore(), limit);
+    }
+  }
+
+  /** The JSON result (docs/json/deployments-list.md). */
+  record Report(
+      DeployJson.SiteJson site,
+      DeployJson current,
+      List<DeployJson> targets,
+      @JsonProperty("has_more") boolean hasMore) {
+    static Report of(Shown shown) {
+      DeployHistory h = shown.history();
+      return new Report(
+          DeployJson.SiteJson.of(h.site()),
+          h.current().map(e -> DeployJson.of(e, h.now())).orElse(null),
+          shown.targets().stream().map(e -> DeployJson.of(e, h.now())).toList(),
+          shown.hasMore());
+    }
+  }
+
   @Override
   protected int execute() throws Exception {
     if (limit < 1 || limit > MAX_LIMIT) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--limit must be between 1 and " + MAX_LIMIT + ", not " + limit + ".");
+      throw new CliException(
+          ExitCode.USAGE, "--limit must be between 1 and " + MAX_LIMIT + ", not " + limit + ".");
     }
-    HistoryPage page = all ? historyAll() : history(limit);
-    DeployHistory history = page.history();
-    List<DeployEntry> targets = history.targets();
-    boolean hasMore = page.hasMore();
-    if (!all && targets.size() > limit) {
-      targets = targets.subList(0, limit);
-      hasMore = true;
-    }
-    Instant now = history.now();
+    SiteHistory reader = engine().history();
+    Shown shown = Shown.of(all ? reader.all() : reader.recent(limit), limit, all);
     if (json()) {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("site", DeployView.SiteView.of(history.site()));
-      body.put("current", history.current().map(e -> DeployView.of(e, now)).orElse(null));
-      body.put("targets", targets.stream().map(e -> DeployView.of(e, now)).toList());
-      body.put("has_more", hasMore);
-      printJson(body);
+      printJson(Report.of(shown));
     } else {
-      render(out(), history, targets, hasMore, limit);
+      report(DeploymentsView.list(shown.history(), shown.targets(), shown.hasMore(), limit));
     }
     return ExitCode.OK.code();
-  }
-
-  /** The spec's "📋 Recent Deployments" block. */
-  static void render(
-      PrintWriter out,
-      DeployHistory history,
-      List<DeployEntry> targets,
-      boolean hasMore,
-      int limit) {
-    Instant now = history.now();
-    out.println("📋 Recent Deployments");
-    out.println();
-    if (history.current().isPresent()) {
-      DeployEntry current = history.current().get();
-      String mark = current.status() == dev.devops.engine.DeployStatus.HEALTHY ? "✓" : "✗";
-      out.println(
-          "Current: " + mark + " " + current.version() + deployed(current, now) + " - ACTIVE");
-      out.println("ID: " + current.id());
-      out.println("Status: " + current.status().label());
-      out.println("URL: " + history.site().liveUrl());
-    } else {
-      out.println("Current: none (the site has no published deploy)");
-    }
-    out.println();
-    if (targets.isEmpty()) {
-      out.println("❌ No previous deployments found");
-      out.println("💡 Nothing to rollback to");
-      out.flush();
-      return;
-    }
-    out.println("Available rollback targets:");
-    int n = 1;
-    for (DeployEntry target : targets) {
-      out.println(n++ + ". " + target.version() + deployed(target, now));
-      out.println("ID: " + target.id());
-      out.println("Status: " + target.status().label());
-      out.println(
-          "Duration: "
-              + (target.liveFor() == null
-                  ? "never published"
-                  : dev.devops.util.Durations.span(target.liveFor()) + " active"));
-      out.println();
-    }
-    if (hasMore) {
-      out.println(
-          "More deploys: devops deployments list --limit "
-              + Math.min(MAX_LIMIT, limit * 2)
-              + " (or --all)");
-      out.println();
-    }
-    out.println("💡 Select a version to rollback to");
-    out.flush();
-  }
-
-  private static String deployed(DeployEntry e, Instant now) {
-    String age = DeployView.age(e.deploy(), now);
-    return age == null ? "" : " (deployed " + age + ")";
   }
 }
 
@@ -144,7 +102,7 @@ final class DeploymentsList extends ProjectCommand {
     description =
         "Check that a deploy can be rolled back to: exists, ready, restorable, no breaking change.",
     mixinStandardHelpOptions = true)
-final class DeploymentsValidate extends ProjectCommand {
+final class DeploymentsValidate extends EngineCommand {
   @Option(
       names = "--id",
       required = true,
@@ -159,32 +117,35 @@ final class DeploymentsValidate extends ProjectCommand {
 
   @Mixin JsonOption jsonOption;
 
+  /** The JSON result (docs/json/deployments-validate.md). */
+  record Report(
+      boolean ok,
+      DeployJson target,
+      @JsonProperty("target_id") String targetId,
+      @JsonProperty("current_id") String currentId,
+      List<Finding> findings,
+      String reason) {}
+
   @Override
   protected int execute() throws Exception {
-    DeployHistory history = history(20).history();
-    String targetId = dev.devops.engine.RollbackPlanner.chooseTarget(history, id).targetId();
-    var v =
-        new dev.devops.engine.RollbackPlanner(client(), records())
-            .validate(history, targetId, acceptBreaking);
+    SiteHistory reader = engine().history();
+    DeployHistory history = reader.recent(20).history();
+    Deploy target = reader.resolve(history, id);
+    RollbackPlanner.Validation v =
+        new RollbackPlanner(client(), records()).validate(history, target.id(), acceptBreaking);
+    ExitCode code = ExitCode.of(v);
     if (json()) {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("ok", v.ok());
-      body.put("target", EngineCommand.view(history, v.target(), v.targetVersion()));
-      body.put("target_id", v.targetId());
-      body.put("current_id", v.current() == null ? null : v.current().id());
-      body.put("findings", v.findings());
-      body.put("reason", v.reason());
-      printJson(body);
-      return (v.ok() ? ExitCode.OK : ExitCode.INVALID_TARGET).code();
+      printJson(
+          new Report(
+              v.ok(),
+              deployJson(history, v.target(), v.targetVersion()),
+              v.targetId(),
+              v.current() == null ? null : v.current().id(),
+              v.findings(),
+              v.reason()));
+    } else {
+      report(RollbackView.validation(v));
     }
-    if (!v.ok()) {
-      say(RollbackView.cannotRollback(v.targetVersion(), v.reason()));
-      return ExitCode.INVALID_TARGET.code();
-    }
-    say("✓ " + RollbackView.label(v.targetVersion(), v.targetId()) + " can be rolled back to");
-    for (var f : v.findings()) {
-      say("⚠️ " + f.message());
-    }
-    return ExitCode.OK.code();
+    return code.code();
   }
 }

@@ -1,30 +1,35 @@
 package dev.devops.cli;
 
 import dev.devops.config.ConfigException;
+import dev.devops.engine.BackupStore;
 import dev.devops.engine.RollbackException;
+import dev.devops.engine.RollbackOutcome;
+import dev.devops.engine.RollbackPlanner;
+import dev.devops.engine.VerificationResult;
 import dev.devops.netlify.InvalidInputException;
 import dev.devops.netlify.NetlifyException;
 import picocli.CommandLine;
 
 /**
- * The one map from outcomes to process exit codes. The README's exit-code table is generated from
- * the same descriptions; numbers never change meaning once released.
+ * The one map from outcomes and failures to process exit codes. The README's exit-code table must
+ * say the same (ExitCodeDocsTest compares them); numbers never change meaning once released.
  */
 public enum ExitCode {
   OK(0, "success"),
-  FAILURE(1, "unexpected internal error (rerun with --debug for details)"),
+  FAILURE(1, "unexpected internal error (rerun with --debug)"),
   USAGE(2, "bad command-line usage or invalid option value"),
-  CONFIG(3, "no .devops/config.json, or it is malformed or invalid"),
+  CONFIG(3, "no .devops/config.json, or it or another .devops file is malformed or invalid"),
   UNSUPPORTED_PLATFORM(4, "the config names a platform other than netlify"),
   AUTH(5, "no Netlify token found, or the API refused it (401/403)"),
-  NOT_FOUND(6, "the site or deploy does not exist (404)"),
-  API(7, "the Netlify API or the network failed after retries (5xx, 429, timeout, bad body)"),
+  NOT_FOUND(6, "the site, deploy, rollback or backup named does not exist"),
+  API(7, "the Netlify API or the network failed after retries"),
   INVALID_TARGET(8, "the rollback target failed validation, or a version label is ambiguous"),
   NOT_CONFIRMED(9, "the confirmation was not given (no terminal and no --yes, or not ROLLBACK)"),
   CONFLICT(10, "the site changed during the rollback, or another rollback holds the lock"),
   RECOVERED(11, "the rollback failed; the site was recovered to the pre-rollback deploy"),
   UNVERIFIED(12, "switched but not verified: the served bytes or health checks did not match"),
-  RECOVERY_FAILED(13, "the rollback and the automatic recovery both failed: act by hand"),
+  RECOVERY_FAILED(
+      13, "the rollback and the automatic recovery both failed: run devops emergency-recover"),
   NO_TARGET(14, "there is no previous deploy to roll back to"),
   INTERRUPTED(130, "interrupted (Ctrl-C)");
 
@@ -80,6 +85,8 @@ public enum ExitCode {
     }
     if (error instanceof RollbackException e) {
       switch (e.kind()) {
+        case NOT_FOUND:
+          return NOT_FOUND;
         case NO_TARGET:
           return NO_TARGET;
         case INVALID_TARGET:
@@ -99,5 +106,35 @@ public enum ExitCode {
       return INTERRUPTED;
     }
     return FAILURE;
+  }
+
+  /** The code of a rollback's outcome. */
+  public static ExitCode of(RollbackOutcome outcome) {
+    return switch (outcome) {
+      case VERIFIED, DRY_RUN -> OK;
+      case UNVERIFIED -> UNVERIFIED;
+      case RECOVERED -> RECOVERED;
+      case FAILED -> RECOVERY_FAILED;
+    };
+  }
+
+  /** An emergency recovery that put the site back is a success. */
+  public static ExitCode of(RollbackOutcome.Recovery outcome) {
+    return outcome == RollbackOutcome.Recovery.RECOVERED ? OK : RECOVERY_FAILED;
+  }
+
+  /** A target that fails validation is {@link #INVALID_TARGET}. */
+  public static ExitCode of(RollbackPlanner.Validation validation) {
+    return validation.ok() ? OK : INVALID_TARGET;
+  }
+
+  /** A verification whose checks did not all pass is {@link #UNVERIFIED}. */
+  public static ExitCode of(VerificationResult verification) {
+    return verification.ok() ? OK : UNVERIFIED;
+  }
+
+  /** A backup whose blobs are missing or damaged is {@link #UNVERIFIED}. */
+  public static ExitCode of(BackupStore.Verification verification) {
+    return verification.ok() ? OK : UNVERIFIED;
   }
 }

@@ -4,8 +4,6 @@ import dev.devops.local.LocalPlatform;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +14,7 @@ import picocli.CommandLine.Option;
     name = "local",
     description = "Run the local Netlify-compatible platform.",
     mixinStandardHelpOptions = true,
-    subcommands = {LocalServe.class})
+    subcommands = {LocalServe.class, LocalSites.class})
 public final class LocalCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -38,7 +36,9 @@ final class LocalServe extends BaseCommand {
       names = "--port",
       paramLabel = "N",
       description = "Port on 127.0.0.1 (default: 8787; 0 = any free port).")
-  int port = 8787;
+  int port = DEFAULT_PORT;
+
+  static final int DEFAULT_PORT = 8787;
 
   @Option(
       names = "--data-dir",
@@ -54,6 +54,17 @@ final class LocalServe extends BaseCommand {
   String token;
 
   @Mixin JsonOption jsonOption;
+
+  /** The JSON line (docs/json/local-serve.md). */
+  record ServeReport(
+      @com.fasterxml.jackson.annotation.JsonProperty("api_url") String apiUrl,
+      String token,
+      int port,
+      @com.fasterxml.jackson.annotation.JsonProperty("data_dir") String dataDir,
+      @com.fasterxml.jackson.annotation.JsonProperty("site_url") String siteUrl,
+      @com.fasterxml.jackson.annotation.JsonProperty("deploy_url") String deployUrl,
+      @com.fasterxml.jackson.annotation.JsonProperty("site_path") String sitePath,
+      @com.fasterxml.jackson.annotation.JsonProperty("deploy_path") String deployPath) {}
 
   @Override
   protected int execute() throws Exception {
@@ -91,20 +102,20 @@ final class LocalServe extends BaseCommand {
     return 0;
   }
 
-  private void announce(LocalPlatform platform, Path dir) throws Exception {
+  private void announce(LocalPlatform platform, Path dir) {
     String sitePattern = platform.siteUrl("SITE");
     String deployPattern = platform.deployUrl("DEPLOY_ID", "SITE");
     if (json()) {
-      Map<String, Object> info = new LinkedHashMap<>();
-      info.put("api_url", platform.apiUrl());
-      info.put("token", platform.token());
-      info.put("port", platform.port());
-      info.put("data_dir", dir.toAbsolutePath().toString());
-      info.put("site_url", sitePattern);
-      info.put("deploy_url", deployPattern);
-      info.put("site_path", platform.apiUrl() + "/__site/SITE/");
-      info.put("deploy_path", platform.apiUrl() + "/__deploy/DEPLOY_ID/");
-      printJsonLine(info);
+      printJsonLine(
+          new ServeReport(
+              platform.apiUrl(),
+              platform.token(),
+              platform.port(),
+              dir.toAbsolutePath().toString(),
+              sitePattern,
+              deployPattern,
+              platform.apiUrl() + "/__site/SITE/",
+              platform.apiUrl() + "/__deploy/DEPLOY_ID/"));
     }
     Style s = style();
     say(s.bold("Local Netlify-compatible platform") + " listening on 127.0.0.1:" + platform.port());
@@ -118,16 +129,22 @@ final class LocalServe extends BaseCommand {
             + platform.apiUrl()
             + "/__deploy/DEPLOY_ID/");
     say("  Data        " + dir.toAbsolutePath());
+    say("  New site    devops local sites create NAME   (then: devops init --site NAME)");
     say(s.dim("Press Ctrl-C to stop."));
     err().flush();
   }
 
   private Path defaultDataDir() {
-    String xdg = ctx().env("XDG_DATA_HOME");
+    return defaultDataDir(ctx());
+  }
+
+  /** $XDG_DATA_HOME/devops/local, else ~/.local/share/devops/local. */
+  static Path defaultDataDir(CliContext ctx) {
+    String xdg = ctx.env("XDG_DATA_HOME");
     if (xdg != null) {
       return Path.of(xdg, "devops", "local");
     }
-    String home = ctx().env("HOME");
+    String home = ctx.env("HOME");
     return Path.of(
         home != null ? home : System.getProperty("user.home"),
         ".local",

@@ -6,9 +6,9 @@ final class Messages {
 
   static String platformNotSupported(String platform) {
     return "❌ Platform Not Supported: "
-        + platform
-        + "\n\nThis plugin currently supports Netlify only.\n\n"
-        + "To switch to Netlify: /devops:init\n\n"
+        + Text.clean(platform)
+        + "\n\nThis tool currently supports Netlify only.\n\n"
+        + "To switch to Netlify: devops init --force\n\n"
         + "Supported platforms: Netlify";
   }
 }

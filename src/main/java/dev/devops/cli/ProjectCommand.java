@@ -4,18 +4,11 @@ import dev.devops.config.ConfigException;
 import dev.devops.config.ConfigStore;
 import dev.devops.config.Credentials;
 import dev.devops.config.ProjectConfig;
-import dev.devops.engine.DeployHistory;
-import dev.devops.netlify.Deploy;
-import dev.devops.netlify.DeployFilter;
 import dev.devops.netlify.NetlifyClient;
 import dev.devops.netlify.NetlifyException;
-import dev.devops.netlify.Page;
-import dev.devops.netlify.Site;
 import dev.devops.state.DeploymentRecords;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -49,52 +42,9 @@ public abstract class ProjectCommand extends BaseCommand {
     return client;
   }
 
-  /** Most production deploys {@code --all} reads: 20 pages of 100. */
-  static final int MAX_HISTORY_PAGES = 20;
-
-  /** A history and whether the platform has older deploys than it holds. */
-  protected record HistoryPage(DeployHistory history, boolean hasMore) {}
-
-  /**
-   * The site and the newest production deploys: one API page sized for {@code targets} rollback
-   * targets plus the live deploy. The two requests run side by side.
-   */
-  protected HistoryPage history(int targets) {
-    String siteId = config().siteId();
-    NetlifyClient api = client();
-    int perPage = Math.min(100, targets + 1);
-    CompletableFuture<Page<Deploy>> deploys =
-        CompletableFuture.supplyAsync(
-            () -> api.listSiteDeploys(siteId, DeployFilter.PRODUCTION, 1, perPage));
-    Site site = api.getSite(siteId);
-    Page<Deploy> page = join(deploys);
-    return new HistoryPage(historyOf(site, page.items()), page.hasNext());
-  }
-
-  /** The site and every production deploy, up to {@link #MAX_HISTORY_PAGES} pages. */
-  protected HistoryPage historyAll() {
-    String siteId = config().siteId();
-    Site site = client().getSite(siteId);
-    List<Deploy> deploys = new ArrayList<>();
-    boolean hasMore = false;
-    for (int page = 1; page <= MAX_HISTORY_PAGES; page++) {
-      Page<Deploy> result = client().listSiteDeploys(siteId, DeployFilter.PRODUCTION, page, 100);
-      deploys.addAll(result.items());
-      hasMore = result.hasNext();
-      if (!hasMore) {
-        break;
-      }
-    }
-    return new HistoryPage(historyOf(site, deploys), hasMore);
-  }
-
   /** The project's records of deploys and rollbacks. */
   protected DeploymentRecords records() {
     return DeploymentRecords.load(stateDir());
-  }
-
-  private DeployHistory historyOf(Site site, List<Deploy> deploys) {
-    return DeployHistory.of(site, deploys, records(), ctx().clock().instant());
   }
 
   /** Waits for {@code future}, rethrowing what it failed with as it was. */

@@ -2,11 +2,8 @@ package dev.devops.cli;
 
 import dev.devops.engine.Recoverer;
 import dev.devops.engine.RollbackHistory;
+import dev.devops.engine.RollbackOutcome;
 import dev.devops.engine.RollbackRecord;
-import dev.devops.engine.SiteLock;
-import dev.devops.engine.StepJournal;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,56 +27,23 @@ public final class RecoverCommand extends EngineCommand {
   @Mixin JsonOption jsonOption;
 
   @Override
-  @SuppressWarnings("try") // The site lock is held for the block's duration, never referenced.
   protected int execute() throws Exception {
-    RollbackHistory history = new RollbackHistory(stateDir());
-    RollbackRecord record =
-        history
-            .find(rollbackId)
-            .orElseThrow(
-                () ->
-                    new CliException(
-                        ExitCode.NOT_FOUND,
-                        "No rollback '"
-                            + rollbackId
-                            + "' in .devops/rollback-history.json: see 'devops rollback history'."));
-    if (record.from() == null || record.from().id() == null) {
-      throw new CliException(
-          ExitCode.INVALID_TARGET,
-          "Rollback " + rollbackId + " recorded no pre-rollback deploy to go back to.");
-    }
+    RollbackListener view = json() ? RollbackListener.json(this) : RollbackListener.text(this);
     if (!json()) {
-      say(
-          "🚑 Emergency recovery of rollback "
-              + rollbackId
-              + ": back to "
-              + RollbackView.label(record.from().version(), record.from().id()));
+      String to =
+          new RollbackHistory(stateDir())
+              .find(rollbackId)
+              .map(r -> ": back to " + RollbackView.label(r.from().version(), r.from().id()))
+              .orElse("");
+      say("🚑 Emergency recovery of rollback " + Text.clean(rollbackId) + to);
       say("");
     }
-    var settings = settings();
-    StepJournal journal = new StepJournal(ctx().clock(), progress(true));
-    RollbackRecord result;
-    try (SiteLock ignored =
-        SiteLock.acquire(
-            stateDir(), record.siteId(), rollbackId, settings.lockWait(), ctx().clock())) {
-      result =
-          new Recoverer(client(), ctx().cwd(), stateDir(), ctx().clock(), settings)
-              .recover(record, journal);
-    }
-    boolean ok = RollbackRecord.RECOVERED.equals(result.outcome());
+    RollbackRecord result = new Recoverer(engine()).recover(rollbackId, view);
     if (json()) {
-      Map<String, Object> line = new LinkedHashMap<>();
-      line.put("event", "result");
-      line.put("outcome", ok ? "recovered" : "failed");
-      line.put("rollback_id", result.id());
-      line.put("recovery", result.recoveries().get(result.recoveries().size() - 1));
-      line.put("site_state", result.siteState());
-      line.put("exit_code", ok ? 0 : ExitCode.RECOVERY_FAILED.code());
-      jsonLine(line);
+      printJsonLine(RollbackEvents.Recovered.of(result));
     } else {
-      say("");
-      say(RollbackView.recovery(result));
+      report("\n" + RollbackView.recovery(result));
     }
-    return ok ? ExitCode.OK.code() : ExitCode.RECOVERY_FAILED.code();
+    return ExitCode.of(RollbackOutcome.Recovery.of(result)).code();
   }
 }

@@ -18,17 +18,22 @@ final class RollbackView {
   /** Paths shown per kind of change before "and N more". */
   static final int PATHS_SHOWN = 5;
 
+  /** Rollback targets the history block shows. */
+  static final int HISTORY_SHOWN = 5;
+
   private RollbackView() {}
 
   static String label(String version, String id) {
-    return version == null || version.equals(id) ? String.valueOf(id) : version + " (" + id + ")";
+    return version == null || version.equals(id)
+        ? String.valueOf(Text.clean(id))
+        : Text.clean(version) + " (" + Text.clean(id) + ")";
   }
 
   static String cannotRollback(String target, String reason) {
     return "❌ Cannot rollback to "
-        + target
+        + Text.clean(target)
         + "\n\nReason: "
-        + reason
+        + Text.clean(reason)
         + "\n\n💡 Try a different version or contact support";
   }
 
@@ -209,6 +214,104 @@ final class RollbackView {
     return "✓ Backup created: " + dir;
   }
 
+  /** "Backup created", with what it holds and what it lacks. */
+  static String backupCreated(String dir, dev.devops.engine.BackupStore.Backup backup) {
+    String text = backupCreated(dir);
+    String note = backup.manifest().filesNote();
+    return note == null ? text : text + "\n⚠️ " + Text.clean(note);
+  }
+
+  /** The verdict of {@code deployments validate}. */
+  static String validation(RollbackPlanner.Validation v) {
+    if (!v.ok()) {
+      return cannotRollback(v.targetVersion(), v.reason());
+    }
+    StringBuilder b =
+        new StringBuilder("✓ " + label(v.targetVersion(), v.targetId()) + " can be rolled back to");
+    for (Finding f : v.findings()) {
+      b.append("\n⚠️ ").append(Text.clean(f.message()));
+    }
+    return b.toString();
+  }
+
+  /** An earlier rollback of this site that never recorded its end (its process died). */
+  static String unfinished(RollbackRecord r) {
+    return "⚠️ Rollback "
+        + r.id()
+        + " ("
+        + label(r.from().version(), r.from().id())
+        + " → "
+        + label(r.to().version(), r.to().id())
+        + ") never finished. To put the site back where it was before it: devops"
+        + " emergency-recover --rollback-id "
+        + r.id();
+  }
+
+  /** Ctrl-C or SIGTERM stopped a rollback mid-switch. */
+  static String interrupted(RollbackRecord r) {
+    return "🛑 Interrupted: rollback "
+        + r.id()
+        + " stopped; the site's "
+        + Text.clean(r.siteState().summary())
+        + ". To put it back as before: devops emergency-recover --rollback-id "
+        + r.id();
+  }
+
+  /** {@code devops rollback history}. */
+  static String history(List<RollbackRecord> newestFirst) {
+    if (newestFirst.isEmpty()) {
+      return "No rollbacks recorded yet.";
+    }
+    StringBuilder b = new StringBuilder("🕘 Rollback History\n");
+    for (RollbackRecord r : newestFirst) {
+      b.append('\n')
+          .append(r.id())
+          .append("  ")
+          .append(r.outcome().toUpperCase(java.util.Locale.ROOT).replace('_', ' '))
+          .append('\n');
+      b.append("From: ")
+          .append(label(r.from().version(), r.from().id()))
+          .append("  To: ")
+          .append(label(r.to().version(), r.to().id()))
+          .append('\n');
+      b.append("When: ")
+          .append(Text.time(r.startedAt()))
+          .append("  By: ")
+          .append(Text.clean(r.who()))
+          .append('\n');
+      b.append("Reason: ")
+          .append(r.reason() == null ? "(none given)" : Text.clean(r.reason()))
+          .append('\n');
+      if (r.backup() != null) {
+        b.append("Backup: ").append(Text.clean(r.backup())).append('\n');
+      }
+      if (r.steps() != null && !r.steps().isEmpty()) {
+        List<String> steps = new ArrayList<>();
+        for (var st : r.steps()) {
+          steps.add(
+              st.name()
+                  + (st.outcome().equals("done")
+                      ? ""
+                      : " " + st.outcome().toUpperCase(java.util.Locale.ROOT))
+                  + " "
+                  + st.durationMs()
+                  + "ms");
+        }
+        b.append("Steps: ").append(String.join(" · ", steps)).append('\n');
+      }
+      if (r.siteState() != null) {
+        b.append("Site: ").append(Text.clean(r.siteState().summary())).append('\n');
+      }
+      if (r.error() != null) {
+        b.append("Error: ")
+            .append(Text.clean(r.error()))
+            .append(r.failedStep() == null ? "" : " (step " + r.failedStep() + ")")
+            .append('\n');
+      }
+    }
+    return b.toString().stripTrailing();
+  }
+
   /** One "[mm:ss] message" line; null when the event carries nothing to show. */
   static String progress(StepEvent e) {
     if (e.message() == null) {
@@ -222,10 +325,10 @@ final class RollbackView {
     };
   }
 
-  static String success(RollbackRecord r, String url, String status, String nextTarget) {
+  static String success(RollbackRecord r, String url, String nextTarget) {
     StringBuilder b = new StringBuilder("✓ Rollback successful!\n\nCurrent deployment:\n");
     b.append("Version: ").append(r.to().version()).append('\n');
-    b.append("Status: ").append(status).append('\n');
+    b.append("Status: Healthy (verified)\n");
     b.append("URL: ").append(url).append("\n\nVerification:\n");
     verification(b, r.verification());
     b.append("\nPrevious deployment (").append(r.from().version()).append("):\n");
@@ -301,7 +404,9 @@ final class RollbackView {
         + "\n3. Recovering automatically now (devops emergency-recover --rollback-id "
         + f.rollbackId()
         + ")"
-        + "\n\n💡 If recovery fails, contact platform support immediately\n📝 Include rollback ID: "
+        + "\n\n💡 If recovery fails, run it again: devops emergency-recover --rollback-id "
+        + f.rollbackId()
+        + "\n📝 Rollback ID: "
         + f.rollbackId();
   }
 
@@ -323,8 +428,10 @@ final class RollbackView {
         + (last == null ? "" : last.message())
         + "\nCurrent state: "
         + state
-        + "\n💡 Manual intervention required: contact platform support immediately"
-        + "\n📝 Include rollback ID: "
+        + "\n💡 Manual intervention required: run devops emergency-recover --rollback-id "
+        + r.id()
+        + " (safe to repeat), then check with devops status"
+        + "\n📝 Rollback ID: "
         + r.id();
   }
 }

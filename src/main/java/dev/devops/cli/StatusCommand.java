@@ -1,18 +1,12 @@
 package dev.devops.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.devops.engine.DeployEntry;
-import dev.devops.engine.DeployHistory;
-import dev.devops.netlify.Site;
-import dev.devops.state.DeploymentRecords;
-import dev.devops.state.RollbackLog;
+import dev.devops.engine.RollbackRecord;
+import dev.devops.engine.SiteStatus;
 import dev.devops.util.Durations;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -23,7 +17,7 @@ import picocli.CommandLine.Mixin;
     name = "status",
     description = "Show the site, its live deploy, the auto-publish lock and the last rollback.",
     mixinStandardHelpOptions = true)
-public final class StatusCommand extends ProjectCommand {
+public final class StatusCommand extends EngineCommand {
   static final String LOCKED_BY_ROLLBACK =
       "🔒 Auto publishing: locked (a rollback pinned this deploy; next git deploy will NOT go live)";
   static final String LOCKED =
@@ -33,113 +27,117 @@ public final class StatusCommand extends ProjectCommand {
 
   @Mixin JsonOption jsonOption;
 
+  /** The JSON result (docs/json/status.md). */
+  record Report(
+      DeployJson.SiteJson site,
+      @JsonProperty("admin_url") String adminUrl,
+      DeployJson published,
+      @JsonProperty("auto_publish_locked") boolean autoPublishLocked,
+      @JsonProperty("locked_by_rollback") boolean lockedByRollback,
+      @JsonProperty("last_rollback") LastRollback lastRollback) {
+
+    static Report of(SiteStatus s, Instant now) {
+      RollbackRecord r = s.lastRollback();
+      return new Report(
+          DeployJson.SiteJson.of(s.site()),
+          s.site().adminUrl(),
+          s.published().map(e -> DeployJson.of(e, now)).orElse(null),
+          s.autoPublishLocked(),
+          s.lockedByRollback(),
+          r == null ? null : LastRollback.of(r, now));
+    }
+  }
+
+  /** The newest rollback, as the status shows it. */
+  record LastRollback(
+      String id,
+      String from,
+      String to,
+      @JsonProperty("from_version") String fromVersion,
+      @JsonProperty("to_version") String toVersion,
+      String reason,
+      String who,
+      @JsonProperty("finished_at") Instant finishedAt,
+      String age,
+      String outcome) {
+    static LastRollback of(RollbackRecord r, Instant now) {
+      return new LastRollback(
+          r.id(),
+          r.from().id(),
+          r.to().id(),
+          r.from().version(),
+          r.to().version(),
+          r.reason(),
+          r.who(),
+          r.finishedAt(),
+          r.finishedAt() == null ? null : Durations.ago(Duration.between(r.finishedAt(), now)),
+          r.outcome());
+    }
+  }
+
   @Override
   protected int execute() throws Exception {
-    Site site = client().getSite(config().siteId());
+    SiteStatus status = SiteStatus.read(engine());
     Instant now = ctx().clock().instant();
-    DeploymentRecords records = records();
-    DeployHistory history = DeployHistory.of(site, List.of(), records, now);
-    Optional<DeployEntry> live = history.current();
-    Optional<RollbackLog.Entry> rollback = RollbackLog.last(stateDir());
-    boolean locked = site.isAutoPublishLocked();
-    boolean pinnedByRollback =
-        locked
-            && rollback.isPresent()
-            && live.isPresent()
-            && live.get().id().equals(rollback.get().to());
+    if (status.historyProblem() != null) {
+      say("⚠️ " + Text.clean(status.historyProblem()));
+    }
     if (json()) {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("site", DeployView.SiteView.of(site));
-      body.put("admin_url", site.adminUrl());
-      body.put("published", live.map(e -> DeployView.of(e, now)).orElse(null));
-      body.put("auto_publish_locked", locked);
-      body.put("locked_by_rollback", pinnedByRollback);
-      body.put("last_rollback", rollback.map(r -> rollbackJson(r, records, now)).orElse(null));
-      printJson(body);
-      return ExitCode.OK.code();
-    }
-    PrintWriter out = out();
-    out.println("📊 Site: " + site.name());
-    out.println("ID: " + site.id());
-    out.println("URL: " + site.liveUrl());
-    out.println();
-    if (live.isPresent()) {
-      DeployEntry e = live.get();
-      String age = DeployView.age(e.deploy(), now);
-      out.println("Published: " + e.version() + (age == null ? "" : " (deployed " + age + ")"));
-      out.println("ID: " + e.id());
-      out.println("Status: " + e.status().label());
-      if (e.liveFor() != null) {
-        out.println("Live for: " + Durations.span(e.liveFor()));
-      }
+      printJson(Report.of(status, now));
     } else {
-      out.println("Published: none (the site has no published deploy)");
+      report(text(status, now));
     }
-    out.println();
-    out.println(pinnedByRollback ? LOCKED_BY_ROLLBACK : locked ? LOCKED : UNLOCKED);
-    out.println();
-    if (rollback.isPresent()) {
-      RollbackLog.Entry r = rollback.get();
-      String when =
-          r.finishedAt() == null ? "" : ", " + Durations.ago(Duration.between(r.finishedAt(), now));
-      out.println(
-          "Last rollback: "
-              + label(r.from(), r.fromVersion(), records, site)
-              + " → "
-              + label(r.to(), r.toVersion(), records, site)
-              + when
-              + (r.outcome() == null ? "" : " (" + r.outcome() + ")"));
-      out.println("Rollback ID: " + r.id());
-      if (r.reason() != null && !r.reason().isBlank()) {
-        out.println("Reason: " + r.reason());
-      }
-    } else {
-      out.println("Last rollback: none");
-    }
-    out.flush();
     return ExitCode.OK.code();
   }
 
-  private static Map<String, Object> rollbackJson(
-      RollbackLog.Entry r, DeploymentRecords records, Instant now) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", r.id());
-    m.put("from", r.from());
-    m.put("to", r.to());
-    m.put(
-        "from_version",
-        r.fromVersion() != null
-            ? r.fromVersion()
-            : records.versionOf(String.valueOf(r.from())).orElse(null));
-    m.put(
-        "to_version",
-        r.toVersion() != null
-            ? r.toVersion()
-            : records.versionOf(String.valueOf(r.to())).orElse(null));
-    m.put("reason", r.reason());
-    m.put("finished_at", r.finishedAt());
-    m.put(
-        "age",
-        r.finishedAt() == null ? null : Durations.ago(Duration.between(r.finishedAt(), now)));
-    m.put("outcome", r.outcome());
-    return m;
-  }
-
-  /** A deploy's version label with its id, or the id alone when no label is known. */
-  private static String label(
-      String deployId, String version, DeploymentRecords records, Site site) {
-    if (deployId == null) {
-      return "?";
+  static String text(SiteStatus s, Instant now) {
+    StringBuilder b = new StringBuilder();
+    b.append("📊 Site: ").append(Text.clean(s.site().name())).append('\n');
+    b.append("ID: ").append(Text.clean(s.site().id())).append('\n');
+    b.append("URL: ").append(Text.clean(s.site().liveUrl())).append("\n\n");
+    if (s.published().isPresent()) {
+      DeployEntry e = s.published().get();
+      String age = DeployJson.age(e.deploy(), now);
+      b.append("Published: ")
+          .append(Text.clean(e.version()))
+          .append(age == null ? "" : " (deployed " + age + ")")
+          .append('\n');
+      b.append("ID: ").append(Text.clean(e.id())).append('\n');
+      b.append("Status: ").append(e.status().label()).append('\n');
+      if (e.liveFor() != null) {
+        b.append("Live for: ").append(Durations.span(e.liveFor())).append('\n');
+      }
+    } else {
+      b.append("Published: none (the site has no published deploy)\n");
     }
-    String label = version;
-    if (label == null
-        && site.publishedDeploy() != null
-        && deployId.equals(site.publishedDeploy().id())) {
-      label = DeployHistory.versionLabel(site.publishedDeploy(), records);
+    b.append('\n');
+    b.append(s.lockedByRollback() ? LOCKED_BY_ROLLBACK : s.autoPublishLocked() ? LOCKED : UNLOCKED);
+    b.append("\n\n");
+    RollbackRecord r = s.lastRollback();
+    if (r == null) {
+      return b.append(
+              s.historyProblem() == null
+                  ? "Last rollback: none"
+                  : "Last rollback: unknown (the local history is unreadable)")
+          .toString();
     }
-    if (label == null) {
-      label = records.versionOf(deployId).orElse(null);
+    b.append("Last rollback: ")
+        .append(RollbackView.label(r.from().version(), r.from().id()))
+        .append(" → ")
+        .append(RollbackView.label(r.to().version(), r.to().id()))
+        .append(
+            r.finishedAt() == null
+                ? ""
+                : ", " + Durations.ago(Duration.between(r.finishedAt(), now)))
+        .append(r.outcome() == null ? "" : " (" + r.outcome() + ")")
+        .append('\n');
+    b.append("Rollback ID: ").append(r.id());
+    if (r.who() != null) {
+      b.append("\nBy: ").append(Text.clean(r.who()));
     }
-    return label == null || label.equals(deployId) ? deployId : label + " (" + deployId + ")";
+    if (r.reason() != null && !r.reason().isBlank()) {
+      b.append("\nReason: ").append(Text.clean(r.reason()));
+    }
+    return b.toString();
   }
 }

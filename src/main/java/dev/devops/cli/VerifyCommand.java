@@ -2,6 +2,7 @@ package dev.devops.cli;
 
 import dev.devops.engine.VerificationResult;
 import dev.devops.engine.Verifier;
+import dev.devops.netlify.Deploy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,27 +17,25 @@ public final class VerifyCommand extends EngineCommand {
       names = "--id",
       required = true,
       paramLabel = "ID",
-      description = "The deploy expected to be live.")
+      description = "The deploy expected to be live, id or version.")
   String id;
 
   @Mixin JsonOption jsonOption;
 
   @Override
   protected int execute() throws Exception {
-    var settings = settings();
-    VerificationResult result =
-        new Verifier(client(), settings.verifySample(), settings.healthPaths())
-            .verify(config().siteId(), id);
+    Deploy deploy = engine().history().resolve(id);
+    VerificationResult result = Verifier.verifyAndRecord(engine(), deploy.id());
     if (json()) {
       printJson(result);
     } else {
       StringBuilder b =
           new StringBuilder(
               result.ok() ? "✓ Deployment verified\n\n" : "⚠️ Deployment not verified\n\n");
-      b.append("URL: ").append(result.url()).append("\n\nVerification:\n");
+      b.append("URL: ").append(Text.clean(result.url())).append("\n\nVerification:\n");
       RollbackView.verification(b, result);
-      say(b.toString().stripTrailing());
+      report(b.toString().stripTrailing());
     }
-    return (result.ok() ? ExitCode.OK : ExitCode.UNVERIFIED).code();
+    return ExitCode.of(result).code();
   }
 }

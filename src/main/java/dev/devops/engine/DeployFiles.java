@@ -26,10 +26,8 @@ final class DeployFiles {
     }
   }
 
-  /** The deploy's own permalink (only that deploy is served there), https when it has one. */
+  /** The deploy's own permalink (only that deploy is served there), or null. */
   static String permalink(Deploy deploy) {
-    return deploy.deploySslUrl() != null && !deploy.deploySslUrl().isBlank()
-        ? deploy.deploySslUrl()
-        : deploy.deployUrl();
+    return deploy.permalink();
   }
 }

@@ -84,7 +84,11 @@ public final class DeployHistory {
       Duration live = liveFor(d, isCurrent, publishOrder, now);
       DeployEntry entry =
           new DeployEntry(
-              d, versionLabel(d, records), DeployStatus.of(d, isCurrent, bad), live, bad);
+              d,
+              versionLabel(d, records),
+              DeployStatus.of(d, isCurrent, bad, records.isVerified(d.id())),
+              live,
+              bad);
       entries.add(entry);
       if (isCurrent) {
         current = entry;

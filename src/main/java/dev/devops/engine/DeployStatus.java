@@ -6,8 +6,10 @@ import java.util.Set;
 
 /** How a deploy stands, as the deployments view shows it. */
 public enum DeployStatus {
-  /** The published deploy, ready. */
+  /** The published deploy, and its served bytes and health checks passed when last verified. */
   HEALTHY("Healthy"),
+  /** The published deploy, ready, not verified by this tool (yet). */
+  LIVE("Live"),
   /** A ready deploy that is not published: a rollback target. */
   STABLE("Stable"),
   /** The deploy failed (state error or rejected). */
@@ -52,6 +54,14 @@ public enum DeployStatus {
 
   /** The status of {@code deploy}, given whether it is published and whether it is marked bad. */
   public static DeployStatus of(Deploy deploy, boolean current, boolean bad) {
+    return of(deploy, current, bad, false);
+  }
+
+  /**
+   * The status of {@code deploy}: published or not, marked bad or not, and whether a verification
+   * of its served bytes passed.
+   */
+  public static DeployStatus of(Deploy deploy, boolean current, boolean bad, boolean verified) {
     if (bad) {
       return BAD;
     }
@@ -60,7 +70,7 @@ public enum DeployStatus {
       return FAILED;
     }
     if (deploy.isReady()) {
-      return current ? HEALTHY : STABLE;
+      return current ? (verified ? HEALTHY : LIVE) : STABLE;
     }
     return IN_PROGRESS.contains(state) ? BUILDING : UNKNOWN;
   }

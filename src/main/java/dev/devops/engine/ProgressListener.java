@@ -9,4 +9,10 @@ public interface ProgressListener {
 
   /** A rollback step failed; automatic recovery starts right after this call. */
   default void onFailure(RollbackFailure failure) {}
+
+  /**
+   * The process is being stopped (Ctrl-C, SIGTERM) mid-switch; {@code record} says where the site
+   * was left. Called from a shutdown hook.
+   */
+  default void onInterrupted(RollbackRecord record) {}
 }

@@ -21,6 +21,10 @@ public final class Recoverer {
   private final Clock clock;
   private final RollbackSettings settings;
 
+  public Recoverer(EngineContext ctx) {
+    this(ctx.client(), ctx.projectDir(), ctx.stateDir(), ctx.clock(), ctx.settings());
+  }
+
   public Recoverer(
       NetlifyClient client,
       Path projectDir,
@@ -32,6 +36,36 @@ public final class Recoverer {
     this.stateDir = stateDir;
     this.clock = clock;
     this.settings = settings;
+  }
+
+  /**
+   * {@code devops emergency-recover}: recovers the site of rollback {@code rollbackId} under the
+   * site lock. Returns the updated entry.
+   *
+   * @throws RollbackException NOT_FOUND for an unknown rollback id, INVALID_TARGET when the
+   *     rollback recorded no deploy to go back to, CONFLICT when another rollback holds the lock
+   */
+  @SuppressWarnings("try") // The site lock is held for the block's duration, never referenced.
+  public RollbackRecord recover(String rollbackId, ProgressListener listener) {
+    RollbackRecord record =
+        new RollbackHistory(stateDir)
+            .find(rollbackId)
+            .orElseThrow(
+                () ->
+                    new RollbackException(
+                        RollbackException.Kind.NOT_FOUND,
+                        "No rollback '"
+                            + rollbackId
+                            + "' in .devops/rollback-history.json: see 'devops rollback history'."));
+    if (record.from() == null || record.from().id() == null) {
+      throw new RollbackException(
+          RollbackException.Kind.INVALID_TARGET,
+          "Rollback " + rollbackId + " recorded no pre-rollback deploy to go back to.");
+    }
+    try (SiteLock ignored =
+        SiteLock.acquire(stateDir, record.siteId(), rollbackId, settings.lockWait(), clock)) {
+      return recover(record, new StepJournal(clock, listener));
+    }
   }
 
   /**

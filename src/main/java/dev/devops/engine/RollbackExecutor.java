@@ -31,6 +31,10 @@ public final class RollbackExecutor {
   /** The rollback being executed, while it may still change the site. */
   private volatile String active;
 
+  public RollbackExecutor(EngineContext ctx) {
+    this(ctx.client(), ctx.projectDir(), ctx.stateDir(), ctx.clock(), ctx.settings());
+  }
+
   public RollbackExecutor(
       NetlifyClient client,
       Path projectDir,
@@ -64,10 +68,13 @@ public final class RollbackExecutor {
       String who,
       BackupStore.Backup backup) {}
 
-  /** How it ended; {@code record} is the final history entry. */
-  public record Result(String outcome, RollbackRecord record, String error) {
-    public boolean verified() {
-      return RollbackRecord.VERIFIED.equals(outcome);
+  /**
+   * How it ended: {@code record} is the final history entry; {@code site} the site as the switch
+   * began, {@code from} and {@code to} the deploys it switched between (from may be null).
+   */
+  public record Result(RollbackRecord record, Site site, Deploy from, Deploy to) {
+    public RollbackOutcome outcome() {
+      return RollbackOutcome.of(record);
     }
   }
 
@@ -173,10 +180,27 @@ public final class RollbackExecutor {
       }
       history.save(record);
       active = record.id();
+      // Stopping the process mid-switch records where the site is and says how to put it back.
+      Thread onStop =
+          new Thread(
+              () -> {
+                RollbackRecord r = interrupted();
+                if (r != null) {
+                  journal.listener().onInterrupted(r);
+                }
+              },
+              "devops-rollback-interrupt");
+      Runtime.getRuntime().addShutdownHook(onStop);
       try {
-        return switchOver(request, record, site, journal, history, records);
+        RollbackRecord done = switchOver(request, record, site, journal, history, records);
+        return new Result(done, site, from, to);
       } finally {
         active = null;
+        try {
+          Runtime.getRuntime().removeShutdownHook(onStop);
+        } catch (IllegalStateException shuttingDown) {
+          // The hook is running: it records the interruption.
+        }
       }
     }
   }
@@ -210,7 +234,7 @@ public final class RollbackExecutor {
                 state.locked()));
   }
 
-  private Result switchOver(
+  private RollbackRecord switchOver(
       Request request,
       RollbackRecord started,
       Site site,
@@ -301,6 +325,9 @@ public final class RollbackExecutor {
           fromId, record.reason() == null ? "rolled back" : record.reason(), record.id());
     }
     records.clearBad(toId);
+    if (verification.ok()) {
+      records.markVerified(toId, clock.instant());
+    }
     journal.note(
         "done", verification.ok() ? "Rollback complete" : "Rollback switched, but not verified");
     RollbackRecord.SiteState state = Recoverer.observe(client, siteId, clock, toLabel);
@@ -318,10 +345,10 @@ public final class RollbackExecutor {
                         v.ok() ? null : "verify",
                         state,
                         state.locked()));
-    return new Result(outcome, done, done.error());
+    return done;
   }
 
-  private Result failAndRecover(
+  private RollbackRecord failAndRecover(
       RollbackRecord record, StepJournal journal, RollbackHistory history, RuntimeException e) {
     String error = Recoverer.message(e);
     String failedStep = journal.failedStep() == null ? "execute" : journal.failedStep();
@@ -344,9 +371,7 @@ public final class RollbackExecutor {
         .onFailure(
             new RollbackFailure(
                 failed.id(), error, failedStep, failed.backup(), describe(state, failed)));
-    RollbackRecord recovered =
-        new Recoverer(client, projectDir, stateDir, clock, settings).recover(failed, journal);
-    return new Result(recovered.outcome(), recovered, error);
+    return new Recoverer(client, projectDir, stateDir, clock, settings).recover(failed, journal);
   }
 
   private static String describe(RollbackRecord.SiteState state, RollbackRecord record) {
@@ -369,8 +394,9 @@ public final class RollbackExecutor {
     } catch (dev.devops.netlify.NetlifyException e) {
       if (e.isNotFound()) {
         throw new RollbackException(
-            RollbackException.Kind.INVALID_TARGET,
+            RollbackException.Kind.NOT_FOUND,
             "Deploy " + toId + " does not exist (deleted, expired, or never existed).",
+            toId,
             e);
       }
       throw e;

@@ -65,6 +65,28 @@ public final class RollbackHistory {
     return line.length() > 160 ? line.substring(0, 160) + "…" : line;
   }
 
+  /** Rollbacks of {@code siteId} that never recorded their end (their process died). */
+  public List<RollbackRecord> unfinished(String siteId) {
+    return all().stream()
+        .filter(r -> siteId.equals(r.siteId()))
+        .filter(
+            r ->
+                RollbackRecord.IN_PROGRESS.equals(r.outcome())
+                    || RollbackRecord.INTERRUPTED.equals(r.outcome()))
+        .toList();
+  }
+
+  /** The newest rollback of {@code siteId} (the last one started), if any. */
+  public Optional<RollbackRecord> last(String siteId) {
+    List<RollbackRecord> all = all();
+    for (int i = all.size() - 1; i >= 0; i--) {
+      if (siteId.equals(all.get(i).siteId())) {
+        return Optional.of(all.get(i));
+      }
+    }
+    return Optional.empty();
+  }
+
   public Optional<RollbackRecord> find(String rollbackId) {
     return all().stream().filter(r -> r.id().equals(rollbackId)).findFirst();
   }

@@ -51,21 +51,18 @@ public final class RollbackPlanner {
    * deploy with that id or version label (an id outside the history is taken as is and checked by
    * {@link #validate}).
    *
-   * @throws RollbackException NO_TARGET when nothing qualifies, AMBIGUOUS_TARGET for a label naming
-   *     several deploys
+   * @throws RollbackException NO_TARGET when nothing qualifies, NOT_FOUND for a label no deploy
+   *     has, AMBIGUOUS_TARGET for a label naming several deploys
    */
   public static TargetChoice chooseTarget(DeployHistory history, String requested) {
     if (requested != null && !requested.isBlank()) {
+      requested = SiteHistory.checked(requested);
       Optional<DeployEntry> found = history.find(requested.trim());
       if (found.isPresent()) {
         return new TargetChoice(found.get().id(), found.get(), List.of());
       }
       if (!looksLikeId(requested.trim())) {
-        throw new RollbackException(
-            RollbackException.Kind.INVALID_TARGET,
-            "No deploy with version or id '"
-                + requested.trim()
-                + "': list them with 'devops deployments list --all'.");
+        throw SiteHistory.notFound(requested.trim());
       }
       return new TargetChoice(requested.trim(), null, List.of());
     }
@@ -95,21 +92,17 @@ public final class RollbackPlanner {
   }
 
   /** NO_TARGET, with what was passed over. */
-  public static final class NoTargetException extends RuntimeException {
+  public static final class NoTargetException extends RollbackException {
     private static final long serialVersionUID = 1L;
     private final transient List<Skipped> skipped;
 
     NoTargetException(List<Skipped> skipped) {
-      super("No previous deployments found: nothing to roll back to.");
+      super(Kind.NO_TARGET, "No previous deployments found: nothing to roll back to.");
       this.skipped = skipped;
     }
 
     public List<Skipped> skipped() {
       return skipped;
-    }
-
-    public RollbackException asRollbackException() {
-      return new RollbackException(RollbackException.Kind.NO_TARGET, getMessage(), this);
     }
   }
 
@@ -176,13 +169,11 @@ public final class RollbackPlanner {
       if (!e.isNotFound()) {
         throw e;
       }
-      findings.add(
-          new Finding(
-              "not_found",
-              Finding.BLOCKING,
-              "Deploy " + targetId + " does not exist (deleted, expired, or never existed)."));
-      return new Validation(
-          site, current, version(current), null, targetId, targetId, findings, null);
+      throw new RollbackException(
+          RollbackException.Kind.NOT_FOUND,
+          "Deploy " + targetId + " does not exist (deleted, expired, or never existed).",
+          targetId,
+          e);
     }
     String version = version(target);
     if (target.siteId() != null && !target.siteId().equals(site.id())) {
@@ -338,6 +329,24 @@ public final class RollbackPlanner {
       }
     }
     return target.publishedAt() != null ? target.publishedAt() : target.createdAt();
+  }
+
+  /**
+   * Step 5 for any two deploys of the site: what switching from {@code from} to {@code to} changes.
+   *
+   * @throws RollbackException INVALID_TARGET when the two cannot be compared (the same deploy, or
+   *     {@code to} is not ready)
+   */
+  public Impact analyzeBetween(DeployHistory history, Deploy from, Deploy to, boolean lockAfter) {
+    Validation v = validate(history, from, to.id(), true);
+    if (v.comparison() == null || v.target() == null) {
+      throw new RollbackException(
+          RollbackException.Kind.INVALID_TARGET,
+          "Cannot analyse: " + v.reason(),
+          v.targetVersion(),
+          null);
+    }
+    return analyze(history, v, lockAfter);
   }
 
   /** Step 5: what the switch from the current deploy to the validated target changes. */

@@ -38,6 +38,20 @@ public final class Verifier {
     this.attempts = attempts;
   }
 
+  /**
+   * {@code devops verify-deployment}: verifies {@code deployId} on the project's site and records a
+   * pass, so that the deployments list can call the live deploy healthy.
+   */
+  public static VerificationResult verifyAndRecord(EngineContext ctx, String deployId) {
+    VerificationResult result =
+        new Verifier(ctx.client(), ctx.settings().verifySample(), ctx.settings().healthPaths())
+            .verify(ctx.siteId(), deployId);
+    if (result.ok()) {
+      ctx.records().markVerified(deployId, ctx.clock().instant());
+    }
+    return result;
+  }
+
   /** Verifies, allowing a short settle time for the edge to pick up the swap. */
   public VerificationResult verify(String siteId, String deployId) {
     VerificationResult result = null;

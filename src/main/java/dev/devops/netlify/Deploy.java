@@ -31,7 +31,8 @@ public record Deploy(
     @JsonProperty("error_message") String errorMessage,
     String framework,
     @JsonProperty("deploy_source") String deploySource,
-    @JsonProperty("available_functions") List<DeployFunction> availableFunctions) {
+    @JsonProperty("available_functions") List<DeployFunction> availableFunctions,
+    Links links) {
 
   /** A deploy without function information (as older callers build one). */
   public Deploy(
@@ -86,7 +87,36 @@ public record Deploy(
         errorMessage,
         framework,
         deploySource,
+        null,
         null);
+  }
+
+  /**
+   * A deploy's URLs: {@code permalink} serves only this deploy; {@code alias} and {@code branch}
+   * follow whatever is newest on the site or branch.
+   */
+  public record Links(String permalink, String alias, String branch) {}
+
+  /**
+   * The URL that serves this deploy and no other: {@code links.permalink}, else {@code
+   * deploy_ssl_url} or {@code deploy_url} when they name this deploy's id (on Netlify they are
+   * often the branch's URL, which serves whatever is newest on the branch); null when none does.
+   */
+  public String permalink() {
+    if (links != null && links.permalink() != null && !links.permalink().isBlank()) {
+      return links.permalink();
+    }
+    for (String url : new String[] {deploySslUrl, deployUrl}) {
+      if (url != null && id != null && hostStartsWith(url, id + "--")) {
+        return url;
+      }
+    }
+    return null;
+  }
+
+  private static boolean hostStartsWith(String url, String prefix) {
+    int scheme = url.indexOf("://");
+    return scheme > 0 && url.regionMatches(true, scheme + 3, prefix, 0, prefix.length());
   }
 
   /** One function of a deploy: its name and the SHA256 of its bundle. */

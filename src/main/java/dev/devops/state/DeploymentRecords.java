@@ -85,6 +85,21 @@ public final class DeploymentRecords {
     return data.bad.containsKey(deployId);
   }
 
+  /** A verification of this deploy's served bytes and health checks passed. */
+  public boolean isVerified(String deployId) {
+    return data.verified.containsKey(deployId);
+  }
+
+  /** Records that a verification of this deploy passed. */
+  public void markVerified(String deployId, Instant at) {
+    update(
+        d -> {
+          d.verified.remove(deployId);
+          d.verified.put(deployId, at);
+          trim(d.verified, MAX_DEPLOYS);
+        });
+  }
+
   public Optional<BadMark> badMark(String deployId) {
     return Optional.ofNullable(data.bad.get(deployId));
   }
@@ -227,8 +242,12 @@ public final class DeploymentRecords {
     public LinkedHashMap<String, DeployRecord> deploys = new LinkedHashMap<>();
     public LinkedHashMap<String, BadMark> bad = new LinkedHashMap<>();
     public List<RollbackRecord> rollbacks = new ArrayList<>();
+    public LinkedHashMap<String, Instant> verified = new LinkedHashMap<>();
 
     Data normalized() {
+      if (verified == null) {
+        verified = new LinkedHashMap<>();
+      }
       if (deploys == null) {
         deploys = new LinkedHashMap<>();
       }

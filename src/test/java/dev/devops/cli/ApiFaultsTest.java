@@ -36,7 +36,7 @@ class ApiFaultsTest extends PlatformTest {
     Cli.Result r =
         project.cli.env("NETLIFY_AUTH_TOKEN", "not-the-token").run("deployments", "list");
     PlatformProject.assertOneLineError(
-        r, 5, "Netlify refused the token (401): set NETLIFY_AUTH_TOKEN");
+        r, ExitCode.AUTH.code(), "Netlify refused the token (401): set NETLIFY_AUTH_TOKEN");
   }
 
   @Test
@@ -47,7 +47,8 @@ class ApiFaultsTest extends PlatformTest {
             + platform.apiUrl()
             + "\"}");
     Cli.Result r = project.cli.run("status");
-    PlatformProject.assertOneLineError(r, 6, "Not found (404): getSite /sites/no-such-site");
+    PlatformProject.assertOneLineError(
+        r, ExitCode.NOT_FOUND.code(), "Not found (404): getSite /sites/no-such-site");
   }
 
   @Test
@@ -62,7 +63,7 @@ class ApiFaultsTest extends PlatformTest {
   void persistentServerErrorsExit7() {
     faults().inject(Fault.on("getSite").status(502).times(Integer.MAX_VALUE));
     Cli.Result r = project.cli.run("status");
-    PlatformProject.assertOneLineError(r, 7, "Netlify API getSite failed: 502");
+    PlatformProject.assertOneLineError(r, ExitCode.API.code(), "Netlify API getSite failed: 502");
     assertThat(faults().calls("getSite")).isEqualTo(3);
   }
 
@@ -78,7 +79,8 @@ class ApiFaultsTest extends PlatformTest {
   void timeoutsExit7() {
     faults().inject(Fault.on("getSite").delay(Duration.ofSeconds(3)).times(3));
     Cli.Result r = project.cli.env("DEVOPS_TIMEOUT_SECONDS", "0.3").run("status");
-    PlatformProject.assertOneLineError(r, 7, "Netlify API unreachable during getSite (timed out)");
+    PlatformProject.assertOneLineError(
+        r, ExitCode.API.code(), "Netlify API unreachable during getSite (timed out)");
   }
 
   @Test
@@ -95,7 +97,7 @@ class ApiFaultsTest extends PlatformTest {
     Cli.Result r = project.cli.run("status");
     PlatformProject.assertOneLineError(
         r,
-        7,
+        ExitCode.API.code(),
         "Netlify API unreachable during getSite (connection closed before a complete answer)");
   }
 
@@ -111,14 +113,14 @@ class ApiFaultsTest extends PlatformTest {
   void persistentlyMalformedBodyExits7() {
     faults().inject(Fault.on("listSiteDeploys").malformedBody().times(Integer.MAX_VALUE));
     PlatformProject.assertOneLineError(
-        list(), 7, "Netlify API returned a malformed body for listSiteDeploys.");
+        list(), ExitCode.API.code(), "Netlify API returned a malformed body for listSiteDeploys.");
   }
 
   @Test
   void debugShowsRequestsAndTheTraceButNeverTheToken() {
     faults().inject(Fault.on("getSite").status(500).times(Integer.MAX_VALUE));
     Cli.Result r = project.cli.run("status", "--debug");
-    assertThat(r.exitCode()).isEqualTo(7);
+    assertThat(r.exitCode()).isEqualTo(ExitCode.API.code());
     assertThat(r.err())
         .contains("--> GET ")
         .contains("<-- 500 getSite")
@@ -129,6 +131,6 @@ class ApiFaultsTest extends PlatformTest {
   @Test
   void invalidDeployIdIsRefusedBeforeAnyRequest() {
     Cli.Result r = project.cli.run("logs", "--deployment", "../../sites");
-    PlatformProject.assertOneLineError(r, 2, "Invalid id '../../sites'");
+    PlatformProject.assertOneLineError(r, ExitCode.USAGE.code(), "Invalid id '../../sites'");
   }
 }

@@ -30,7 +30,7 @@ class ConfigCheckTest {
       strings = {"deployments list", "status", "logs", "deploy --dir .", "deployments list --json"})
   void missingConfigPointsToInit(String command) {
     Cli.Result r = cli().run(command.split(" "));
-    PlatformProject.assertOneLineError(r, 3, "No .devops/config.json in ");
+    PlatformProject.assertOneLineError(r, ExitCode.CONFIG.code(), "No .devops/config.json in ");
     assertThat(r.err()).contains("run 'devops init'");
   }
 
@@ -40,11 +40,13 @@ class ConfigCheckTest {
         "{\n  \"platform\": \"netlify\",\n  \"site_id\": \"abc\"\n  \"api_url\": \"x\"\n}\n";
     writeConfig(broken);
     Cli.Result r = cli().run("deployments", "list");
-    PlatformProject.assertOneLineError(r, 3, ".devops/config.json:4:3: Unexpected character");
+    PlatformProject.assertOneLineError(
+        r, ExitCode.CONFIG.code(), ".devops/config.json:4:3: Unexpected character");
     assertThat(Files.readString(dir.resolve(".devops/config.json"))).isEqualTo(broken);
 
     Cli.Result init = cli().run("init", "--site", "abc");
-    PlatformProject.assertOneLineError(init, 3, "already exists: pass --force");
+    PlatformProject.assertOneLineError(
+        init, ExitCode.CONFIG.code(), "already exists: pass --force");
     assertThat(Files.readString(dir.resolve(".devops/config.json"))).isEqualTo(broken);
   }
 
@@ -58,7 +60,7 @@ class ConfigCheckTest {
   void unsupportedPlatformPrintsTheSpecBlockAndExits4() throws IOException {
     writeConfig("{\"platform\":\"vercel\",\"site_id\":\"abc\"}");
     Cli.Result r = cli().run("deployments", "list");
-    assertThat(r.exitCode()).isEqualTo(4);
+    assertThat(r.exitCode()).isEqualTo(ExitCode.UNSUPPORTED_PLATFORM.code());
     assertThat(r.out()).isEmpty();
     Golden.assertMatches("platform-not-supported.txt", r.err());
   }
@@ -67,9 +69,9 @@ class ConfigCheckTest {
   void errorsWithJsonAlsoPrintAnErrorObjectOnStdout() throws IOException {
     writeConfig("{\"platform\":\"aws\",\"site_id\":\"abc\"}");
     Cli.Result r = cli().run("deployments", "list", "--json");
-    assertThat(r.exitCode()).isEqualTo(4);
+    assertThat(r.exitCode()).isEqualTo(ExitCode.UNSUPPORTED_PLATFORM.code());
     JsonNode error = PlatformProject.json(r).get("error");
-    assertThat(error.get("exit_code").asInt()).isEqualTo(4);
+    assertThat(error.get("exit_code").asInt()).isEqualTo(ExitCode.UNSUPPORTED_PLATFORM.code());
     assertThat(error.get("error").asText()).isEqualTo("unsupported_platform");
     assertThat(error.get("message").asText()).isEqualTo("Platform Not Supported: aws");
   }
@@ -97,7 +99,7 @@ class ConfigCheckTest {
         cli().run("status"), 3, "Refusing plain HTTP to non-loopback host 'api.example.com'");
     Cli.Result viaEnv = cli().env("NETLIFY_API_URL", "http://10.0.0.1:8080").run("status");
     PlatformProject.assertOneLineError(
-        viaEnv, 3, "Refusing plain HTTP to non-loopback host '10.0.0.1'");
+        viaEnv, ExitCode.CONFIG.code(), "Refusing plain HTTP to non-loopback host '10.0.0.1'");
   }
 
   @Test
@@ -107,7 +109,7 @@ class ConfigCheckTest {
     Cli.Result r = new Cli(dir).env("NETLIFY_AUTH_TOKEN", "null").run("status");
     PlatformProject.assertOneLineError(
         r,
-        5,
+        ExitCode.AUTH.code(),
         "No Netlify token: set NETLIFY_AUTH_TOKEN to a personal access token, or run 'netlify login'.");
   }
 

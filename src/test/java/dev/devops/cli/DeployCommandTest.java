@@ -183,7 +183,7 @@ class DeployCommandTest extends PlatformTest {
     faults().inject(Fault.on("uploadDeployFile").status(500).times(Integer.MAX_VALUE));
     Cli.Result r = p.cli.run("deploy", "--dir", "out", "--prod");
 
-    assertThat(r.exitCode()).isEqualTo(7);
+    assertThat(r.exitCode()).isEqualTo(ExitCode.API.code());
     assertThat(r.err().lines().filter(l -> l.startsWith("❌"))).hasSize(1);
     assertThat(r.err())
         .contains("❌ Netlify API uploadDeployFile failed: 500")
@@ -220,7 +220,8 @@ class DeployCommandTest extends PlatformTest {
                 .replyWith("{\"id\":\"" + stuck + "\",\"state\":\"uploading\",\"required\":[]}"));
     Cli.Result r = p.cli.run("deploy", "--dir", "out", "--prod", "--timeout", "1");
 
-    PlatformProject.assertOneLineError(r, 7, "is still 'uploading' after 1 s: canceled it");
+    PlatformProject.assertOneLineError(
+        r, ExitCode.API.code(), "is still 'uploading' after 1 s: canceled it");
     assertThat(faults().calls("cancelSiteDeploy")).isEqualTo(1);
     JsonNode site = platform.call("GET", "/sites/" + p.siteId, null);
     assertThat(site.get("published_deploy").get("id").asText()).isEqualTo(live);

@@ -84,7 +84,7 @@ class DeploymentsListTest extends PlatformTest {
             "bad");
     assertThat(current.get("id").asText()).isEqualTo(ids.get(3));
     assertThat(current.get("version").asText()).isEqualTo("v1.2.3");
-    assertThat(current.get("status").asText()).isEqualTo("healthy");
+    assertThat(current.get("status").asText()).isEqualTo("live");
     assertThat(current.get("age").asText()).isEqualTo("2h ago");
     assertThat(current.get("live_seconds").asLong()).isEqualTo(7200L);
     assertThat(current.get("duration").asText()).isEqualTo("2h active");
@@ -209,7 +209,7 @@ class DeploymentsListTest extends PlatformTest {
   void badLimitIsAUsageError() {
     PlatformProject p = project("shop-usage");
     Cli.Result r = p.cli.run("deployments", "list", "--limit", "0");
-    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE.code());
     assertThat(r.err()).startsWith("❌ --limit must be between 1 and 100");
   }
 

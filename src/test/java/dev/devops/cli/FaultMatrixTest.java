@@ -29,14 +29,37 @@ class FaultMatrixTest extends RollbackTestBase {
   // Recovered (11) and conflict (10) are defined outcomes of a rollback whose switch failed.
   private static final List<Kind> KINDS =
       List.of(
-          new Kind("500", f -> f.status(500), Set.of(0, 7, 11)),
-          new Kind("502", f -> f.status(502), Set.of(0, 7, 11)),
-          new Kind("429+reset", f -> f.status(429), Set.of(0)),
-          new Kind("timeout", f -> f.delay(Duration.ofMillis(900)), Set.of(0, 7, 11)),
-          new Kind("dropped", Fault::dropConnection, Set.of(0, 7, 11)),
-          new Kind("malformed", Fault::malformedBody, Set.of(0, 7, 11)),
-          new Kind("401", f -> f.status(401), Set.of(5, 11)),
-          new Kind("404", f -> f.status(404), Set.of(6, 8, 11, 14)));
+          new Kind(
+              "500",
+              f -> f.status(500),
+              Set.of(ExitCode.OK.code(), ExitCode.API.code(), ExitCode.RECOVERED.code())),
+          new Kind(
+              "502",
+              f -> f.status(502),
+              Set.of(ExitCode.OK.code(), ExitCode.API.code(), ExitCode.RECOVERED.code())),
+          new Kind("429+reset", f -> f.status(429), Set.of(ExitCode.OK.code())),
+          new Kind(
+              "timeout",
+              f -> f.delay(Duration.ofMillis(900)),
+              Set.of(ExitCode.OK.code(), ExitCode.API.code(), ExitCode.RECOVERED.code())),
+          new Kind(
+              "dropped",
+              Fault::dropConnection,
+              Set.of(ExitCode.OK.code(), ExitCode.API.code(), ExitCode.RECOVERED.code())),
+          new Kind(
+              "malformed",
+              Fault::malformedBody,
+              Set.of(ExitCode.OK.code(), ExitCode.API.code(), ExitCode.RECOVERED.code())),
+          new Kind(
+              "401", f -> f.status(401), Set.of(ExitCode.AUTH.code(), ExitCode.RECOVERED.code())),
+          new Kind(
+              "404",
+              f -> f.status(404),
+              Set.of(
+                  ExitCode.NOT_FOUND.code(),
+                  ExitCode.INVALID_TARGET.code(),
+                  ExitCode.RECOVERED.code(),
+                  ExitCode.NO_TARGET.code())));
 
   /**
    * Calls whose failure a command tolerates by design and reports as a note (env vars need a scope

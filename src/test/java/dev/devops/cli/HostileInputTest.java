@@ -82,8 +82,8 @@ class HostileInputTest extends RollbackTestBase {
     assertThat(r.all()).as(name).doesNotContain("\tat ").doesNotContain("Exception");
     if (r.exitCode() == 12) {
       // Switched but not verified: the spec's warning block, with the way back.
-      assertThat(r.err()).as(name).contains("⚠️ Rollback switched, but not verified");
-      assertThat(r.err()).as(name).contains("devops emergency-recover --rollback-id");
+      assertThat(r.out()).as(name).contains("⚠️ Rollback switched, but not verified");
+      assertThat(r.out()).as(name).contains("devops emergency-recover --rollback-id");
     } else if (r.exitCode() != 0) {
       assertThat(r.err().lines().filter(l -> l.startsWith("❌")))
           .as(name + ": " + r.all())
@@ -119,22 +119,30 @@ class HostileInputTest extends RollbackTestBase {
     String good = Files.readString(config);
     Map<String, Runnable> cases = new LinkedHashMap<>();
     Files.writeString(config, "{\"site_id\": ");
-    record("config.json malformed", p.cli.run("status"), Set.of(3));
+    record("config.json malformed", p.cli.run("status"), Set.of(ExitCode.CONFIG.code()));
     writeLarge(config, "{\"site_id\":\"", 50L << 20, "\"}");
-    record("config.json 50 MB", p.cli.run("status"), Set.of(3));
+    record("config.json 50 MB", p.cli.run("status"), Set.of(ExitCode.CONFIG.code()));
     Files.writeString(config, "[".repeat(100_000) + "]".repeat(100_000));
-    record("config.json nested 100k levels", p.cli.run("status"), Set.of(3));
+    record("config.json nested 100k levels", p.cli.run("status"), Set.of(ExitCode.CONFIG.code()));
     Files.writeString(config, good);
     Path history = p.dir.resolve(".devops/rollback-history.json");
     Files.writeString(history, "[".repeat(100_000) + "]".repeat(100_000));
     record(
-        "rollback-history.json nested 100k levels", p.cli.run("rollback", "--dry-run"), Set.of(3));
+        "rollback-history.json nested 100k levels",
+        p.cli.run("rollback", "--dry-run"),
+        Set.of(ExitCode.CONFIG.code()));
     writeLarge(history, "[{\"id\":\"", 50L << 20, "\"}]");
-    record("rollback-history.json 50 MB", p.cli.run("rollback", "--dry-run"), Set.of(3));
+    record(
+        "rollback-history.json 50 MB",
+        p.cli.run("rollback", "--dry-run"),
+        Set.of(ExitCode.CONFIG.code()));
     Files.delete(history);
     Path records = p.dir.resolve(".devops/deployments.json");
     Files.writeString(records, "{\"deploys\": {\"x\": ");
-    record("deployments.json malformed", p.cli.run("deployments", "list"), Set.of(0, 3));
+    record(
+        "deployments.json malformed",
+        p.cli.run("deployments", "list"),
+        Set.of(ExitCode.OK.code(), ExitCode.CONFIG.code()));
     assertThat(cases).isEmpty();
   }
 
@@ -143,7 +151,8 @@ class HostileInputTest extends RollbackTestBase {
     PlatformProject p = twoDeploys("history");
     Files.writeString(p.dir.resolve(".devops/rollback-history.json"), "[[]]");
     Cli.Result r = p.cli.run("rollback", "--dry-run");
-    PlatformProject.assertOneLineError(r, 3, ".devops/rollback-history.json is unreadable");
+    PlatformProject.assertOneLineError(
+        r, ExitCode.CONFIG.code(), ".devops/rollback-history.json is unreadable");
     OUTPUTS.add(r.all());
   }
 
@@ -156,7 +165,8 @@ class HostileInputTest extends RollbackTestBase {
                 .replyWith(
                     "[{\"id\":\"f\",\"path\":\"/../x\",\"sha\":\"" + "a".repeat(40) + "\"}]"));
     Cli.Result r = p.cli.run("backup", "create", "--deployment", "v1.0.0", "--reason", "x");
-    PlatformProject.assertOneLineError(r, 7, "Netlify listed an unsafe file path");
+    PlatformProject.assertOneLineError(
+        r, ExitCode.API.code(), "Netlify listed an unsafe file path");
     OUTPUTS.add(r.all());
   }
 
@@ -164,15 +174,21 @@ class HostileInputTest extends RollbackTestBase {
   void hostileApiBodiesAreBoundedAndRefused() {
     PlatformProject p = twoDeploys("bodies");
     faults().inject(Fault.on("getSite").oversizedBody(50L << 20).times(Integer.MAX_VALUE));
-    Cli.Result big = record("getSite answers 50 MB", p.cli.run("status"), Set.of(7));
+    Cli.Result big =
+        record("getSite answers 50 MB", p.cli.run("status"), Set.of(ExitCode.API.code()));
     assertThat(big.err()).contains("exceeds");
     faults().clear();
     faults().inject(Fault.on("listSiteDeploys").nestedBody(100_000).times(Integer.MAX_VALUE));
     record(
-        "listSiteDeploys answers 100k nested arrays", p.cli.run("deployments", "list"), Set.of(7));
+        "listSiteDeploys answers 100k nested arrays",
+        p.cli.run("deployments", "list"),
+        Set.of(ExitCode.API.code()));
     faults().clear();
     faults().inject(Fault.on("getSite").replyWith("{\"id\": 42, \"name\": [1,2]}"));
-    record("getSite answers the wrong shape", p.cli.run("status"), Set.of(0, 7));
+    record(
+        "getSite answers the wrong shape",
+        p.cli.run("status"),
+        Set.of(ExitCode.OK.code(), ExitCode.API.code()));
   }
 
   @Test
@@ -191,19 +207,30 @@ class HostileInputTest extends RollbackTestBase {
     for (String id : ids) {
       String label = id.length() > 40 ? "x×5000" : id.replace("\u0000", "NUL");
       faults().resetCalls();
-      record("logs --deployment " + label, p.cli.run("logs", "--deployment", id), Set.of(2));
       record(
-          "verify-deployment --id " + label, p.cli.run("verify-deployment", "--id", id), Set.of(2));
+          "logs --deployment " + label,
+          p.cli.run("logs", "--deployment", id),
+          Set.of(ExitCode.USAGE.code()));
+      record(
+          "verify-deployment --id " + label,
+          p.cli.run("verify-deployment", "--id", id),
+          Set.of(ExitCode.USAGE.code()));
       record(
           "backup create --deployment " + label,
           p.cli.run("backup", "create", "--deployment", id),
-          Set.of(2, 8));
+          Set.of(ExitCode.USAGE.code(), ExitCode.INVALID_TARGET.code()));
       record(
-          "rollback " + label, p.cli.run("rollback", id, "--yes", "--reason", "x"), Set.of(2, 8));
+          "rollback " + label,
+          p.cli.run("rollback", id, "--yes", "--reason", "x"),
+          Set.of(ExitCode.USAGE.code(), ExitCode.INVALID_TARGET.code()));
       record(
           "emergency-recover --rollback-id " + label,
           p.cli.run("emergency-recover", "--rollback-id", id),
-          Set.of(2, 3, 6, 8));
+          Set.of(
+              ExitCode.USAGE.code(),
+              ExitCode.CONFIG.code(),
+              ExitCode.NOT_FOUND.code(),
+              ExitCode.INVALID_TARGET.code()));
       assertThat(faults().calls("getDeploy")).as(label).isZero();
       n++;
     }
@@ -233,7 +260,7 @@ class HostileInputTest extends RollbackTestBase {
       record(
           "backup of a deploy listing a path with " + hostile.getKey(),
           p.cli.run("backup", "create", "--deployment", v2, "--reason", "x"),
-          Set.of(7));
+          Set.of(ExitCode.API.code()));
       faults().clear();
     }
     // A literal '%2e%2e' segment is a file name, not a parent: it stays inside the backup.
@@ -242,7 +269,8 @@ class HostileInputTest extends RollbackTestBase {
     faults().inject(Fault.on("listDeployFiles").replyWith(encoded).times(Integer.MAX_VALUE));
     record(
         "backup of a deploy listing %2e%2e segments",
-        p.cli.run("backup", "create", "--deployment", v2, "--reason", "x"), Set.of(0, 7));
+        p.cli.run("backup", "create", "--deployment", v2, "--reason", "x"),
+        Set.of(ExitCode.OK.code(), ExitCode.API.code()));
     faults().clear();
     assertThat(Files.exists(dir.resolve("escape.txt"))).isFalse();
     assertThat(Files.exists(dir.resolve("escape2.txt"))).isFalse();
@@ -257,7 +285,7 @@ class HostileInputTest extends RollbackTestBase {
           record(
               "NETLIFY_API_URL=" + url,
               p.cli.env("NETLIFY_API_URL", url).run("status"),
-              Set.of(2, 3));
+              Set.of(ExitCode.USAGE.code(), ExitCode.CONFIG.code()));
       assertThat(r.err()).contains("Refusing plain HTTP");
     }
     p.cli.env("NETLIFY_API_URL", null);
@@ -284,8 +312,14 @@ class HostileInputTest extends RollbackTestBase {
       t.join();
     }
     List<Integer> codes = List.of(results[0].exitCode(), results[1].exitCode());
-    record("two rollbacks at once (first)", results[0], Set.of(0, 8, 10));
-    record("two rollbacks at once (second)", results[1], Set.of(0, 8, 10));
+    record(
+        "two rollbacks at once (first)",
+        results[0],
+        Set.of(ExitCode.OK.code(), ExitCode.INVALID_TARGET.code(), ExitCode.CONFLICT.code()));
+    record(
+        "two rollbacks at once (second)",
+        results[1],
+        Set.of(ExitCode.OK.code(), ExitCode.INVALID_TARGET.code(), ExitCode.CONFLICT.code()));
     assertThat(codes).contains(0);
     assertThat(publishedId(p)).isNotEqualTo(v2);
     assertThat(served(p, "/")).isEqualTo("one");
@@ -318,7 +352,14 @@ class HostileInputTest extends RollbackTestBase {
       Cli.Result r = p.cli.run("rollback", "v1.0.0", "--yes", "--reason", "race");
       other.join(30_000);
       faults().clear();
-      record("publish from elsewhere during " + op, r, Set.of(0, 10, 11, 12));
+      record(
+          "publish from elsewhere during " + op,
+          r,
+          Set.of(
+              ExitCode.OK.code(),
+              ExitCode.CONFLICT.code(),
+              ExitCode.RECOVERED.code(),
+              ExitCode.UNVERIFIED.code()));
       assertThat(served(p, "/")).as(op).isIn("one", "two", "three");
       JsonNode history = rollbackHistory(p);
       if (history != null) {
@@ -338,7 +379,7 @@ class HostileInputTest extends RollbackTestBase {
         record(
             "stale lock file of a killed process",
             p.cli.env("DEVOPS_LOCK_WAIT_SECONDS", "0.5").run("rollback", "--yes", "--reason", "x"),
-            Set.of(0));
+            Set.of(ExitCode.OK.code()));
     assertThat(served(p, "/")).isEqualTo("one");
     int checked = ReliabilityReport.assertOwnerOnly(p.dir.resolve(".devops/backups"));
     Path history = p.dir.resolve(".devops/rollback-history.json");

@@ -75,7 +75,7 @@ class InitCommandTest extends PlatformTest {
 
     Cli.Result refused = cli().run("init", "--site", "init-second", "--api-url", platform.apiUrl());
     PlatformProject.assertOneLineError(
-        refused, 3, ".devops/config.json already exists: pass --force");
+        refused, ExitCode.CONFIG.code(), ".devops/config.json already exists: pass --force");
     assertThat(Files.readString(dir.resolve(".devops/config.json"))).isEqualTo(custom);
 
     Cli.Result forced =

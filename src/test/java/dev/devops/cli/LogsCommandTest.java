@@ -44,7 +44,8 @@ class LogsCommandTest extends PlatformTest {
     PlatformProject p = project("logs-missing");
     p.deploy("x");
     Cli.Result r = p.cli.run("logs", "--deployment", "0000000000000000000000aa");
-    PlatformProject.assertOneLineError(r, 6, "Not found (404)");
+    PlatformProject.assertOneLineError(
+        r, ExitCode.NOT_FOUND.code(), "No deploy with version or id '0000000000000000000000aa'");
   }
 
   @Test
@@ -59,9 +60,9 @@ class LogsCommandTest extends PlatformTest {
     dev.devops.netlify.LogLine line =
         new dev.devops.netlify.LogLine(
             "2024-01-15T10:04:05.123Z",
-            "\u001b[31mbuild\u001b[0m failed\r\nat step 2",
             "error",
-            "building");
+            "building",
+            "\u001b[31mbuild\u001b[0m failed\r\nat step 2");
     assertThat(LogsCommand.render(line))
         .isEqualTo("2024-01-15 10:04:05  [building] ❌ build failed at step 2");
   }

@@ -118,8 +118,8 @@ class RollbackFaultTest extends RollbackTestBase {
     platform.platform().faults().inject(Fault.on("lockDeploy").status(500).times(3));
     Cli.Result r = s.project().cli.run("rollback", "--yes", "--reason", "lock fails");
     platform.platform().faults().clear();
-    assertThat(r.exitCode()).as(r.err()).isEqualTo(11);
-    assertThat(r.err())
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.RECOVERED.code());
+    assertThat(r.screen())
         .contains("❌ Rollback failed!")
         .contains("Failed step: lock")
         .contains("✓ Recovered");
@@ -135,8 +135,10 @@ class RollbackFaultTest extends RollbackTestBase {
     platform.platform().faults().inject(Fault.on("restoreSiteDeploy").status(502).times(3));
     Cli.Result r = s.project().cli.run("rollback", "--yes", "--reason", "restore fails");
     platform.platform().faults().clear();
-    assertThat(r.exitCode()).as(r.err()).isEqualTo(11);
-    assertThat(r.err()).contains("Failed step: restore").contains("Current state: still on v2.0.0");
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.RECOVERED.code());
+    assertThat(r.screen())
+        .contains("Failed step: restore")
+        .contains("Current state: still on v2.0.0");
     assertEndState(s, r);
     assertThat(entry(s).at("/recoveries/0/method").asText()).isEqualTo("lock_restored");
   }
@@ -155,8 +157,8 @@ class RollbackFaultTest extends RollbackTestBase {
         .inject(Fault.on("restoreSiteDeploy").status(500).afterCalls(1).times(Integer.MAX_VALUE));
     Cli.Result r = s.project().cli.run("rollback", "--yes", "--reason", "everything fails");
     platform.platform().faults().clear();
-    assertThat(r.exitCode()).as(r.err()).isEqualTo(13);
-    assertThat(r.err())
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.RECOVERY_FAILED.code());
+    assertThat(r.screen())
         .contains("❌ Rollback failed!")
         .contains("❌ Recovery failed")
         .contains("Manual intervention required");

@@ -38,11 +38,11 @@ class RollbackFlowTest extends RollbackTestBase {
     Cli.Result r = p.cli.run("rollback", "--yes", "--reason", "checkout broken");
 
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.err()).contains("Skipped v1.1.5").contains("failed");
-    assertThat(r.err())
+    assertThat(r.screen()).contains("Skipped v1.1.5").contains("failed");
+    assertThat(r.screen())
         .contains("Skipped v1.1.0 (" + v110 + "): marked bad by an earlier rollback");
-    assertThat(r.err()).contains("🎯 Target: v1.0.0 (" + v100 + ")");
-    assertThat(r.err()).contains("✓ Rollback successful!");
+    assertThat(r.screen()).contains("🎯 Target: v1.0.0 (" + v100 + ")");
+    assertThat(r.screen()).contains("✓ Rollback successful!");
     assertThat(served(p, "/")).isEqualTo("<h1>v1.0.0</h1>");
     assertThat(site(p).at("/published_deploy/id").asText()).isEqualTo(v100);
     assertThat(site(p).at("/published_deploy/locked").asBoolean()).isTrue();
@@ -116,7 +116,7 @@ class RollbackFlowTest extends RollbackTestBase {
     assertThat(p.cli.run("rollback", "v1.0.0", "--yes", "--reason", "back").exitCode()).isZero();
     Cli.Result r = p.cli.run("rollback", ids.get(2), "--yes", "--reason", "forward again");
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.err())
+    assertThat(r.screen())
         .contains("Rolling forward from v1.0.0 to v1.2.0")
         .contains("Changes that will be applied:");
     assertThat(served(p, "/")).isEqualTo("<h1>v1.2.0</h1>");
@@ -143,8 +143,8 @@ class RollbackFlowTest extends RollbackTestBase {
     String b = p.deploy("v2.0.0 second try", Map.of("index.html", "b"));
     p.deploy("v2.1.0", Map.of("index.html", "c"));
     Cli.Result r = p.cli.run("rollback", "v2.0.0", "--yes", "--reason", "x");
-    assertThat(r.exitCode()).as(r.err()).isEqualTo(8);
-    assertThat(r.err()).contains(a).contains(b).contains("pass a deploy id");
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.INVALID_TARGET.code());
+    assertThat(r.screen()).contains(a).contains(b).contains("pass a deploy id");
     assertThat(served(p, "/")).isEqualTo("c");
   }
 
@@ -153,8 +153,8 @@ class RollbackFlowTest extends RollbackTestBase {
     PlatformProject p = project();
     p.deploy("v1.0.0");
     Cli.Result r = p.cli.run("rollback", "--yes", "--reason", "x");
-    assertThat(r.exitCode()).as(r.err()).isEqualTo(14);
-    assertThat(r.err())
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.NO_TARGET.code());
+    assertThat(r.screen())
         .contains("❌ No previous deployments found")
         .contains("💡 Nothing to rollback to");
   }
@@ -165,8 +165,8 @@ class RollbackFlowTest extends RollbackTestBase {
     platform.failDeploy(p.siteId, "v0.9.0");
     p.deploy("v1.0.0");
     Cli.Result r = p.cli.run("rollback", "--yes", "--reason", "x");
-    assertThat(r.exitCode()).as(r.err()).isEqualTo(14);
-    assertThat(r.err()).contains("skipped v0.9.0").contains("failed");
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.NO_TARGET.code());
+    assertThat(r.screen()).contains("skipped v0.9.0").contains("failed");
   }
 
   @Test
@@ -174,17 +174,18 @@ class RollbackFlowTest extends RollbackTestBase {
     PlatformProject p = project();
     List<String> ids = threeReleases(p);
     Cli.Result current = p.cli.run("rollback", ids.get(2), "--yes", "--reason", "x");
-    assertThat(current.exitCode()).isEqualTo(8);
-    assertThat(current.err())
+    assertThat(current.exitCode()).isEqualTo(ExitCode.INVALID_TARGET.code());
+    assertThat(current.screen())
         .contains("❌ Cannot rollback to v1.2.0")
         .contains("Reason: v1.2.0 (" + ids.get(2) + ") is already the published deploy.")
         .contains("💡 Try a different version or contact support");
     Cli.Result missing =
         p.cli.run("rollback", "0123456789abcdef01234567", "--yes", "--reason", "x");
-    assertThat(missing.exitCode()).isEqualTo(8);
-    assertThat(missing.err()).contains("Reason: Deploy 0123456789abcdef01234567 does not exist");
+    assertThat(missing.exitCode()).isEqualTo(ExitCode.NOT_FOUND.code());
+    assertThat(missing.screen()).contains("Reason: Deploy 0123456789abcdef01234567 does not exist");
     Cli.Result unknownLabel = p.cli.run("rollback", "v9.9.9", "--yes", "--reason", "x");
-    assertThat(unknownLabel.exitCode()).isEqualTo(8);
+    assertThat(unknownLabel.exitCode()).isEqualTo(ExitCode.NOT_FOUND.code());
+    assertThat(unknownLabel.screen()).contains("❌ Cannot rollback to v9.9.9");
     assertThat(served(p, "/")).isEqualTo("<h1>v1.2.0</h1>");
   }
 
@@ -194,12 +195,13 @@ class RollbackFlowTest extends RollbackTestBase {
     String old = p.deploy("v1.0.0", Map.of("index.html", "old"));
     p.deploy("v1.1.0", Map.of("index.html", "new", "_redirects", "/a /b 301"));
     Cli.Result blocked = p.cli.run("rollback", "--yes", "--reason", "x");
-    assertThat(blocked.exitCode()).as(blocked.err()).isEqualTo(8);
-    assertThat(blocked.err()).contains("Reason: Redirects or headers change: /_redirects differ.");
+    assertThat(blocked.exitCode()).as(blocked.err()).isEqualTo(ExitCode.INVALID_TARGET.code());
+    assertThat(blocked.screen())
+        .contains("Reason: Redirects or headers change: /_redirects differ.");
     assertThat(served(p, "/")).isEqualTo("new");
     Cli.Result accepted = p.cli.run("rollback", "--yes", "--reason", "x", "--accept-breaking");
     assertThat(accepted.exitCode()).as(accepted.err()).isZero();
-    assertThat(accepted.err()).contains("⚠️ Accepted: Redirects or headers change");
+    assertThat(accepted.screen()).contains("⚠️ Accepted: Redirects or headers change");
     assertThat(site(p).at("/published_deploy/id").asText()).isEqualTo(old);
   }
 
@@ -208,11 +210,13 @@ class RollbackFlowTest extends RollbackTestBase {
     PlatformProject p = project();
     threeReleases(p);
     Cli.Result r = p.cli.run("rollback");
-    PlatformProject.assertOneLineError(r, 9, "No terminal to confirm on");
+    PlatformProject.assertOneLineError(
+        r, ExitCode.NOT_CONFIRMED.code(), "No terminal to confirm on");
     Cli.Result wrongWord = p.cli.run("rollback", "--confirm", "yes", "--reason", "x");
-    PlatformProject.assertOneLineError(wrongWord, 9, "--confirm must be exactly ROLLBACK");
+    PlatformProject.assertOneLineError(
+        wrongWord, ExitCode.NOT_CONFIRMED.code(), "--confirm must be exactly ROLLBACK");
     Cli.Result noReason = p.cli.run("rollback", "--yes");
-    PlatformProject.assertOneLineError(noReason, 2, "--reason is required");
+    PlatformProject.assertOneLineError(noReason, ExitCode.USAGE.code(), "--reason is required");
     assertThat(served(p, "/")).isEqualTo("<h1>v1.2.0</h1>");
     assertThat(p.dir.resolve(".devops/rollback-history.json")).doesNotExist();
   }
@@ -222,15 +226,15 @@ class RollbackFlowTest extends RollbackTestBase {
     PlatformProject p = project();
     threeReleases(p);
     Cli.Result lower = p.cli.runInteractive("rollback\n", "rollback");
-    assertThat(lower.exitCode()).isEqualTo(9);
-    assertThat(lower.err())
+    assertThat(lower.exitCode()).isEqualTo(ExitCode.NOT_CONFIRMED.code());
+    assertThat(lower.screen())
         .contains("⚠️ Confirm Rollback")
         .contains("Type 'ROLLBACK' to confirm:")
         .contains("you did not type ROLLBACK");
     assertThat(served(p, "/")).isEqualTo("<h1>v1.2.0</h1>");
     Cli.Result ok = p.cli.runInteractive("ROLLBACK\nlogin page broken\n", "rollback");
     assertThat(ok.exitCode()).as(ok.err()).isZero();
-    assertThat(ok.err()).contains("Reason (recorded in the rollback history):");
+    assertThat(ok.screen()).contains("Reason (recorded in the rollback history):");
     assertThat(served(p, "/")).isEqualTo("<h1>v1.1.0</h1>");
     assertThat(history(p).get(0).get("reason").asText()).isEqualTo("login page broken");
   }
@@ -241,11 +245,11 @@ class RollbackFlowTest extends RollbackTestBase {
     threeReleases(p);
     Cli.Result r = p.cli.run("rollback", "--dry-run");
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.err())
+    assertThat(r.screen())
         .contains("📋 Recent Deployments")
         .contains("⚠️ Rollback Impact Analysis")
         .contains("Dry run");
-    assertThat(r.err()).doesNotContain("Creating backup");
+    assertThat(r.screen()).doesNotContain("Creating backup");
     assertThat(served(p, "/")).isEqualTo("<h1>v1.2.0</h1>");
     assertThat(p.dir.resolve(".devops/backups")).doesNotExist();
     assertThat(p.dir.resolve(".devops/rollback-history.json")).doesNotExist();
@@ -258,7 +262,7 @@ class RollbackFlowTest extends RollbackTestBase {
     Cli.Result r = p.cli.run("rollback", "--yes", "--reason", "x", "--no-lock");
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(site(p).at("/published_deploy/locked").asBoolean()).isFalse();
-    assertThat(r.err()).contains("the next git deploy to production replaces this rollback");
+    assertThat(r.screen()).contains("the next git deploy to production replaces this rollback");
   }
 
   @Test
@@ -268,7 +272,7 @@ class RollbackFlowTest extends RollbackTestBase {
     platform.call("POST", "/deploys/" + ids.get(2) + "/lock", null);
     Cli.Result r = p.cli.run("rollback", "--yes", "--reason", "x");
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.err()).contains("Auto publishing unlocked");
+    assertThat(r.screen()).contains("Auto publishing unlocked");
     assertThat(site(p).at("/published_deploy/id").asText()).isEqualTo(ids.get(1));
     assertThat(site(p).at("/published_deploy/locked").asBoolean()).isTrue();
   }
@@ -282,7 +286,7 @@ class RollbackFlowTest extends RollbackTestBase {
             Fault.on("listDeployFiles").status(404).times(Integer.MAX_VALUE),
             () -> p.cli.run("rollback", "--yes", "--reason", "no file lists"));
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.err())
+    assertThat(r.screen())
         .contains("- unknown: Netlify did not list the deploys' files")
         .contains("⚠️ Netlify listed no files for this deploy: the backup holds its metadata only.")
         .contains("same index bytes as the deploy's permalink");
@@ -322,7 +326,8 @@ class RollbackFlowTest extends RollbackTestBase {
     p.deploy("v2.0.0", Map.of("index.html", "broken"));
     Cli.Result r = p.cli.run("rollback", "--yes", "--reason", "deep");
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.err().lines().filter(l -> l.contains("Skipped") && l.contains("failed")).count())
+    assertThat(
+            r.screen().lines().filter(l -> l.contains("Skipped") && l.contains("failed")).count())
         .isEqualTo(6);
     assertThat(publishedId(p)).isEqualTo(good);
     assertThat(served(p, "/")).isEqualTo("good");
@@ -351,8 +356,8 @@ class RollbackFlowTest extends RollbackTestBase {
             "v1.2.0", false, null, null, Map.of("hello", helloV2, "extra", extra), "next"));
 
     Cli.Result blocked = p.cli.run("rollback", "--yes", "--reason", "x");
-    assertThat(blocked.exitCode()).as(blocked.err()).isEqualTo(8);
-    assertThat(blocked.err()).contains("Reason: Functions change: the rollback removes extra.");
+    assertThat(blocked.exitCode()).as(blocked.err()).isEqualTo(ExitCode.INVALID_TARGET.code());
+    assertThat(blocked.screen()).contains("Reason: Functions change: the rollback removes extra.");
     Cli.Result analyze =
         p.cli.run("rollback", "analyze", "--from", publishedId(p), "--to", v2, "--json");
     assertThat(json(analyze).at("/comparison/functions/removed/0").asText()).isEqualTo("extra");
@@ -361,7 +366,7 @@ class RollbackFlowTest extends RollbackTestBase {
 
     Cli.Result accepted = p.cli.run("rollback", "--yes", "--reason", "x", "--accept-breaking");
     assertThat(accepted.exitCode()).as(accepted.err()).isZero();
-    assertThat(accepted.err())
+    assertThat(accepted.screen())
         .contains("- removed: extra")
         .contains("function code rolls back with the deploy")
         .contains("Framework: next → astro");
@@ -369,6 +374,6 @@ class RollbackFlowTest extends RollbackTestBase {
 
     Cli.Result changedOnly = p.cli.run("rollback", v1, "--yes", "--reason", "function code only");
     assertThat(changedOnly.exitCode()).as(changedOnly.err()).isZero();
-    assertThat(changedOnly.err()).contains("- changed: hello");
+    assertThat(changedOnly.screen()).contains("- changed: hello");
   }
 }

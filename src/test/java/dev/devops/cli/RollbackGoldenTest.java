@@ -68,6 +68,7 @@ class RollbackGoldenTest extends RollbackTestBase {
         .replaceAll("rb-\\d{8}-\\d{6}-[0-9a-f]{4}", "ROLLBACK_ID")
         .replaceAll("\\d{4}-\\d\\d-\\d\\dT\\d{6}Z(-\\d+)?", "TIMESTAMP")
         .replaceAll("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z", "INSTANT")
+        .replaceAll("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC", "TIME")
         .replaceAll("pid \\d+", "pid PID")
         .replaceAll(" \\d+ms", " Nms")
         .replaceAll("[0-9a-f]{24}", "DEPLOY_NEW");
@@ -78,15 +79,15 @@ class RollbackGoldenTest extends RollbackTestBase {
     Spec s = spec();
     Cli.Result r = s.p().cli.run("rollback", "--yes", "--reason", "dashboard broken");
     assertThat(r.exitCode()).as(r.err()).isZero();
-    Golden.assertMatches("rollback/rollback-success.txt", normalize(s, r.err()));
+    Golden.assertMatches("rollback/rollback-success.txt", normalize(s, r.screen()));
   }
 
   @Test
   void cannotRollbackBlock() {
     Spec s = spec();
     Cli.Result r = s.p().cli.run("rollback", s.ids().get(3), "--yes", "--reason", "x");
-    assertThat(r.exitCode()).isEqualTo(8);
-    Golden.assertMatches("rollback/cannot-rollback.txt", normalize(s, r.err()));
+    assertThat(r.exitCode()).isEqualTo(ExitCode.INVALID_TARGET.code());
+    Golden.assertMatches("rollback/cannot-rollback.txt", normalize(s, r.screen()));
   }
 
   @Test
@@ -95,18 +96,18 @@ class RollbackGoldenTest extends RollbackTestBase {
     String only = p.deploy("v1.0.0");
     p.cli.clock(Clock.fixed(p.createdAt(only).plus(Duration.ofHours(2)), ZoneOffset.UTC));
     Cli.Result r = p.cli.run("rollback", "--yes", "--reason", "x");
-    assertThat(r.exitCode()).isEqualTo(14);
+    assertThat(r.exitCode()).isEqualTo(ExitCode.NO_TARGET.code());
     Golden.assertMatches(
         "rollback/no-previous-deployments.txt",
-        p.normalize(r.err(), List.of(only)).replace(p.siteName, "SITE"));
+        p.normalize(r.screen(), List.of(only)).replace(p.siteName, "SITE"));
   }
 
   @Test
   void confirmRollbackBlockAndCancellation() {
     Spec s = spec();
     Cli.Result r = s.p().cli.runInteractive("no\n", "rollback", "v1.2.0");
-    assertThat(r.exitCode()).isEqualTo(9);
-    Golden.assertMatches("rollback/confirm-cancelled.txt", normalize(s, r.err()));
+    assertThat(r.exitCode()).isEqualTo(ExitCode.NOT_CONFIRMED.code());
+    Golden.assertMatches("rollback/confirm-cancelled.txt", normalize(s, r.screen()));
   }
 
   @Test
@@ -115,8 +116,8 @@ class RollbackGoldenTest extends RollbackTestBase {
     platform.platform().faults().inject(Fault.on("lockDeploy").status(500).times(3));
     Cli.Result r = s.p().cli.run("rollback", "--yes", "--reason", "x");
     platform.platform().faults().clear();
-    assertThat(r.exitCode()).as(r.err()).isEqualTo(11);
-    Golden.assertMatches("rollback/rollback-failed-recovered.txt", normalize(s, r.err()));
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.RECOVERED.code());
+    Golden.assertMatches("rollback/rollback-failed-recovered.txt", normalize(s, r.screen()));
   }
 
   @Test
@@ -128,8 +129,8 @@ class RollbackGoldenTest extends RollbackTestBase {
     Files.writeString(
         config, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(json));
     Cli.Result r = s.p().cli.run("rollback", "--yes", "--reason", "x");
-    assertThat(r.exitCode()).as(r.err()).isEqualTo(12);
-    String text = normalize(s, r.err());
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.UNVERIFIED.code());
+    String text = normalize(s, r.screen());
     Golden.assertMatches("rollback/rollback-unverified.txt", text.substring(text.indexOf("🔄")));
   }
 
@@ -164,23 +165,23 @@ class RollbackGoldenTest extends RollbackTestBase {
         String.join(
             "\n",
             "$ devops backup create --deployment v1.2.3 --reason before",
-            backup.err(),
+            backup.screen(),
             "$ devops rollback analyze --from DEPLOY_3 --to DEPLOY_2",
-            analyze.err(),
+            analyze.screen(),
             "$ devops rollback execute --to DEPLOY_2 --reason steps --track",
-            execute.err(),
+            execute.screen(),
             "$ devops verify-deployment --id DEPLOY_2",
-            verify.err(),
+            verify.screen(),
             "$ devops rollback history",
-            history.out(),
+            history.screen(),
             "$ devops emergency-recover --rollback-id ROLLBACK_ID",
-            recover.err(),
+            recover.screen(),
             "$ devops emergency-recover --rollback-id ROLLBACK_ID (again)",
-            again.err(),
+            again.screen(),
             "$ devops backup list",
-            list.out(),
+            list.screen(),
             "$ devops backup verify",
-            check.err());
+            check.screen());
     Golden.assertMatches("rollback/step-commands.txt", normalize(s, all));
   }
 
@@ -205,7 +206,7 @@ class RollbackGoldenTest extends RollbackTestBase {
     String v2 = p.deploy("v2.0.0", after);
     Cli.Result analyze = p.cli.run("rollback", "analyze", "--from", v2, "--to", v1);
     assertThat(analyze.exitCode()).as(analyze.err()).isZero();
-    String text = p.normalize(analyze.err(), List.of(v1, v2)).replace(p.siteName, "SITE");
+    String text = p.normalize(analyze.screen(), List.of(v1, v2)).replace(p.siteName, "SITE");
     Golden.assertMatches(
         "rollback/analyze-many-changes.txt", text.replaceAll("\\d+[smhd] ago", "AGE ago"));
   }

@@ -76,7 +76,7 @@ class RollbackJsonTest extends RollbackTestBase {
     platform.platform().faults().inject(Fault.on("lockDeploy").status(500).times(3));
     Cli.Result r = s.p().cli.run("rollback", "--yes", "--reason", "json", "--json");
     platform.platform().faults().clear();
-    assertThat(r.exitCode()).as(r.err()).isEqualTo(11);
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.RECOVERED.code());
     List<JsonNode> events = lines(r);
     assertEvents(events, "rollback.md");
     assertThat(events.stream().anyMatch(e -> e.get("event").asText().equals("failure"))).isTrue();
@@ -87,11 +87,11 @@ class RollbackJsonTest extends RollbackTestBase {
   void rollbackRefusalIsTheStandardErrorObject() throws Exception {
     Site s = site();
     Cli.Result r = s.p().cli.run("rollback", s.v2(), "--yes", "--reason", "x", "--json");
-    assertThat(r.exitCode()).isEqualTo(8);
+    assertThat(r.exitCode()).isEqualTo(ExitCode.INVALID_TARGET.code());
     List<JsonNode> events = lines(r);
     JsonNode error = events.get(events.size() - 1).get("error");
     assertDocumented(events.get(0), "rollback.md", "step");
-    assertThat(error.get("exit_code").asInt()).isEqualTo(8);
+    assertThat(error.get("exit_code").asInt()).isEqualTo(ExitCode.INVALID_TARGET.code());
     assertThat(error.get("error").asText()).isEqualTo("invalid_target");
   }
 
@@ -122,7 +122,8 @@ class RollbackJsonTest extends RollbackTestBase {
     List<JsonNode> events = lines(r);
     assertEvents(events, "rollback-execute.md");
     JsonNode result = events.get(events.size() - 1);
-    assertDocumented(result.get("from"), "rollback-history.md", "DEPLOY_REF");
+    assertDocumented(result.get("from"), "deployments-list.md", "DEPLOY");
+    assertDocumented(result.get("to"), "deployments-list.md", "DEPLOY");
 
     Cli.Result h = s.p().cli.run("rollback", "history", "--json");
     JsonNode entry = Json.mapper().readTree(h.out()).get("rollbacks").get(0);
@@ -165,7 +166,8 @@ class RollbackJsonTest extends RollbackTestBase {
     assertDocumented(list.get("backups").get(0), "backup.md", "create: BACKUP");
     JsonNode verify = Json.mapper().readTree(s.p().cli.run("backup", "verify", "--json").out());
     assertThat(verify.get("ok").asBoolean()).isTrue();
-    assertDocumented(verify.get("backups").get(0), "backup.md", "verify");
+    assertDocumented(verify, "backup.md", "verify");
+    assertDocumented(verify.get("backups").get(0), "backup.md", "VERIFY");
   }
 
   @Test

@@ -65,7 +65,8 @@ class RollbackStepsTest extends RollbackTestBase {
     // Someone publishes v1.0.0 from the Netlify UI meanwhile.
     platform.call("POST", "/sites/" + s.p().siteId + "/deploys/" + s.v1() + "/restore", null);
     Cli.Result execute = s.p().cli.run("rollback", "execute", "--to", s.v2(), "--from", s.v3());
-    PlatformProject.assertOneLineError(execute, 10, "someone published meanwhile");
+    PlatformProject.assertOneLineError(
+        execute, ExitCode.CONFLICT.code(), "someone published meanwhile");
     assertThat(published(s)).isEqualTo(s.v1());
     assertThat(s.p().dir.resolve(".devops/backups")).doesNotExist();
     JsonNode entry = history(s).get(0);
@@ -79,7 +80,7 @@ class RollbackStepsTest extends RollbackTestBase {
     Cli.Result r =
         s.p().cli.run("rollback", "execute", "--to", s.v2(), "--reason", "step by step", "--track");
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.err())
+    assertThat(r.screen())
         .contains("🔄 Rolling back deployment...")
         .contains("[00:00] Starting rollback...")
         .contains("Creating backup...")
@@ -105,8 +106,8 @@ class RollbackStepsTest extends RollbackTestBase {
               .cli
               .env("DEVOPS_LOCK_WAIT_SECONDS", "0.3")
               .run("rollback", "--yes", "--reason", "x");
-      assertThat(r.exitCode()).as(r.err()).isEqualTo(10);
-      assertThat(r.err())
+      assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.CONFLICT.code());
+      assertThat(r.screen())
           .contains("Another rollback of this site is running")
           .contains("rb-other")
           .contains("pid " + ProcessHandle.current().pid());
@@ -159,7 +160,8 @@ class RollbackStepsTest extends RollbackTestBase {
     String id = history(s).get(0).get("id").asText();
     Cli.Result first = s.p().cli.run("emergency-recover", "--rollback-id", id);
     assertThat(first.exitCode()).as(first.err()).isZero();
-    assertThat(first.err()).contains("✓ Recovered: Re-published the pre-rollback deploy " + s.v3());
+    assertThat(first.screen())
+        .contains("✓ Recovered: Re-published the pre-rollback deploy " + s.v3());
     assertThat(published(s)).isEqualTo(s.v3());
     assertThat(served(s)).isEqualTo("<h1>three</h1>");
     boolean lockedAfterFirst =
@@ -185,7 +187,7 @@ class RollbackStepsTest extends RollbackTestBase {
     String id = history(s).get(0).get("id").asText();
     Cli.Result r = s.p().cli.run("emergency-recover", "--rollback-id", id);
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.err()).contains("deployed the backup's files as");
+    assertThat(r.screen()).contains("deployed the backup's files as");
     assertThat(served(s)).isEqualTo("<h1>three</h1>");
     assertThat(platform.get(platform.platform().siteUrl(s.p().siteName) + "/new.html"))
         .isEqualTo("new");
@@ -273,7 +275,7 @@ class RollbackStepsTest extends RollbackTestBase {
     Path blob = backups.resolve("blobs").resolve(sha.substring(0, 2)).resolve(sha);
     Files.writeString(blob, "tampered");
     Cli.Result bad = s.p().cli.run("backup", "verify", json(first).get("dir").asText(), "--json");
-    assertThat(bad.exitCode()).isEqualTo(12);
+    assertThat(bad.exitCode()).isEqualTo(ExitCode.UNVERIFIED.code());
     assertThat(json(bad).at("/backups/0/corrupt")).hasSize(1);
   }
 
@@ -281,7 +283,7 @@ class RollbackStepsTest extends RollbackTestBase {
   void backupVerifyRefusesPathsOutsideTheBackupStore() {
     Site s = site();
     Cli.Result r = s.p().cli.run("backup", "verify", "../../etc");
-    PlatformProject.assertOneLineError(r, 6, "No backup at '../../etc'");
+    PlatformProject.assertOneLineError(r, ExitCode.NOT_FOUND.code(), "No backup at '../../etc'");
   }
 
   @Test
@@ -293,8 +295,10 @@ class RollbackStepsTest extends RollbackTestBase {
     assertThat(v.get("ok").asBoolean()).isTrue();
     assertThat(v.get("files_checked").asInt()).isEqualTo(3);
     Cli.Result wrong = s.p().cli.run("verify-deployment", "--id", s.v2());
-    assertThat(wrong.exitCode()).isEqualTo(12);
-    assertThat(wrong.err()).contains("⚠️ Deployment not verified").contains("✗ Deploy published");
+    assertThat(wrong.exitCode()).isEqualTo(ExitCode.UNVERIFIED.code());
+    assertThat(wrong.screen())
+        .contains("⚠️ Deployment not verified")
+        .contains("✗ Deploy published");
   }
 
   @Test
@@ -305,10 +309,10 @@ class RollbackStepsTest extends RollbackTestBase {
     assertThat(ok.exitCode()).as(ok.err()).isZero();
     assertThat(json(ok).get("ok").asBoolean()).isTrue();
     Cli.Result current = s.p().cli.run("deployments", "validate", "--id", s.v3());
-    assertThat(current.exitCode()).isEqualTo(8);
-    assertThat(current.err()).contains("❌ Cannot rollback to v1.2.0");
+    assertThat(current.exitCode()).isEqualTo(ExitCode.INVALID_TARGET.code());
+    assertThat(current.screen()).contains("❌ Cannot rollback to v1.2.0");
     Cli.Result failed = s.p().cli.run("deployments", "validate", "--id", "v1.3.0", "--json");
-    assertThat(failed.exitCode()).isEqualTo(8);
+    assertThat(failed.exitCode()).isEqualTo(ExitCode.INVALID_TARGET.code());
     assertThat(json(failed).at("/findings/0/code").asText()).isEqualTo("not_ready");
   }
 
@@ -318,7 +322,7 @@ class RollbackStepsTest extends RollbackTestBase {
     platform.setEnv(s.p().siteId, "API_VERSION", "2.3");
     Cli.Result r = s.p().cli.run("rollback", "--dry-run");
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.err()).contains("⚠️ Env vars changed since v1.1.0 was live: API_VERSION");
+    assertThat(r.screen()).contains("⚠️ Env vars changed since v1.1.0 was live: API_VERSION");
   }
 
   @Test

@@ -37,7 +37,9 @@ class StatusCommandTest extends PlatformTest {
     Instant finished = published.plus(Duration.ofMinutes(1));
     Files.writeString(
         dir.resolve(".devops/rollback-history.json"),
-        "[{\"id\":\"rb_20240101_1\",\"from\":{\"id\":\""
+        "[{\"id\":\"rb_20240101_1\",\"site_id\":\""
+            + p.siteId
+            + "\",\"from\":{\"id\":\""
             + bad
             + "\",\"version\":\"v2.2.0\"},\"to\":{\"id\":\""
             + good
@@ -82,7 +84,8 @@ class StatusCommandTest extends PlatformTest {
     Files.writeString(dir.resolve(".devops/rollback-history.json"), "not json at all");
     Cli.Result r = p.cli.run("status");
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.out()).contains(StatusCommand.LOCKED).contains("Last rollback: none");
+    assertThat(r.out()).contains(StatusCommand.LOCKED).contains("Last rollback: unknown");
+    assertThat(r.err()).contains(".devops/rollback-history.json is unreadable");
   }
 
   @Test

@@ -36,7 +36,11 @@ class DeployHistoryTest {
     DeployHistory h = DeployHistory.of(site(deploys.get(1)), deploys, records, at(44));
 
     assertThat(h.current().orElseThrow().id()).isEqualTo("d4");
-    assertThat(h.current().get().status()).isEqualTo(DeployStatus.HEALTHY);
+    assertThat(h.current().get().status()).isEqualTo(DeployStatus.LIVE);
+    records.markVerified("d4", at(44));
+    assertThat(DeployHistory.of(site(deploys.get(1)), deploys, records, at(44)).current())
+        .map(DeployEntry::status)
+        .contains(DeployStatus.HEALTHY);
     assertThat(h.current().get().liveFor()).isEqualTo(Duration.ofHours(4));
     assertThat(h.targets()).extracting(DeployEntry::id).containsExactly("d2", "d1", "d0");
     assertThat(h.targets())
@@ -49,7 +53,7 @@ class DeployHistoryTest {
         .extracting(DeployEntry::status)
         .containsExactly(
             DeployStatus.BUILDING,
-            DeployStatus.HEALTHY,
+            DeployStatus.LIVE,
             DeployStatus.FAILED,
             DeployStatus.BAD,
             DeployStatus.STABLE,

@@ -2,6 +2,7 @@ package dev.devops.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.devops.cli.ExitCode;
 import dev.devops.testing.Cli;
 import dev.devops.testing.PlatformFixture;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ class LocalServeCommandTest {
                   String.valueOf(fx.platform().port()),
                   "--data-dir",
                   tmp.resolve("second").toString());
-      assertThat(result.exitCode()).isEqualTo(2);
+      assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE.code());
       assertThat(result.err())
           .contains("port " + fx.platform().port() + " is in use")
           .contains("--port");
@@ -35,14 +36,14 @@ class LocalServeCommandTest {
   @Test
   void anImpossiblePortIsAUsageError() {
     Cli.Result result = new Cli(tmp).run("local", "serve", "--port", "70000");
-    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE.code());
     assertThat(result.err()).contains("--port must be between 0 and 65535");
   }
 
   @Test
   void anEmptyTokenIsAUsageError() {
     Cli.Result result = new Cli(tmp).run("local", "serve", "--token", " ");
-    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE.code());
     assertThat(result.err()).contains("--token must not be empty");
   }
 }

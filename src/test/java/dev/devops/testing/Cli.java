@@ -4,7 +4,6 @@ import dev.devops.cli.App;
 import dev.devops.cli.CliContext;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,11 +15,45 @@ import java.util.Map;
  * project directory, environment and stdin of the test's choosing.
  */
 public final class Cli {
-  /** What one run printed and returned. */
-  public record Result(int exitCode, String out, String err) {
+  /**
+   * What one run printed and returned; {@code screen} is stdout and stderr interleaved as a
+   * terminal would show them.
+   */
+  public record Result(int exitCode, String out, String err, String screen) {
     /** stdout and stderr together, for assertions that something appears nowhere. */
     public String all() {
       return out + "\n" + err;
+    }
+  }
+
+  /** Writes to its own buffer and to a buffer it shares with the other stream. */
+  private static final class Tee extends java.io.Writer {
+    private final StringBuilder own = new StringBuilder();
+    private final StringBuilder shared;
+
+    Tee(StringBuilder shared) {
+      this.shared = shared;
+    }
+
+    @Override
+    public void write(char[] buf, int off, int len) {
+      synchronized (shared) {
+        own.append(buf, off, len);
+        shared.append(buf, off, len);
+      }
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+
+    @Override
+    public String toString() {
+      synchronized (shared) {
+        return own.toString();
+      }
     }
   }
 
@@ -64,8 +97,9 @@ public final class Cli {
   }
 
   public Result run(String input, boolean interactive, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
+    StringBuilder screen = new StringBuilder();
+    Tee out = new Tee(screen);
+    Tee err = new Tee(screen);
     CliContext ctx =
         new CliContext(
             Map.copyOf(env),
@@ -77,6 +111,10 @@ public final class Cli {
             false,
             clock);
     int code = App.run(ctx, args);
-    return new Result(code, out.toString(), err.toString());
+    String all;
+    synchronized (screen) {
+      all = screen.toString();
+    }
+    return new Result(code, out.toString(), err.toString(), all);
   }
 }

@@ -12,7 +12,7 @@ import java.time.Instant;
  * A deploy as every {@code --json} output shows it (docs/json/deployments-list.md, "DEPLOY"). Field
  * names are stable.
  */
-public record DeployView(
+public record DeployJson(
     String id,
     String version,
     String title,
@@ -30,10 +30,10 @@ public record DeployView(
     boolean locked,
     boolean bad) {
 
-  public static DeployView of(DeployEntry entry, Instant now) {
+  public static DeployJson of(DeployEntry entry, Instant now) {
     Deploy d = entry.deploy();
     Duration live = entry.liveFor();
-    return new DeployView(
+    return new DeployJson(
         d.id(),
         entry.version(),
         d.title(),
@@ -57,17 +57,15 @@ public record DeployView(
     return d.createdAt() == null ? null : Durations.ago(Duration.between(d.createdAt(), now));
   }
 
-  /** The deploy's own permalink, https when it has one. */
+  /** The deploy's own URL (its permalink), or null when the API gives none. */
   public static String deployUrl(Deploy d) {
-    return d.deploySslUrl() != null && !d.deploySslUrl().isBlank()
-        ? d.deploySslUrl()
-        : d.deployUrl();
+    return d.permalink();
   }
 
   /** The {@code site} object of the JSON outputs. */
-  public record SiteView(String id, String name, String url) {
-    public static SiteView of(Site site) {
-      return new SiteView(site.id(), site.name(), site.liveUrl());
+  public record SiteJson(String id, String name, String url) {
+    public static SiteJson of(Site site) {
+      return new SiteJson(site.id(), site.name(), site.liveUrl());
     }
   }
 }

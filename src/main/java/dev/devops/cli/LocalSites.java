@@ -1,0 +1,164 @@
+package dev.devops.cli;
+
+import dev.devops.netlify.NetlifyClient;
+import dev.devops.netlify.Site;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code devops local sites}: create and list sites on a running local platform. */
+@Command(
+    name = "sites",
+    description = "Create and list sites on a running local platform.",
+    mixinStandardHelpOptions = true,
+    subcommands = {LocalSitesCreate.class, LocalSitesList.class})
+final class LocalSites implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new ParameterException(
+        spec.commandLine(), "Missing subcommand: try 'devops local sites create NAME'.");
+  }
+
+  /** Where the local platform is, and its token. */
+  static final class Target {
+    @Option(
+        names = "--api-url",
+        paramLabel = "URL",
+        description = "The local platform (default: $NETLIFY_API_URL, else http://127.0.0.1:8787).")
+    String apiUrl;
+
+    @Option(
+        names = "--data-dir",
+        paramLabel = "DIR",
+        description =
+            "The platform's data directory, to read its token from when $NETLIFY_AUTH_TOKEN is unset (default: as 'local serve').")
+    Path dataDir;
+
+    NetlifyClient client(BaseCommand command) {
+      String url = apiUrl != null ? apiUrl : command.ctx().env(ProjectCommand.API_URL_ENV);
+      if (url == null) {
+        url = "http://127.0.0.1:" + LocalServe.DEFAULT_PORT;
+      }
+      String token = command.ctx().env("NETLIFY_AUTH_TOKEN");
+      if (token == null) {
+        Path file =
+            (dataDir != null ? dataDir : LocalServe.defaultDataDir(command.ctx())).resolve("token");
+        try {
+          token = Files.readString(file, StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+          throw new CliException(
+              ExitCode.AUTH,
+              "No token: set NETLIFY_AUTH_TOKEN to the one 'devops local serve' printed, or pass"
+                  + " --data-dir DIR of the running platform.");
+        }
+      }
+      try {
+        return new NetlifyClient(
+            NetlifyClient.Options.defaults(url, token, "devops/" + VersionProvider.version()));
+      } catch (IllegalArgumentException e) {
+        throw new CliException(ExitCode.USAGE, "--api-url: " + e.getMessage());
+      }
+    }
+  }
+
+  /** A site as these commands print it. */
+  record SiteJson(String id, String name, String url) {
+    static SiteJson of(Site site) {
+      return new SiteJson(site.id(), site.name(), site.liveUrl());
+    }
+  }
+}
+
+/** {@code devops local sites create NAME}. */
+@Command(
+    name = "create",
+    description =
+        "Create a site on the local platform, then link a project to it with 'devops init'.",
+    mixinStandardHelpOptions = true)
+final class LocalSitesCreate extends BaseCommand {
+  @Parameters(index = "0", paramLabel = "NAME", description = "The site's name (a DNS label).")
+  String name;
+
+  @Mixin LocalSites.Target target;
+
+  @Mixin JsonOption jsonOption;
+
+  @Override
+  protected int execute() {
+    if (!name.matches("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")) {
+      throw new CliException(
+          ExitCode.USAGE,
+          "'"
+              + Text.clean(name)
+              + "' is not a site name: use lower-case letters, digits and '-' (at most 63).");
+    }
+    Site site = target.client(this).createSite(name);
+    if (json()) {
+      printJson(LocalSites.SiteJson.of(site));
+    } else {
+      report(
+          "✓ Site "
+              + Text.clean(site.name())
+              + " created ("
+              + site.id()
+              + ")\nURL: "
+              + Text.clean(site.liveUrl())
+              + "\n💡 Next, in your project folder: devops init --site "
+              + Text.clean(site.name())
+              + " --api-url "
+              + Text.clean(
+                  target.apiUrl != null
+                      ? target.apiUrl
+                      : "http://127.0.0.1:" + LocalServe.DEFAULT_PORT));
+    }
+    return ExitCode.OK.code();
+  }
+}
+
+/** {@code devops local sites list}. */
+@Command(
+    name = "list",
+    description = "List the sites of the local platform.",
+    mixinStandardHelpOptions = true)
+final class LocalSitesList extends BaseCommand {
+  @Mixin LocalSites.Target target;
+
+  @Mixin JsonOption jsonOption;
+
+  /** The JSON result. */
+  record Report(List<LocalSites.SiteJson> sites) {}
+
+  @Override
+  protected int execute() {
+    List<LocalSites.SiteJson> sites =
+        target.client(this).listSites(null).stream().map(LocalSites.SiteJson::of).toList();
+    if (json()) {
+      printJson(new Report(sites));
+    } else if (sites.isEmpty()) {
+      report("No sites yet: devops local sites create NAME");
+    } else {
+      StringBuilder b = new StringBuilder();
+      for (LocalSites.SiteJson s : sites) {
+        b.append(Text.clean(s.name()))
+            .append("  ")
+            .append(s.id())
+            .append("  ")
+            .append(Text.clean(s.url()))
+            .append('\n');
+      }
+      report(b.toString().stripTrailing());
+    }
+    return ExitCode.OK.code();
+  }
+}

@@ -1,0 +1,158 @@
+package dev.devops.cli;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.devops.engine.BackupStore;
+import dev.devops.engine.DeployHistory;
+import dev.devops.engine.RollbackExecutor;
+import dev.devops.engine.RollbackHistory;
+import dev.devops.engine.RollbackPlanner;
+import dev.devops.engine.RollbackRecord;
+import dev.devops.engine.SiteHistory;
+import dev.devops.netlify.Deploy;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code devops rollback analyze}: step 5 on its own. */
+@Command(
+    name = "analyze",
+    description = "Show what rolling from one deploy to another changes.",
+    mixinStandardHelpOptions = true)
+final class RollbackAnalyze extends EngineCommand {
+  @Option(
+      names = "--from",
+      required = true,
+      paramLabel = "ID",
+      description = "The deploy rolled back from, id or version (normally the published one).")
+  String from;
+
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "ID",
+      description = "The deploy rolled back to, id or version.")
+  String to;
+
+  @Option(names = "--no-lock", description = "Analyse a rollback that leaves auto publishing on.")
+  boolean noLock;
+
+  @Mixin JsonOption jsonOption;
+
+  @Override
+  protected int execute() throws Exception {
+    SiteHistory reader = engine().history();
+    DeployHistory history = reader.recent(20).history();
+    Deploy fromDeploy = reader.resolve(history, from);
+    Deploy toDeploy = reader.resolve(history, to);
+    RollbackPlanner.Impact impact =
+        new RollbackPlanner(client(), records())
+            .analyzeBetween(history, fromDeploy, toDeploy, !noLock && config().rollback().lock());
+    if (json()) {
+      printJson(impact);
+    } else {
+      report(RollbackView.impact(impact, history.now()));
+    }
+    return ExitCode.OK.code();
+  }
+}
+
+/** {@code devops rollback execute}: steps 8 to 11 on their own. */
+@Command(
+    name = "execute",
+    description = "Switch the site to a deploy, verify, record; recover on failure.",
+    mixinStandardHelpOptions = true)
+final class RollbackExecute extends EngineCommand {
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "ID",
+      description = "The deploy to publish, id or version.")
+  String to;
+
+  @Option(
+      names = "--from",
+      paramLabel = "ID",
+      description =
+          "The deploy expected to be published now, id or version (compare-and-swap); default: the current one.")
+  String from;
+
+  @Option(names = "--reason", paramLabel = "R", description = "Why: recorded in the history.")
+  String reason;
+
+  @Option(
+      names = "--backup",
+      paramLabel = "DIR",
+      description = "An existing backup of the current deploy (default: take one now).")
+  String backupDir;
+
+  @Option(names = "--no-lock", description = "Leave auto publishing on.")
+  boolean noLock;
+
+  @Option(names = "--track", description = "Stream the [mm:ss] progress lines.")
+  boolean track;
+
+  @Mixin JsonOption jsonOption;
+
+  @Override
+  protected int execute() throws Exception {
+    BackupStore.Backup backup = null;
+    if (backupDir != null) {
+      BackupStore store = new BackupStore(stateDir(), ctx().clock());
+      try {
+        var dir = store.resolve(backupDir, ctx().cwd());
+        backup = new BackupStore.Backup(dir, store.readManifest(dir));
+      } catch (IllegalArgumentException e) {
+        throw new CliException(ExitCode.NOT_FOUND, e.getMessage());
+      }
+    }
+    SiteHistory reader = engine().history();
+    SiteHistory.Page page = reader.recent(20);
+    String toId = reader.resolve(page.history(), to).id();
+    String fromId = from == null ? null : reader.resolve(page.history(), from).id();
+    RollbackListener view =
+        json() ? RollbackListener.json(this) : new RollbackListener.TextView(this, track);
+    if (!json() && track) {
+      say("🔄 Rolling back deployment...");
+      say("");
+    }
+    RollbackExecutor.Result result =
+        new RollbackExecutor(engine())
+            .execute(
+                new RollbackExecutor.Request(
+                    config().siteId(),
+                    toId,
+                    fromId,
+                    !noLock && config().rollback().lock(),
+                    RollbackCommand.blank(reason) ? null : reason.trim(),
+                    who(),
+                    backup),
+                view);
+    return view.finish(result, page.history());
+  }
+}
+
+/** {@code devops rollback history}: the rollback journal. */
+@Command(
+    name = "history",
+    description = "Show past rollbacks, newest first.",
+    mixinStandardHelpOptions = true)
+final class RollbackHistoryCommand extends EngineCommand {
+  @Mixin JsonOption jsonOption;
+
+  /** The JSON result (docs/json/rollback-history.md). */
+  record Report(@JsonProperty("rollbacks") List<RollbackRecord> rollbacks) {}
+
+  @Override
+  protected int execute() throws Exception {
+    List<RollbackRecord> all = new ArrayList<>(new RollbackHistory(stateDir()).all());
+    java.util.Collections.reverse(all);
+    if (json()) {
+      printJson(new Report(all));
+    } else {
+      report(RollbackView.history(all));
+    }
+    return ExitCode.OK.code();
+  }
+}
