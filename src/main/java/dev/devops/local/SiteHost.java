@@ -2,20 +2,47 @@ package dev.devops.local;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.devops.local.Served.ServedFile;
+import dev.devops.rules.QueryString;
+import dev.devops.rules.Route;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * The static host: serves a site's published deploy, or one deploy at its permalink. Each request
- * reads the deploy snapshot once, so every response comes wholly from one deploy even while a
- * publish switches it.
+ * The static host: serves a site's published deploy, or one deploy at its permalink, applying the
+ * deploy's {@code _redirects}, {@code _headers} and {@code netlify.toml} rules. Each request reads
+ * the deploy snapshot once, so every response comes wholly from one deploy (its files and its
+ * rules) even while a publish switches it.
  */
 final class SiteHost {
+  private static final String TEXT = "text/plain; charset=UTF-8";
+  private static final String CACHE_CONTROL = "public, max-age=0, must-revalidate";
   private static final byte[] NOT_FOUND =
       "Not Found - no such page on this deploy\n".getBytes(StandardCharsets.UTF_8);
   private static final byte[] NO_DEPLOY =
       "Not Found - this site has no published deploy\n".getBytes(StandardCharsets.UTF_8);
+
+  /** An HTTP header name (RFC 9110 token); a custom header with any other name is not sent. */
+  private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
+  /** Headers that frame the response: the HTTP server sets them, a custom header cannot. */
+  private static final Set<String> FRAMING_HEADERS =
+      Set.of(
+          "content-length",
+          "transfer-encoding",
+          "connection",
+          "keep-alive",
+          "upgrade",
+          "trailer",
+          "te",
+          "date");
 
   private final Store store;
 
@@ -36,9 +63,9 @@ final class SiteHost {
       if (served == null || !served.siteName().equals(siteName)) {
         served = store.servedBranch(label); // BRANCH--SITE: the branch's latest ready deploy
       }
-      serve(exchange, served, rawPath, false);
+      serve(exchange, served, rawPath, false, "");
     } else {
-      serve(exchange, store.servedSite(label), rawPath, true);
+      serve(exchange, store.servedSite(label), rawPath, true, "");
     }
   }
 
@@ -46,64 +73,134 @@ final class SiteHost {
   void serveSitePath(HttpExchange exchange, String rest) throws IOException {
     int slash = rest.indexOf('/');
     String name = slash < 0 ? rest : rest.substring(0, slash);
-    serve(exchange, store.servedSite(name), slash < 0 ? "/" : rest.substring(slash), true);
+    serve(
+        exchange,
+        store.servedSite(name),
+        slash < 0 ? "/" : rest.substring(slash),
+        true,
+        "/__site/" + name);
   }
 
   /** Serves {@code /__deploy/ID/...}. */
   void serveDeployPath(HttpExchange exchange, String rest) throws IOException {
     int slash = rest.indexOf('/');
     String id = slash < 0 ? rest : rest.substring(0, slash);
-    serve(exchange, store.servedDeploy(id), slash < 0 ? "/" : rest.substring(slash), false);
+    serve(
+        exchange,
+        store.servedDeploy(id),
+        slash < 0 ? "/" : rest.substring(slash),
+        false,
+        "/__deploy/" + id);
   }
 
-  private void serve(HttpExchange exchange, Served served, String rawPath, boolean site)
+  /**
+   * @param base what precedes the site's paths in this request's URL: empty for a host name, the
+   *     {@code /__site/NAME} prefix for the path form (a redirect to {@code /x} goes to base/x)
+   */
+  private void serve(
+      HttpExchange exchange, Served served, String rawPath, boolean site, String base)
       throws IOException {
     String method = exchange.getRequestMethod();
     if (!method.equals("GET") && !method.equals("HEAD")) {
       exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-      send(
-          exchange,
-          405,
-          "text/plain; charset=UTF-8",
-          "Method Not Allowed\n".getBytes(StandardCharsets.UTF_8),
-          null);
+      send(exchange, 405, TEXT, "Method Not Allowed\n".getBytes(StandardCharsets.UTF_8));
       return;
     }
     if (served == null) {
-      send(exchange, 404, "text/plain; charset=UTF-8", site ? NO_DEPLOY : NOT_FOUND, null);
+      send(exchange, 404, TEXT, site ? NO_DEPLOY : NOT_FOUND);
       return;
     }
     String path;
     try {
       path = Exchanges.decodePath(rawPath);
     } catch (ApiException e) {
-      send(
-          exchange,
-          400,
-          "text/plain; charset=UTF-8",
-          "Bad Request\n".getBytes(StandardCharsets.UTF_8),
-          null);
+      send(exchange, 400, TEXT, "Bad Request\n".getBytes(StandardCharsets.UTF_8));
       return;
     }
-    ServedFile file = resolve(served, path);
-    int status = 200;
+    List<String> credentials = served.rules().basicAuthFor(path);
+    if (!credentials.isEmpty() && !authorized(exchange, credentials)) {
+      exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"Protected\"");
+      send(exchange, 401, TEXT, "Unauthorized\n".getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    Route route =
+        served
+            .router()
+            .route(
+                path,
+                QueryString.parse(exchange.getRequestURI().getRawQuery()),
+                candidate -> resolve(served, candidate) != null);
+    if (route instanceof Route.Redirect redirect) {
+      sendRedirect(exchange, redirect, base);
+    } else if (route instanceof Route.NotLocal notLocal) {
+      sendNotLocal(exchange, notLocal);
+    } else if (route instanceof Route.ServeFile rewrite) {
+      sendFile(exchange, served, path, resolve(served, rewrite.path()), rewrite.status());
+    } else {
+      sendFile(exchange, served, path, resolve(served, path), 200); // no rule, or shadowed
+    }
+  }
+
+  /**
+   * Sends {@code file} with {@code status} and the custom headers for the request path; a missing
+   * file gives the deploy's {@code /404.html} with status 404 ("just add a 404.html page to your
+   * site and it'll be picked up automatically", docs: redirect options), or a plain 404.
+   */
+  private void sendFile(
+      HttpExchange exchange, Served served, String requestPath, ServedFile file, int status)
+      throws IOException {
     if (file == null) {
       status = 404;
       file = served.files().get("/404.html");
       if (file == null) {
-        send(exchange, 404, "text/plain; charset=UTF-8", NOT_FOUND, null);
+        send(exchange, 404, TEXT, NOT_FOUND);
         return;
       }
     }
     String etag = "\"" + file.sha() + "\"";
     var headers = exchange.getResponseHeaders();
     headers.set("ETag", etag);
-    headers.set("Cache-Control", "public, max-age=0, must-revalidate");
+    headers.set("Cache-Control", CACHE_CONTROL);
+    headers.set("Content-Type", file.mimeType());
+    for (Map.Entry<String, String> custom : served.rules().headersFor(requestPath).entrySet()) {
+      String name = custom.getKey();
+      if (TOKEN.matcher(name).matches()
+          && !FRAMING_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+        headers.set(name, printable(custom.getValue()));
+      }
+    }
     if (status == 200 && matches(exchange.getRequestHeaders().getFirst("If-None-Match"), etag)) {
       exchange.sendResponseHeaders(304, -1);
       return;
     }
-    send(exchange, status, file.mimeType(), store.blobs.read(file.sha()), file);
+    send(exchange, status, null, store.blobs.read(file.sha()));
+  }
+
+  private static void sendRedirect(HttpExchange exchange, Route.Redirect redirect, String base)
+      throws IOException {
+    String location = redirect.location();
+    if (location.startsWith("/") && !location.startsWith("//")) {
+      location = base + location;
+    }
+    exchange.getResponseHeaders().set("Location", location);
+    exchange.getResponseHeaders().set("Cache-Control", CACHE_CONTROL);
+    send(
+        exchange,
+        redirect.status(),
+        TEXT,
+        ("Redirecting to " + location + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** 501: a rule only Netlify's edge can apply, named so the user knows which and why. */
+  private static void sendNotLocal(HttpExchange exchange, Route.NotLocal notLocal)
+      throws IOException {
+    String body =
+        "Not Implemented - the local platform cannot apply this rule because "
+            + notLocal.reason()
+            + ":\n"
+            + notLocal.rule().describe()
+            + "\n";
+    send(exchange, 501, TEXT, body.getBytes(StandardCharsets.UTF_8));
   }
 
   private static ServedFile resolve(Served served, String path) {
@@ -116,6 +213,35 @@ final class SiteHost {
     }
     file = served.files().get(path + ".html");
     return file != null ? file : served.files().get(path + "/index.html");
+  }
+
+  /** True when the request carries Basic credentials equal to one of {@code user:password}. */
+  private static boolean authorized(HttpExchange exchange, List<String> credentials) {
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return false;
+    }
+    byte[] given;
+    try {
+      given = Base64.getDecoder().decode(header.substring(6).trim());
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    boolean match = false;
+    for (String credential : credentials) {
+      match |= MessageDigest.isEqual(given, credential.getBytes(StandardCharsets.UTF_8));
+    }
+    return match;
+  }
+
+  /** A header value without control characters, which no HTTP header may carry. */
+  private static String printable(String value) {
+    StringBuilder out = new StringBuilder(value.length());
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      out.append(Character.isISOControl(c) ? ' ' : c);
+    }
+    return out.toString();
   }
 
   private static boolean matches(String ifNoneMatch, String etag) {
@@ -134,10 +260,12 @@ final class SiteHost {
     return false;
   }
 
-  private static void send(
-      HttpExchange exchange, int status, String type, byte[] body, ServedFile file)
+  /** Sends a whole body; {@code type} null keeps the Content-Type already set. */
+  private static void send(HttpExchange exchange, int status, String type, byte[] body)
       throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", type);
+    if (type != null) {
+      exchange.getResponseHeaders().set("Content-Type", type);
+    }
     if ("HEAD".equals(exchange.getRequestMethod())) {
       exchange.getResponseHeaders().set("Content-Length", String.valueOf(body.length));
       exchange.sendResponseHeaders(status, -1);
