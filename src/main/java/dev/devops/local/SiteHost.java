@@ -203,9 +203,20 @@ final class SiteHost {
     send(exchange, 501, TEXT, body.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * The file a path serves, pretty URLs resolved: {@code /dir/} is {@code /dir/index.html} (or
+   * {@code /dir.html}: Netlify normalizes the trailing slash away before anything else), {@code
+   * /about} is {@code /about}, {@code /about.html} or {@code /about/index.html}.
+   */
   private static ServedFile resolve(Served served, String path) {
-    if (path.isEmpty() || path.endsWith("/")) {
-      return served.files().get(path + (path.isEmpty() ? "/" : "") + "index.html");
+    if (path.isEmpty() || path.equals("/")) {
+      return served.files().get("/index.html");
+    }
+    if (path.endsWith("/")) {
+      ServedFile index = served.files().get(path + "index.html");
+      return index != null
+          ? index
+          : served.files().get(path.substring(0, path.length() - 1) + ".html");
     }
     ServedFile file = served.files().get(path);
     if (file != null) {
