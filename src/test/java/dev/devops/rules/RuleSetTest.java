@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -136,13 +135,22 @@ class RuleSetTest {
                 "3 redirect rules processed", "All redirect rules deployed without errors."),
             org.assertj.core.groups.Tuple.tuple(
                 "1 header rule processed", "All header rules deployed without errors."));
-    RuleSet bad = RuleSet.read(files(Map.of("/_redirects", "/a /b\n/lonely\n")));
+    // The wording Netlify's deploy report used for bad rules (gohugoio/hugoThemesSite#57).
+    RuleSet bad =
+        RuleSet.read(
+            files(Map.of("/_redirects", "/a /b\n/lonely\n", "/_headers", "/*\n  X-A: 1\n")));
     SummaryMessage warning = RulesSummary.messages(bad).get(0);
     assertThat(warning.type()).isEqualTo("warning");
     assertThat(warning.title()).isEqualTo("1 redirect rule processed");
+    assertThat(warning.description())
+        .isEqualTo(
+            "1 out of 2 redirect rules could not be processed. Check your site’s /_redirects file"
+                + " for verification. You can learn more in the docs, or test your rules in the"
+                + " Netlify playground.");
     assertThat(warning.details())
-        .isEqualTo("Could not parse redirect line 2:\n  /lonely\nMissing destination path/URL");
-    assertThat(List.of(warning.description()))
-        .containsExactly("Some redirects have syntax errors.");
+        .isEqualTo(
+            "In /_redirects:\n\nCould not parse redirect line 2:\n  /lonely\nMissing destination"
+                + " path/URL");
+    assertThat(RulesSummary.messages(bad).get(1).type()).isEqualTo("info");
   }
 }
