@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.devops.local.Served.ServedFile;
 import dev.devops.rules.QueryString;
 import dev.devops.rules.Route;
+import dev.devops.rules.RuleFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,17 +33,29 @@ final class SiteHost {
   /** An HTTP header name (RFC 9110 token); a custom header with any other name is not sent. */
   private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
-  /** Headers that frame the response: the HTTP server sets them, a custom header cannot. */
-  private static final Set<String> FRAMING_HEADERS =
+  /**
+   * Names a custom header cannot set: those Netlify's docs list as ignored (routing/headers,
+   * "Limitations"), and the framing headers the HTTP server itself must write.
+   */
+  private static final Set<String> IGNORED_HEADERS =
       Set.of(
-          "content-length",
-          "transfer-encoding",
+          "accept-ranges",
+          "age",
+          "allow",
+          "alt-svc",
           "connection",
-          "keep-alive",
-          "upgrade",
+          "content-encoding",
+          "content-length",
+          "content-range",
+          "date",
+          "location",
+          "server",
+          "set-cookie",
           "trailer",
-          "te",
-          "date");
+          "transfer-encoding",
+          "upgrade",
+          "keep-alive",
+          "te");
 
   private final Store store;
 
@@ -123,22 +136,55 @@ final class SiteHost {
       send(exchange, 401, TEXT, "Unauthorized\n".getBytes(StandardCharsets.UTF_8));
       return;
     }
+    if (RuleFiles.isConfiguration(path)) {
+      sendFile(exchange, served, path, null, 404); // read as configuration, never served
+      return;
+    }
+    String rawQuery = exchange.getRequestURI().getRawQuery();
     Route route =
         served
             .router()
             .route(
-                path,
-                QueryString.parse(exchange.getRequestURI().getRawQuery()),
-                candidate -> resolve(served, candidate) != null);
+                path, QueryString.parse(rawQuery), candidate -> resolve(served, candidate) != null);
     if (route instanceof Route.Redirect redirect) {
-      sendRedirect(exchange, redirect, base);
+      sendRedirect(exchange, redirect.status(), redirect.location(), base);
     } else if (route instanceof Route.NotLocal notLocal) {
       sendNotLocal(exchange, notLocal);
     } else if (route instanceof Route.ServeFile rewrite) {
       sendFile(exchange, served, path, resolve(served, rewrite.path()), rewrite.status());
     } else {
-      sendFile(exchange, served, path, resolve(served, path), 200); // no rule, or shadowed
+      String canonical = prettyUrl(served, path); // no rule applies, or a file shadows it
+      if (canonical != null) {
+        String location =
+            encodePath(canonical) + (rawQuery == null ? "" : "?" + printable(rawQuery));
+        sendRedirect(exchange, 301, location, base);
+      } else {
+        sendFile(exchange, served, path, resolve(served, path), 200);
+      }
     }
+  }
+
+  /**
+   * Where Netlify's pretty URLs send a path whose file lives under the other spelling, else null:
+   * {@code /about} to {@code /about/} when only {@code /about/index.html} exists, {@code /about/}
+   * to {@code /about} when only {@code /about.html} does (docs, "Trailing slash": "Netlify will
+   * redirect from /about to /about/"; a 2026 observation: {@code /privacy?x=1} answered 301 to
+   * {@code /privacy/?x=1}).
+   */
+  private static String prettyUrl(Served served, String path) {
+    Map<String, ServedFile> files = served.files();
+    if (path.equals("/") || files.containsKey(path)) {
+      return null;
+    }
+    if (path.endsWith("/")) {
+      String bare = path.substring(0, path.length() - 1);
+      return !files.containsKey(path + "index.html") && files.containsKey(bare + ".html")
+          ? bare
+          : null;
+    }
+    return !files.containsKey(path + ".html") && files.containsKey(path + "/index.html")
+        ? path + "/"
+        : null;
   }
 
   /**
@@ -165,7 +211,7 @@ final class SiteHost {
     for (Map.Entry<String, String> custom : served.rules().headersFor(requestPath).entrySet()) {
       String name = custom.getKey();
       if (TOKEN.matcher(name).matches()
-          && !FRAMING_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+          && !IGNORED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
         headers.set(name, printable(custom.getValue()));
       }
     }
@@ -176,19 +222,19 @@ final class SiteHost {
     send(exchange, status, null, store.blobs.read(file.sha()));
   }
 
-  private static void sendRedirect(HttpExchange exchange, Route.Redirect redirect, String base)
+  private static void sendRedirect(HttpExchange exchange, int status, String location, String base)
       throws IOException {
-    String location = redirect.location();
-    if (location.startsWith("/") && !location.startsWith("//")) {
-      location = base + location;
+    String target = location;
+    if (target.startsWith("/") && !target.startsWith("//")) {
+      target = base + target;
     }
-    exchange.getResponseHeaders().set("Location", location);
+    exchange.getResponseHeaders().set("Location", target);
     exchange.getResponseHeaders().set("Cache-Control", CACHE_CONTROL);
     send(
         exchange,
-        redirect.status(),
+        status,
         TEXT,
-        ("Redirecting to " + location + "\n").getBytes(StandardCharsets.UTF_8));
+        ("Redirecting to " + target + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
   /** 501: a rule only Netlify's edge can apply, named so the user knows which and why. */
@@ -243,6 +289,26 @@ final class SiteHost {
       match |= MessageDigest.isEqual(given, credential.getBytes(StandardCharsets.UTF_8));
     }
     return match;
+  }
+
+  /**
+   * A decoded path as it goes in a Location header: percent-encoded as UTF-8 except for unreserved
+   * and path characters, so no byte a header cannot carry reaches it.
+   */
+  private static String encodePath(String path) {
+    StringBuilder out = new StringBuilder(path.length() + 8);
+    for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xFF;
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || "/-._~!$&'()*+,;=:@".indexOf(c) >= 0) {
+        out.append((char) c);
+      } else {
+        out.append('%').append(String.format("%02X", c));
+      }
+    }
+    return out.toString();
   }
 
   /** A header value without control characters, which no HTTP header may carry. */

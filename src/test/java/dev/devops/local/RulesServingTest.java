@@ -105,6 +105,7 @@ class RulesServingTest {
     files.put("blog/2004/01/10/my-story.html", marker + ":dated-story");
     files.put("app/index.html", marker + ":app");
     files.put("app/real.html", marker + ":real");
+    files.put("docs/index.html", marker + ":docs");
     files.put("fixtures/users.json", "[\"" + marker + "\"]");
     files.put("_redirects", REDIRECTS);
     files.put("_headers", HEADERS);
@@ -179,7 +180,13 @@ class RulesServingTest {
       assertThat(shadowed.header("X-Deploy"))
           .as("netlify.toml headers come last")
           .isEqualTo("toml");
-      assertThat(get(base + "/about/").status()).isEqualTo(200);
+      Answer slash = get(base + "/about/");
+      assertThat(slash.status()).as("pretty URLs drop the slash of a file").isEqualTo(301);
+      assertThat(slash.header("Location")).isEqualTo("/about");
+      Answer directory = get(base + "/docs?page=2");
+      assertThat(directory.status()).as("pretty URLs add the slash of a directory").isEqualTo(301);
+      assertThat(directory.header("Location")).isEqualTo("/docs/?page=2");
+      assertThat(get(base + "/docs/").body()).isEqualTo("v1:docs");
 
       assertThat(get(base + "/app/real").body())
           .as("200! rewrites over a file")
@@ -211,12 +218,19 @@ class RulesServingTest {
   }
 
   @Test
-  void ruleFilesThemselvesAreServedAsOrdinaryFiles() throws IOException {
-    fx.deploy(siteId, siteFiles("v1"), DeployOptions.prod("v1"));
+  void ruleFilesAreReadAsConfigurationAndNotServed() throws IOException {
+    // A GET of /_redirects answered 404 on Netlify even under a /* rewrite
+    // (developit/preact-boilerplate#120, ModusCreateOrg/budgeting#198).
+    Map<String, String> files = siteFiles("v1");
+    files.put("_redirects", REDIRECTS + "/*  /index.html  200\n");
+    fx.deploy(siteId, files, DeployOptions.prod("v1"));
     String base = fx.platform().siteUrl("rules");
-    assertThat(get(base + "/_redirects").body()).isEqualTo(REDIRECTS);
-    assertThat(get(base + "/_headers").body()).isEqualTo(HEADERS);
-    assertThat(get(base + "/netlify.toml").body()).isEqualTo(NETLIFY_TOML);
+    for (String path : List.of("/_redirects", "/_headers", "/netlify.toml")) {
+      Answer answer = get(base + path);
+      assertThat(answer.status()).as(path).isEqualTo(404);
+      assertThat(answer.body()).isEqualTo("v1:404");
+    }
+    assertThat(get(base + "/any/client/route").body()).isEqualTo("v1:index");
   }
 
   @Test
@@ -261,6 +275,8 @@ class RulesServingTest {
         .isEqualTo("/__site/rules/");
     assertThat(get(fx.apiUrl() + "/__deploy/" + id + "/my-redirect").header("Location"))
         .isEqualTo("/__deploy/" + id + "/");
+    assertThat(get(fx.apiUrl() + "/__site/rules/docs").header("Location"))
+        .isEqualTo("/__site/rules/docs/");
     assertThat(get(fx.apiUrl() + "/__site/rules/google").status()).isEqualTo(404);
   }
 
@@ -324,7 +340,9 @@ class RulesServingTest {
     assertThat(messages.get(0).get("type").asText()).isEqualTo("warning");
     assertThat(messages.get(0).get("title").asText()).isEqualTo("1 redirect rule processed");
     assertThat(messages.get(0).get("details").asText())
+        .contains("In /_redirects:")
         .contains("Could not parse redirect line 2:\n  /lonely\nMissing destination path/URL")
+        .contains("In /netlify.toml:")
         .contains("Could not parse configuration file: ");
     assertThat(messages.get(1).get("type").asText()).isEqualTo("warning");
     assertThat(messages.get(1).get("details").asText())
