@@ -300,6 +300,9 @@ final class Api {
           entry.put("s", store.functions.size(function.getValue()));
         }
       }
+      if (deploy.summary != null) {
+        node.set("summary", renderSummary(deploy.summary));
+      }
       ObjectNode links = node.putObject("links");
       links.put("permalink", permalink);
       if (deploy.branch != null) {
@@ -307,6 +310,20 @@ final class Api {
       }
       return node;
     }
+  }
+
+  private static ObjectNode renderSummary(Model.Summary summary) {
+    ObjectNode node = object();
+    node.put("status", summary.status);
+    ArrayNode messages = node.putArray("messages");
+    for (Model.SummaryMessage message : summary.messages) {
+      ObjectNode entry = messages.addObject();
+      entry.put("type", message.type);
+      entry.put("title", message.title);
+      entry.put("description", message.description);
+      entry.put("details", message.details);
+    }
+    return node;
   }
 
   private ObjectNode renderFile(String path, String sha) {

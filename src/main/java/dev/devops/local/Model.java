@@ -78,6 +78,9 @@ final class Model {
 
     public List<LogEntry> log = new ArrayList<>();
 
+    /** What processing made of the deploy (its rule files), as Netlify's deploy summary says. */
+    public Summary summary;
+
     String context() {
       if (draft) {
         return "deploy-preview";
@@ -87,6 +90,28 @@ final class Model {
 
     boolean production() {
       return "production".equals(context());
+    }
+  }
+
+  /** A deploy's {@code summary}: {@code {"status":"ready","messages":[...]}}. */
+  static final class Summary {
+    public String status;
+    public List<SummaryMessage> messages = new ArrayList<>();
+  }
+
+  static final class SummaryMessage {
+    public String type;
+    public String title;
+    public String description;
+    public String details;
+
+    SummaryMessage() {}
+
+    SummaryMessage(String type, String title, String description, String details) {
+      this.type = type;
+      this.title = title;
+      this.description = description;
+      this.details = details;
     }
   }
 

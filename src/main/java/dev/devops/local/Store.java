@@ -7,6 +7,11 @@ import dev.devops.local.Model.LogEntry;
 import dev.devops.local.Model.Meta;
 import dev.devops.local.Model.Publication;
 import dev.devops.local.Model.SiteRecord;
+import dev.devops.rules.RuleError;
+import dev.devops.rules.RuleFileSource;
+import dev.devops.rules.RuleSet;
+import dev.devops.rules.RulesSummary;
+import dev.devops.rules.SummaryMessage;
 import dev.devops.util.AtomicFiles;
 import dev.devops.util.Json;
 import java.io.IOException;
@@ -25,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -526,14 +532,18 @@ final class Store {
     SiteRecord site = sites.get(deploy.siteId);
     DeployRecord published = publishedDeploy(site);
     boolean lockedOut = published != null && published.locked;
+    // Rules are parsed once, here, into the snapshot that serves the deploy from now on.
+    Served served = snapshot(deploy);
+    logRuleErrors(deploy, served.rules());
     deploy.state = "ready";
+    deploy.summary = summary(deploy.state, served.rules());
     deploy.publishPending = deploy.production() && !lockedOut;
     log(deploy, "Deploy is ready", "info", "deploying");
     if (deploy.production() && lockedOut) {
       log(deploy, "Deploy not published: auto publishing is locked", "warn", "deploying");
     }
     save(deploy);
-    servedByDeploy.put(deploy.id, snapshot(deploy));
+    servedByDeploy.put(deploy.id, served);
     if (deploy.branch != null) {
       refreshBranch(site, deploy.branch);
     }
@@ -650,7 +660,61 @@ final class Store {
           new Served.ServedFile(
               file.getValue(), MimeTypes.of(file.getKey()), blobs.size(file.getValue())));
     }
-    return new Served(deploy.id, sites.get(deploy.siteId).name, Map.copyOf(files));
+    return new Served(deploy.id, sites.get(deploy.siteId).name, Map.copyOf(files), rules(deploy));
+  }
+
+  /** The deploy's redirect and header rules, read from its own files. */
+  private RuleSet rules(DeployRecord deploy) {
+    Map<String, String> files = deploy.files;
+    try {
+      return RuleSet.read(
+          new RuleFileSource() {
+            @Override
+            public long size(String path) {
+              String sha = files.get(path);
+              return sha == null ? -1 : blobs.size(sha);
+            }
+
+            @Override
+            public byte[] read(String path) {
+              return blobs.read(files.get(path));
+            }
+          });
+    } catch (IOException | UncheckedIOException e) {
+      // A ready deploy's blobs were all present; losing one now is a broken data dir, and the
+      // deploy is then served without rules rather than not at all.
+      return RuleSet.EMPTY;
+    }
+  }
+
+  /** Logs rule errors as netlify/build does ("Warning: some redirects have syntax errors:"). */
+  private void logRuleErrors(DeployRecord deploy, RuleSet rules) {
+    logErrors(deploy, "redirects", rules.redirectErrors());
+    logErrors(deploy, "headers", rules.headerErrors());
+  }
+
+  private void logErrors(DeployRecord deploy, String kind, List<RuleError> errors) {
+    if (!errors.isEmpty()) {
+      log(
+          deploy,
+          "Warning: some "
+              + kind
+              + " have syntax errors:\n\n"
+              + errors.stream().map(RuleError::message).collect(Collectors.joining("\n\n")),
+          "warn",
+          "deploying");
+    }
+  }
+
+  private static Model.Summary summary(String state, RuleSet rules) {
+    Model.Summary summary = new Model.Summary();
+    summary.status = state;
+    for (SummaryMessage message : RulesSummary.messages(rules)) {
+      summary.messages.add(
+          new Model.SummaryMessage(
+              message.type(), message.title(), message.description(), message.details()));
+    }
+    return summary;
   }
 
   /**

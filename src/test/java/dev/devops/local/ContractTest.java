@@ -133,7 +133,7 @@ class ContractTest {
   /**
    * Removes the fields real Netlify sends beyond the spec (clients depend on them), so that the
    * validator still fails on any other undeclared field: a deploy's {@code deploy_source}, {@code
-   * available_functions} and {@code links}, and a site's {@code site_id}.
+   * available_functions}, {@code links} and {@code summary}, and a site's {@code site_id}.
    */
   static String withoutExtensions(String text) throws IOException {
     JsonNode node = Json.mapper().readTree(text);
@@ -145,7 +145,7 @@ class ContractTest {
     if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
       if (object.has("deploy_ssl_url")) {
         assertThat(object.has("available_functions")).as("deploy has available_functions").isTrue();
-        object.remove(List.of("deploy_source", "available_functions", "links"));
+        object.remove(List.of("deploy_source", "available_functions", "links", "summary"));
       }
       if (object.has("account_slug")) {
         object.remove("site_id");
