@@ -377,6 +377,9 @@ final class Store {
 
   /** Replaces the site's metadata object: written (atomically) before this returns. */
   synchronized void replaceMetadata(SiteRecord site, byte[] json) {
+    if (!sites.containsKey(site.id)) {
+      throw ApiException.notFound("Site"); // deleted meanwhile
+    }
     try {
       AtomicFiles.write(root.resolve("metadata").resolve(site.id + ".json"), json);
     } catch (IOException e) {
