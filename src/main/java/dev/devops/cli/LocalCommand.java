@@ -79,8 +79,8 @@ final class LocalServe extends BaseCommand {
       names = "--upload-concurrency",
       paramLabel = "N|off",
       description =
-          "File uploads in flight per account (default: 5, Netlify's Starter plan; 10 is its"
-              + " paid plans').")
+          "File uploads in flight per account (default: 5, as on Netlify's Starter plan; 10 as"
+              + " on its paid plans).")
   String uploadConcurrency =
       String.valueOf(LocalPlatform.Options.NETLIFY_STARTER_UPLOADS_IN_FLIGHT);
 
@@ -182,10 +182,6 @@ final class LocalServe extends BaseCommand {
   }
 
   private LocalPlatform.Options options(Path dir, String apiToken) {
-    LocalPlatform.Options options = new LocalPlatform.Options(dir, port, apiToken);
-    if (legacyKind) {
-      return options.legacyKind();
-    }
     if (latencyMs < 0) {
       throw new CliException(ExitCode.USAGE, "--latency must not be negative");
     }
@@ -195,15 +191,17 @@ final class LocalServe extends BaseCommand {
     if (maxClientRequests < 1) {
       throw new CliException(ExitCode.USAGE, "--max-client-requests must be at least 1");
     }
-    return options
-        .rateLimit(limit("--rate-limit", rateLimit))
-        .deployRateLimit(limit("--deploy-rate-limit", deployRateLimit))
-        .uploadConcurrency(limit("--upload-concurrency", uploadConcurrency))
-        .latency(Duration.ofMillis(latencyMs))
-        .undocumentedEndpoints(undocumentedEndpoints)
-        .publishedAtOnRestore(publishedAt())
-        .headerTimeout(Duration.ofSeconds(headerTimeoutSeconds))
-        .requestsPerClient(maxClientRequests);
+    LocalPlatform.Options options =
+        new LocalPlatform.Options(dir, port, apiToken)
+            .rateLimit(limit("--rate-limit", rateLimit))
+            .deployRateLimit(limit("--deploy-rate-limit", deployRateLimit))
+            .uploadConcurrency(limit("--upload-concurrency", uploadConcurrency))
+            .latency(Duration.ofMillis(latencyMs))
+            .undocumentedEndpoints(undocumentedEndpoints)
+            .publishedAtOnRestore(publishedAt())
+            .headerTimeout(Duration.ofSeconds(headerTimeoutSeconds))
+            .requestsPerClient(maxClientRequests);
+    return legacyKind ? options.legacyKind() : options; // it lifts the limits, whatever was asked
   }
 
   /** N (at least 1) or {@code off}. */
