@@ -375,7 +375,7 @@ public final class LocalPlatform implements AutoCloseable {
     InetAddress client = exchange.getRemoteAddress().getAddress();
     if (!workers.enter(client)) {
       exchange.getResponseHeaders().set("Connection", "close");
-      trySendError(
+      answerError(
           exchange,
           429,
           "Too many requests in progress from this client (at most "
@@ -388,16 +388,31 @@ public final class LocalPlatform implements AutoCloseable {
       route(exchange);
     } catch (DropConnection drop) {
       // Closing an exchange before any header was sent closes the socket: the client sees EOF.
-      exchange.close();
-      return;
     } catch (ApiException e) {
-      trySendError(exchange, e.status(), e.getMessage());
+      answerError(exchange, e.status(), e.getMessage());
     } catch (RuntimeException | IOException e) {
-      trySendError(exchange, 500, "Internal error: " + e.getClass().getSimpleName());
+      answerError(exchange, 500, "Internal error: " + e.getClass().getSimpleName());
     } finally {
+      exchange.close(); // still counted: a client that never sends the body it announced waits here
       workers.leave(client);
     }
-    exchange.close();
+  }
+
+  /**
+   * Answers an error in Netlify's shape. The JDK reads what is left of the request body before it
+   * answers; a client that announced a body and never sends it gets {@link Workers#DRAIN_TIMEOUT}
+   * for that, then its connection is closed without an answer.
+   */
+  private void answerError(HttpExchange exchange, int status, String message) {
+    workers.drainStarted();
+    try {
+      exchange.getRequestBody().close();
+    } catch (IOException | RuntimeException unreadable) {
+      // The connection is gone (or the drain timed out): nothing more to read.
+    }
+    if (workers.drainEnded()) {
+      trySendError(exchange, status, message);
+    }
   }
 
   private static void trySendError(HttpExchange exchange, int status, String message) {

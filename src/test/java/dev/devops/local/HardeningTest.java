@@ -136,6 +136,21 @@ class HardeningTest {
     }
   }
 
+  @Test
+  void anErrorWaitsOnlyBrieflyForABodyThatNeverComes() throws Exception {
+    fx = PlatformFixture.start(LocalPlatform.Options.inTempDir(dataDir));
+    String refused = SlowClient.uploadWithoutBody("/api/v1/deploys/x/files/a", "wrong-token", 10);
+    SlowClient never = SlowClient.send(address("127.0.0.3"), fx.platform().port(), refused);
+    slow.add(never);
+    assertThat(never.closedByServer(10_000)).as("closed, its worker free again").isTrue();
+
+    SlowClient late = SlowClient.send(address("127.0.0.3"), fx.platform().port(), refused);
+    slow.add(late);
+    Thread.sleep(200);
+    late.write("0123456789");
+    assertThat(late.read(5_000)).startsWith("HTTP/1.1 401");
+  }
+
   /** A one-file digest body. */
   private record ObjectDigest(String path, String sha) {
     com.fasterxml.jackson.databind.JsonNode json() {
