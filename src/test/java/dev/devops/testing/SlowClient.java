@@ -35,6 +35,20 @@ public final class SlowClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Loopback address 127.0.0.{@code n}, a client of its own to the platform; null where the system
+   * routes only 127.0.0.1 (macOS without an alias).
+   */
+  public static InetAddress otherLoopback(int n) {
+    try (Socket probe = new Socket()) {
+      InetAddress address = InetAddress.getByName("127.0.0." + n);
+      probe.bind(new InetSocketAddress(address, 0));
+      return address;
+    } catch (IOException unavailable) {
+      return null;
+    }
+  }
+
   /** A request line and some headers, without the blank line that ends them. */
   public static String unfinishedHeaders(String path) {
     return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: slow\r\n";
