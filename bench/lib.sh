@@ -57,7 +57,9 @@ pick_devops() {
 # local-platform site by its name, so NETLIFY_SITE_ID holds the name).
 start_platform() {
   token=bench-token-0123456789
+  # --legacy-kind: TEMPORARY, no Netlify limits until the devops CLI follows Netlify's terms.
   "$java" -jar "$jar" local serve --port 0 --data-dir "$work/platform" --token "$token" --json \
+    --legacy-kind \
     >"$work/serve.json" 2>"$work/serve.err" &
   server_pid=$!
   local _

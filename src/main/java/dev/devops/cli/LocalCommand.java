@@ -3,7 +3,11 @@ package dev.devops.cli;
 import dev.devops.local.LocalPlatform;
 import java.io.IOException;
 import java.net.BindException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,6 +57,72 @@ final class LocalServe extends BaseCommand {
       description = "API token clients must send (default: one kept in the data directory).")
   String token;
 
+  @Option(
+      names = "--token-file",
+      paramLabel = "PATH",
+      description = "Read the API token from this file's first line (keeps it out of `ps`).")
+  Path tokenFile;
+
+  @Option(
+      names = "--rate-limit",
+      paramLabel = "N|off",
+      description = "API requests per minute per token (default: 500, Netlify's).")
+  String rateLimit = String.valueOf(LocalPlatform.Options.NETLIFY_REQUESTS_PER_MINUTE);
+
+  @Option(
+      names = "--deploy-rate-limit",
+      paramLabel = "N|off",
+      description = "Deploys created per minute (default: 3, Netlify's).")
+  String deployRateLimit = String.valueOf(LocalPlatform.Options.NETLIFY_DEPLOYS_PER_MINUTE);
+
+  @Option(
+      names = "--upload-concurrency",
+      paramLabel = "N|off",
+      description =
+          "File uploads in flight per account (default: 5, as on Netlify's Starter plan; 10 as"
+              + " on its paid plans).")
+  String uploadConcurrency =
+      String.valueOf(LocalPlatform.Options.NETLIFY_STARTER_UPLOADS_IN_FLIGHT);
+
+  @Option(
+      names = "--latency",
+      paramLabel = "MS",
+      description = "Delay added to every API answer and served request (default: 0).")
+  long latencyMs;
+
+  @Option(
+      names = "--undocumented-endpoints",
+      description =
+          "Also answer GET /deploys/ID/files[/PATH], which Netlify does not document"
+              + " (default: 404).")
+  boolean undocumentedEndpoints;
+
+  @Option(
+      names = "--published-at-on-restore",
+      paramLabel = "restamp|keep",
+      description =
+          "A restored deploy's published_at: the restore's time (default) or its first publish.")
+  String publishedAtOnRestore = "restamp";
+
+  @Option(
+      names = "--header-timeout",
+      paramLabel = "SECONDS",
+      description = "Close connections that have not sent their request headers (default: 10).")
+  long headerTimeoutSeconds = 10;
+
+  @Option(
+      names = "--max-client-requests",
+      paramLabel = "N",
+      description = "Requests one client address may have in progress (default: 128).")
+  int maxClientRequests = 128;
+
+  @Option(
+      names = "--legacy-kind",
+      description =
+          "Temporary, for devops's own tests and benches until its CLI follows Netlify's terms:"
+              + " no limits, the undocumented endpoints, site names accepted as ids.")
+  boolean legacyKind;
+
   @Mixin JsonOption jsonOption;
 
   /** The JSON line (docs/json/local-serve.md). */
@@ -71,13 +141,11 @@ final class LocalServe extends BaseCommand {
     if (port < 0 || port > 65535) {
       throw new CliException(ExitCode.USAGE, "--port must be between 0 and 65535");
     }
-    if (token != null && token.isBlank()) {
-      throw new CliException(ExitCode.USAGE, "--token must not be empty");
-    }
     Path dir = dataDir != null ? dataDir : defaultDataDir();
+    LocalPlatform.Options options = options(dir, token());
     LocalPlatform platform;
     try {
-      platform = LocalPlatform.start(new LocalPlatform.Options(dir, port, token));
+      platform = LocalPlatform.start(options);
     } catch (BindException e) {
       throw new CliException(
           ExitCode.USAGE,
@@ -97,12 +165,83 @@ final class LocalServe extends BaseCommand {
             },
             "devops-local-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    announce(platform, dir);
+    announce(platform, dir, options);
     stopped.await();
     return 0;
   }
 
-  private void announce(LocalPlatform platform, Path dir) {
+  private String token() {
+    if (token != null && tokenFile != null) {
+      throw new CliException(ExitCode.USAGE, "give --token or --token-file, not both");
+    }
+    String given = token;
+    if (tokenFile != null) {
+      try {
+        given = Files.readString(tokenFile, StandardCharsets.UTF_8).lines().findFirst().orElse("");
+      } catch (IOException e) {
+        throw new CliException(ExitCode.USAGE, "cannot read --token-file " + tokenFile);
+      }
+      given = given.trim();
+      if (given.isEmpty()) {
+        throw new CliException(ExitCode.USAGE, "--token-file " + tokenFile + " holds no token");
+      }
+    }
+    if (given != null && given.isBlank()) {
+      throw new CliException(ExitCode.USAGE, "--token must not be empty");
+    }
+    return given;
+  }
+
+  private LocalPlatform.Options options(Path dir, String apiToken) {
+    if (latencyMs < 0) {
+      throw new CliException(ExitCode.USAGE, "--latency must not be negative");
+    }
+    if (headerTimeoutSeconds < 1) {
+      throw new CliException(ExitCode.USAGE, "--header-timeout must be at least 1 second");
+    }
+    if (maxClientRequests < 1) {
+      throw new CliException(ExitCode.USAGE, "--max-client-requests must be at least 1");
+    }
+    LocalPlatform.Options options =
+        new LocalPlatform.Options(dir, port, apiToken)
+            .rateLimit(limit("--rate-limit", rateLimit))
+            .deployRateLimit(limit("--deploy-rate-limit", deployRateLimit))
+            .uploadConcurrency(limit("--upload-concurrency", uploadConcurrency))
+            .latency(Duration.ofMillis(latencyMs))
+            .undocumentedEndpoints(undocumentedEndpoints)
+            .publishedAtOnRestore(publishedAt())
+            .headerTimeout(Duration.ofSeconds(headerTimeoutSeconds))
+            .requestsPerClient(maxClientRequests);
+    return legacyKind ? options.legacyKind() : options; // it lifts the limits, whatever was asked
+  }
+
+  /** N (at least 1) or {@code off}. */
+  private static int limit(String flag, String value) {
+    if (value.equalsIgnoreCase("off")) {
+      return LocalPlatform.Options.OFF;
+    }
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // falls through to the usage error
+    }
+    throw new CliException(ExitCode.USAGE, flag + " must be a number of at least 1, or off");
+  }
+
+  private LocalPlatform.Options.PublishedAt publishedAt() {
+    return switch (publishedAtOnRestore.toLowerCase(Locale.ROOT)) {
+      case "restamp" -> LocalPlatform.Options.PublishedAt.RESTAMP;
+      case "keep" -> LocalPlatform.Options.PublishedAt.KEEP;
+      default ->
+          throw new CliException(
+              ExitCode.USAGE, "--published-at-on-restore must be restamp or keep");
+    };
+  }
+
+  private void announce(LocalPlatform platform, Path dir, LocalPlatform.Options options) {
     String sitePattern = platform.siteUrl("SITE");
     String deployPattern = platform.deployUrl("DEPLOY_ID", "SITE");
     if (json()) {
@@ -129,9 +268,27 @@ final class LocalServe extends BaseCommand {
             + platform.apiUrl()
             + "/__deploy/DEPLOY_ID/");
     say("  Data        " + dir.toAbsolutePath());
+    say("  Limits      " + limitsLine(options));
     say("  New site    devops local sites create NAME   (then: devops init --site NAME)");
     say(s.dim("Press Ctrl-C to stop."));
     err().flush();
+  }
+
+  static String limitsLine(LocalPlatform.Options options) {
+    if (options.isLegacyKind()) {
+      return "none (--legacy-kind: not Netlify's terms)";
+    }
+    return perMinute(options.requestsPerMinute(), "API requests")
+        + ", "
+        + perMinute(options.deploysPerMinute(), "deploys")
+        + ", "
+        + (options.uploadConcurrency() == LocalPlatform.Options.OFF
+            ? "uploads in flight unlimited"
+            : options.uploadConcurrency() + " uploads in flight");
+  }
+
+  private static String perMinute(int limit, String what) {
+    return limit == LocalPlatform.Options.OFF ? what + " unlimited" : limit + " " + what + "/min";
   }
 
   private Path defaultDataDir() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import dev.devops.local.LocalPlatform.Options.PublishedAt;
 import dev.devops.local.Model.DeployRecord;
 import dev.devops.local.Model.EnvFile;
 import dev.devops.local.Model.EnvValue;
@@ -16,6 +17,7 @@ import dev.devops.local.Store.DeployRequest;
 import dev.devops.util.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -42,14 +44,45 @@ final class Api {
       List.of(
           "all", "dev", "dev-server", "branch-deploy", "deploy-preview", "production", "branch");
   static final String RAW_CONTENT_TYPE = "application/vnd.bitballoon.v1.raw";
+  private static final String LOCAL_DOMAIN = ".localhost";
+
+  /** A bound of ours (Netlify documents none): metadata is a small object of snippet values. */
+  static final int METADATA_MAX_BYTES = 256 * 1024;
 
   interface Handler {
     Reply handle(Call call) throws IOException;
   }
 
-  record Route(String method, Pattern pattern, String operationId, Handler handler) {}
+  /**
+   * One operation. {@code streamed}: the handler reads the request body itself (uploads), so it is
+   * never held in memory whole.
+   */
+  record Route(
+      String method, Pattern pattern, String operationId, Handler handler, boolean streamed) {}
 
-  /** A matched API request. */
+  /** Operations Netlify answers but does not document: off unless the platform is told. */
+  private static final List<String> UNDOCUMENTED = List.of("listDeployFiles", "getDeployFile");
+
+  /** listSiteDeploys' {@code state} filter: the spec's enum. */
+  private static final List<String> DEPLOY_STATES =
+      List.of(
+          "new",
+          "pending_review",
+          "accepted",
+          "rejected",
+          "enqueued",
+          "building",
+          "uploading",
+          "uploaded",
+          "preparing",
+          "prepared",
+          "processing",
+          "processed",
+          "ready",
+          "error",
+          "retrying");
+
+  /** A matched API request; {@code body} is null for a streamed route (read the exchange). */
   record Call(HttpExchange exchange, Matcher match, Map<String, String> query, byte[] body) {
     String param(int group) {
       return Exchanges.decode(match.group(group));
@@ -103,6 +136,7 @@ final class Api {
 
   private final Store store;
   private final LocalPlatform platform;
+  private final LocalPlatform.Options options;
   private final List<Route> routes = new ArrayList<>();
 
   /** The last few rendered file listings (see {@link #fileListing}), least recently used out. */
@@ -114,8 +148,9 @@ final class Api {
         }
       };
 
-  Api(Store store, LocalPlatform platform) {
+  Api(Store store, LocalPlatform platform, LocalPlatform.Options options) {
     this.store = store;
+    this.options = options;
     // Render a deploy's listing as it becomes ready: a rollback's first look at a 50,000-file
     // deploy then costs a copy, not a render in a cold JVM.
     store.onReady(this::fileListing);
@@ -150,6 +185,8 @@ final class Api {
         "restoreSiteDeploy",
         this::restoreSiteDeploy);
     route("PUT", "/sites/([^/]+)/rollback", "rollbackSiteDeploy", this::rollbackSiteDeploy);
+    route("GET", "/sites/([^/]+)/metadata", "getSiteMetadata", this::getSiteMetadata);
+    route("PUT", "/sites/([^/]+)/metadata", "updateSiteMetadata", this::updateSiteMetadata);
     route("GET", "/sites/([^/]+)/files", "listSiteFiles", this::listSiteFiles);
     route("GET", "/sites/([^/]+)/files/(.+)", "getSiteFileByPathName", this::getSiteFile);
     route("GET", "/deploys/([^/]+)", "getDeploy", this::getDeploy);
@@ -160,8 +197,8 @@ final class Api {
     route("POST", "/deploys/([^/]+)/unlock", "unlockDeploy", c -> lock(c, false));
     route("GET", "/deploys/([^/]+)/files", "listDeployFiles", this::listDeployFiles);
     route("GET", "/deploys/([^/]+)/files/(.+)", "getDeployFile", this::getDeployFile);
-    route("PUT", "/deploys/([^/]+)/files/(.+)", "uploadDeployFile", this::uploadDeployFile);
-    route(
+    streamedRoute("PUT", "/deploys/([^/]+)/files/(.+)", "uploadDeployFile", this::uploadDeployFile);
+    streamedRoute(
         "PUT", "/deploys/([^/]+)/functions/([^/]+)", "uploadDeployFunction", this::uploadFunction);
     route("GET", "/deploys/([^/]+)/log", "getDeployLog", this::getDeployLog);
     route("GET", "/([^/]+)/sites", "listSitesForAccount", this::listSitesForAccount);
@@ -169,7 +206,11 @@ final class Api {
   }
 
   private void route(String method, String pattern, String operationId, Handler handler) {
-    routes.add(new Route(method, Pattern.compile(pattern), operationId, handler));
+    routes.add(new Route(method, Pattern.compile(pattern), operationId, handler, false));
+  }
+
+  private void streamedRoute(String method, String pattern, String operationId, Handler handler) {
+    routes.add(new Route(method, Pattern.compile(pattern), operationId, handler, true));
   }
 
   /** The route for {@code method} and {@code path} (below the API prefix). */
@@ -179,6 +220,9 @@ final class Api {
     for (Route route : routes) {
       if (route.pattern.matcher(path).matches()) {
         if (route.method.equals(lookup)) {
+          if (!options.undocumentedEndpoints() && UNDOCUMENTED.contains(route.operationId)) {
+            throw new ApiException(404, "Not Found"); // as if the route did not exist
+          }
           return route;
         }
         pathKnown = true;
@@ -212,6 +256,19 @@ final class Api {
     }
   }
 
+  /** {@code value}, or JSON null: Netlify sends null for what a site or deploy does not have. */
+  private static void putText(ObjectNode node, String field, String value) {
+    if (value == null) {
+      node.putNull(field);
+    } else {
+      node.put(field, value);
+    }
+  }
+
+  private static void putTimeOrNull(ObjectNode node, String field, Instant time) {
+    putText(node, field, time == null ? null : time.toString());
+  }
+
   ObjectNode renderSite(SiteRecord site) {
     synchronized (store) {
       Meta meta = store.meta();
@@ -222,32 +279,57 @@ final class Api {
       node.put("state", "current");
       node.put("plan", "nf_team_dev");
       node.put("name", site.name);
+      node.putNull("custom_domain");
       node.putArray("domain_aliases");
+      node.putNull("branch_deploy_custom_domain");
+      node.putNull("deploy_preview_custom_domain");
+      node.putNull("password");
+      node.putNull("notification_email");
       node.put("url", url);
       node.put("ssl_url", url);
       node.put("admin_url", url);
+      node.putNull("screenshot_url");
       putTime(node, "created_at", site.createdAt);
       putTime(node, "updated_at", site.updatedAt);
       node.put("user_id", meta.userId);
+      node.putNull("session_id");
       node.put("ssl", false);
       node.put("force_ssl", false);
       node.put("managed_dns", false);
       DeployRecord published = store.publishedDeploy(site);
       if (published != null) {
-        node.put("deploy_url", platform.deployUrl(published.id, site.name));
+        node.put("deploy_url", deployUrl(published, site));
         node.set("published_deploy", renderDeploy(published));
+      } else {
+        node.putNull("deploy_url");
+        node.putNull("published_deploy");
       }
       node.put("account_id", meta.accountId);
       node.put("account_name", "Local");
       node.put("account_slug", meta.accountSlug);
+      node.putNull("git_provider");
+      node.putNull("deploy_hook");
       node.putObject("capabilities");
       node.putObject("processing_settings").putObject("html").put("pretty_urls", true);
       node.putObject("build_settings").putObject("env");
       node.put("id_domain", site.id + ".localhost:" + platform.port());
+      node.putNull("default_hooks_data");
+      node.putNull("build_image");
+      node.putNull("prerender");
       node.put("functions_region", "local");
       node.put("prevent_non_git_prod_deploys", false);
       return node;
     }
+  }
+
+  /**
+   * A deploy's {@code deploy_url}: as on Netlify, its branch's URL when it has a branch (git
+   * production deploys carry their branch there), else its own permalink.
+   */
+  private String deployUrl(DeployRecord deploy, SiteRecord site) {
+    return deploy.branch != null
+        ? platform.deployUrl(Store.branchSlug(deploy.branch), site.name)
+        : platform.deployUrl(deploy.id, site.name);
   }
 
   ObjectNode renderDeploy(DeployRecord deploy) {
@@ -255,17 +337,24 @@ final class Api {
       SiteRecord site = store.site(deploy.siteId);
       String siteUrl = platform.siteUrl(site.name);
       String permalink = platform.deployUrl(deploy.id, site.name);
+      String branchUrl =
+          deploy.branch == null
+              ? null
+              : platform.deployUrl(Store.branchSlug(deploy.branch), site.name);
       ObjectNode node = object();
       node.put("id", deploy.id);
       node.put("site_id", deploy.siteId);
       node.put("user_id", store.meta().userId);
+      node.putNull("build_id");
       node.put("state", deploy.state);
       node.put("name", site.name);
       node.put("url", siteUrl);
       node.put("ssl_url", siteUrl);
       node.put("admin_url", siteUrl);
-      node.put("deploy_url", permalink);
-      node.put("deploy_ssl_url", permalink);
+      node.put("deploy_url", deployUrl(deploy, site));
+      node.put("deploy_ssl_url", deployUrl(deploy, site));
+      node.putNull("screenshot_url");
+      node.putNull("review_id");
       node.put("draft", deploy.draft);
       ArrayNode required = node.putArray("required");
       store.requiredFiles(deploy).forEach(required::add);
@@ -273,21 +362,28 @@ final class Api {
       store.requiredFunctions(deploy).forEach(requiredFunctions::add);
       node.putArray("required_edge_functions");
       node.putArray("required_server");
-      putIfSet(node, "error_message", deploy.errorMessage);
-      putIfSet(node, "branch", deploy.branch);
-      putIfSet(node, "commit_ref", deploy.commitRef);
-      node.put("skipped", false);
+      putText(node, "error_message", deploy.errorMessage);
+      putText(node, "branch", deploy.branch);
+      putText(node, "commit_ref", deploy.commitRef);
+      node.putNull("commit_url");
+      node.putNull("skipped");
       putTime(node, "created_at", deploy.createdAt);
       putTime(node, "updated_at", deploy.updatedAt);
-      putTime(node, "published_at", store.publishedAt(deploy));
-      putIfSet(node, "title", deploy.title);
+      putTimeOrNull(
+          node,
+          "published_at",
+          store.publishedAt(deploy, options.publishedAtOnRestore() == PublishedAt.KEEP));
+      putText(node, "title", deploy.title);
       node.put("context", deploy.context());
       node.put("locked", deploy.locked);
-      putIfSet(node, "framework", deploy.framework);
-      putIfSet(node, "framework_version", deploy.frameworkVersion);
-      putIfSet(node, "deploy_source", deploy.deploySource);
+      node.putNull("review_url");
+      putText(node, "framework", deploy.framework);
+      putIfSet(node, "framework_version", deploy.frameworkVersion); // not in the spec
+      node.putNull("skew_protection_token");
       node.putArray("function_schedules");
       node.put("functions_region", "local");
+      node.putArray("functions_region_overrides");
+      putIfSet(node, "deploy_source", deploy.deploySource);
       ArrayNode functions = node.putArray("available_functions");
       if ("ready".equals(deploy.state)) {
         for (Map.Entry<String, String> function : deploy.functions.entrySet()) {
@@ -303,10 +399,17 @@ final class Api {
       if (deploy.summary != null) {
         node.set("summary", renderSummary(deploy.summary));
       }
+      // Netlify's real production deploys: permalink = the deploy's own URL, alias = the site's
+      // URL, branch = null. For branch deploys alias and branch are the branch's URL (no real
+      // sample found; see docs/local-platform.md).
       ObjectNode links = node.putObject("links");
       links.put("permalink", permalink);
-      if (deploy.branch != null) {
-        links.put("alias", platform.deployUrl(Store.branchSlug(deploy.branch), site.name));
+      if (deploy.production()) {
+        links.put("alias", siteUrl);
+        links.putNull("branch");
+      } else {
+        putText(links, "alias", branchUrl);
+        putText(links, "branch", branchUrl);
       }
       return node;
     }
@@ -365,6 +468,28 @@ final class Api {
     by.put("full_name", "Local User");
     by.put("email", "local@localhost");
     return node;
+  }
+
+  /**
+   * The site a path (or {@code site_id} query) names: by id or, as Netlify documents ("you can
+   * either use the id of a site ... or the domain of the site"), by its domain, here {@code
+   * NAME.localhost}. With the legacy kindness also by bare name or {@code NAME.netlify.app}.
+   */
+  private SiteRecord site(String key) {
+    SiteRecord site = store.siteById(key);
+    String host = key.toLowerCase(Locale.ROOT);
+    if (site == null && host.endsWith(LOCAL_DOMAIN)) {
+      site = store.siteByName(host.substring(0, host.length() - LOCAL_DOMAIN.length()));
+    }
+    if (site == null && options.siteNamesAsIds()) {
+      site =
+          store.siteByName(
+              host.endsWith(".netlify.app") ? host.substring(0, host.length() - 12) : key);
+    }
+    if (site == null) {
+      throw ApiException.notFound("Site");
+    }
+    return site;
   }
 
   // ---- user and accounts ----------------------------------------------------------------------
@@ -448,18 +573,22 @@ final class Api {
   }
 
   private Reply getSite(Call call) {
-    return Reply.json(200, renderSite(store.site(call.param(1))));
+    return Reply.json(200, renderSite(site(call.param(1))));
   }
 
   private Reply deleteSite(Call call) {
-    store.deleteSite(store.site(call.param(1)));
+    store.deleteSite(site(call.param(1)));
     return Reply.noContent();
   }
 
   // ---- deploys --------------------------------------------------------------------------------
 
   private Reply listSiteDeploys(Call call) {
-    SiteRecord site = store.site(call.param(1));
+    SiteRecord site = site(call.param(1));
+    String stateFilter = call.query().get("state");
+    if (stateFilter != null && !stateFilter.isEmpty() && !DEPLOY_STATES.contains(stateFilter)) {
+      throw ApiException.unprocessable("state: must be one of " + String.join(", ", DEPLOY_STATES));
+    }
     List<DeployRecord> deploys;
     synchronized (store) {
       deploys = store.deploysOf(site);
@@ -623,7 +752,7 @@ final class Api {
   }
 
   private Reply createSiteDeploy(Call call) {
-    SiteRecord site = store.site(call.param(1));
+    SiteRecord site = site(call.param(1));
     String type = call.exchange().getRequestHeaders().getFirst("Content-Type");
     if (type != null && type.startsWith("application/zip")) {
       throw ApiException.unprocessable("Zip deploys are not supported locally; send a file digest");
@@ -635,7 +764,7 @@ final class Api {
   }
 
   private Reply updateSiteDeploy(Call call) {
-    SiteRecord site = store.site(call.param(1));
+    SiteRecord site = site(call.param(1));
     synchronized (store) {
       DeployRecord deploy = store.deployOfSite(site, call.param(2));
       store.updateDeploy(deploy, deployRequest(call, false));
@@ -644,7 +773,7 @@ final class Api {
   }
 
   private Reply getSiteDeploy(Call call) {
-    SiteRecord site = store.site(call.param(1));
+    SiteRecord site = site(call.param(1));
     return Reply.json(200, renderDeploy(store.deployOfSite(site, call.param(2))));
   }
 
@@ -653,7 +782,7 @@ final class Api {
   }
 
   private Reply deleteSiteDeploy(Call call) {
-    SiteRecord site = store.site(call.param(1));
+    SiteRecord site = site(call.param(1));
     synchronized (store) {
       store.deleteDeploy(store.deployOfSite(site, call.param(2)));
     }
@@ -672,7 +801,7 @@ final class Api {
   }
 
   private Reply restoreSiteDeploy(Call call) {
-    SiteRecord site = store.site(call.param(1));
+    SiteRecord site = site(call.param(1));
     synchronized (store) {
       DeployRecord deploy = store.deployOfSite(site, call.param(2));
       return Reply.json(201, renderDeploy(store.restore(site, deploy)));
@@ -687,7 +816,7 @@ final class Api {
   }
 
   private Reply rollbackSiteDeploy(Call call) {
-    store.rollback(store.site(call.param(1)));
+    store.rollback(site(call.param(1)));
     return Reply.noContent();
   }
 
@@ -759,8 +888,30 @@ final class Api {
     }
   }
 
+  // ---- site metadata --------------------------------------------------------------------------
+
+  private Reply getSiteMetadata(Call call) {
+    byte[] json = store.metadata(site(call.param(1)));
+    return new Reply(200, null, Map.of(), json, "application/json; charset=utf-8");
+  }
+
+  /** Replaces the whole object, as Netlify's docs say ("replace the metadata object"). */
+  private Reply updateSiteMetadata(Call call) throws IOException {
+    SiteRecord site = site(call.param(1));
+    if (call.body().length > METADATA_MAX_BYTES) {
+      throw ApiException.unprocessable(
+          "metadata: larger than " + METADATA_MAX_BYTES + " bytes of JSON");
+    }
+    JsonNode metadata = call.json();
+    if (!metadata.isObject()) {
+      throw ApiException.unprocessable("metadata: must be a JSON object");
+    }
+    store.replaceMetadata(site, Json.mapper().writeValueAsBytes(metadata));
+    return Reply.noContent();
+  }
+
   private Reply listSiteFiles(Call call) {
-    SiteRecord site = store.site(call.param(1));
+    SiteRecord site = site(call.param(1));
     DeployRecord published;
     synchronized (store) {
       published = store.publishedDeploy(site);
@@ -774,7 +925,7 @@ final class Api {
   }
 
   private Reply getSiteFile(Call call) {
-    SiteRecord site = store.site(call.param(1));
+    SiteRecord site = site(call.param(1));
     DeployRecord published = store.publishedDeploy(site);
     if (published == null) {
       throw ApiException.notFound("File");
@@ -802,27 +953,39 @@ final class Api {
   private Reply uploadDeployFile(Call call) throws IOException {
     String path = normalizePath(Exchanges.decodePath(call.match().group(2)));
     String size = call.query().get("size");
-    if (size != null && !size.isEmpty() && !size.equals(String.valueOf(call.body().length))) {
+    String length = call.exchange().getRequestHeaders().getFirst("Content-Length");
+    if (size != null && !size.isEmpty() && length != null && !size.equals(length)) {
       throw ApiException.unprocessable(
-          "size: " + size + " does not match the body's " + call.body().length + " bytes");
+          "size: " + size + " does not match the body's " + length + " bytes");
     }
-    DeployRecord deploy = store.uploadFile(call.param(1), path, call.body());
+    long received;
+    try (InputStream body = call.exchange().getRequestBody()) {
+      received = store.uploadFile(call.param(1), path, body, Exchanges.MAX_UPLOAD_BYTES);
+    }
+    if (size != null && !size.isEmpty() && !size.equals(String.valueOf(received))) {
+      throw ApiException.unprocessable(
+          "size: " + size + " does not match the body's " + received + " bytes");
+    }
     String sha;
     synchronized (store) {
-      sha = deploy.files.get(path);
+      sha = store.deploy(call.param(1)).files.get(path);
     }
     return Reply.json(200, renderFile(path, sha));
   }
 
   private Reply uploadFunction(Call call) throws IOException {
     String name = call.param(2);
-    DeployRecord deploy =
-        store.uploadFunction(
-            call.param(1),
-            name,
-            call.body(),
-            call.query().get("runtime"),
-            call.query().get("invocation_mode"));
+    DeployRecord deploy;
+    try (InputStream body = call.exchange().getRequestBody()) {
+      deploy =
+          store.uploadFunction(
+              call.param(1),
+              name,
+              body,
+              Exchanges.MAX_UPLOAD_BYTES,
+              call.query().get("runtime"),
+              call.query().get("invocation_mode"));
+    }
     ObjectNode node = object();
     synchronized (store) {
       node.put("id", deploy.functions.get(name));
@@ -852,7 +1015,7 @@ final class Api {
   private String envScope(Call call) {
     requireAccount(call.param(1));
     String siteId = call.query().get("site_id");
-    return siteId == null || siteId.isEmpty() ? Store.ACCOUNT_SCOPE : store.site(siteId).id;
+    return siteId == null || siteId.isEmpty() ? Store.ACCOUNT_SCOPE : site(siteId).id;
   }
 
   private Reply listEnv(String scope, Call call) {
@@ -887,7 +1050,7 @@ final class Api {
   }
 
   private Reply getSiteEnvVars(Call call) {
-    return listEnv(store.site(call.param(1)).id, call);
+    return listEnv(site(call.param(1)).id, call);
   }
 
   private EnvVarRecord findVar(String scope, String key) {

@@ -2,11 +2,15 @@ package dev.devops.local;
 
 import dev.devops.util.AtomicFiles;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class BlobStore {
   private static final int CACHEABLE_BYTES = 1 << 20;
   private static final long CACHE_BUDGET_BYTES = 128L << 20;
+  private static final int STREAM_BUFFER_BYTES = 64 * 1024;
 
   private final Path root;
   private final String algorithm;
@@ -55,28 +60,66 @@ final class BlobStore {
   }
 
   String digest(byte[] content) {
+    return HexFormat.of().formatHex(newDigest().digest(content));
+  }
+
+  private MessageDigest newDigest() {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(content));
+      return MessageDigest.getInstance(algorithm);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  /** Stores {@code content} under {@code digest}; refuses content that does not hash to it. */
-  void put(String digest, byte[] content) throws IOException {
-    String actual = digest(content);
-    if (!actual.equals(digest)) {
-      throw ApiException.unprocessable(
-          "content does not match its digest: expected " + digest + ", got " + actual);
+  /**
+   * Streams {@code in} into the store under {@code digest}, hashing while writing a temporary file
+   * in the store (swept at start if the process dies) and moving it into place only when the bytes
+   * hash to {@code digest}; content already stored is only hashed. Memory stays bounded whatever
+   * the size. Returns the number of bytes read; refuses more than {@code maxBytes} (413) and
+   * content of another digest (422).
+   */
+  long put(String digest, InputStream in, long maxBytes) throws IOException {
+    MessageDigest hash = newDigest();
+    boolean stored = sizes.containsKey(digest);
+    Path tmp = root.resolve(AtomicFiles.tempName(root.resolve("upload")));
+    long size = 0;
+    try {
+      try (FileChannel out =
+          stored
+              ? null
+              : FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        byte[] buffer = new byte[STREAM_BUFFER_BYTES];
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+          size += n;
+          if (size > maxBytes) {
+            throw new ApiException(413, "Request body larger than " + maxBytes + " bytes");
+          }
+          hash.update(buffer, 0, n);
+          ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+          while (out != null && chunk.hasRemaining()) {
+            out.write(chunk);
+          }
+        }
+        if (out != null) {
+          out.force(true);
+        }
+      }
+      String actual = HexFormat.of().formatHex(hash.digest());
+      if (!actual.equals(digest)) {
+        throw ApiException.unprocessable(
+            "content does not match its digest: expected " + digest + ", got " + actual);
+      }
+      if (!stored) {
+        Path target = path(digest);
+        Files.createDirectories(target.getParent());
+        AtomicFiles.moveIfAbsent(tmp, target);
+        AtomicFiles.syncDirectory(target.getParent());
+        sizes.put(digest, size);
+      }
+      return size;
+    } finally {
+      Files.deleteIfExists(tmp);
     }
-    if (sizes.containsKey(digest)) {
-      return;
-    }
-    Path target = path(digest);
-    if (!Files.exists(target)) {
-      AtomicFiles.write(target, content);
-    }
-    sizes.put(digest, (long) content.length);
   }
 
   byte[] read(String digest) {

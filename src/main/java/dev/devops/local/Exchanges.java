@@ -16,7 +16,11 @@ import java.util.stream.Collectors;
 
 /** Small helpers around {@link HttpExchange}: bodies, query strings and JSON answers. */
 final class Exchanges {
-  static final int MAX_BODY_BYTES = 512 << 20;
+  /** A file or function upload, streamed to disk (never held in memory). */
+  static final long MAX_UPLOAD_BYTES = 512L << 20;
+
+  /** Any other body (JSON), read into memory: a 100,000-file digest is about 10 MB. */
+  static final int MAX_BODY_BYTES = 64 << 20;
 
   private Exchanges() {}
 

@@ -1,7 +1,6 @@
 package dev.devops.local;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -10,11 +9,14 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Injected faults, an optional rate limit, and per-operation call counts. Thread-safe. */
+/**
+ * Injected faults, an injected rate limit (it replaces the configured requests-per-minute limit
+ * while set), and per-operation call counts. Thread-safe.
+ */
 public final class Faults {
   private final List<Armed> queue = new ArrayList<>();
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-  private RateLimit rateLimit;
+  private Limits.FixedWindow rateLimit;
 
   Faults() {}
 
@@ -24,16 +26,17 @@ public final class Faults {
   }
 
   /**
-   * From now on, answer 429 once more than {@code limit} API calls arrive within {@code window}.
+   * From now on, answer 429 once more than {@code limit} API calls arrive within {@code window}, in
+   * place of the platform's configured limit, until {@link #clear()}.
    */
   public synchronized void rateLimit(int limit, Duration window) {
     if (limit < 0 || window.isZero() || window.isNegative()) {
       throw new IllegalArgumentException("rate limit needs limit >= 0 and a positive window");
     }
-    rateLimit = new RateLimit(limit, window);
+    rateLimit = new Limits.FixedWindow(limit, window.toMillis());
   }
 
-  /** Removes every queued fault and the rate limit (call counts stay). */
+  /** Removes every queued fault and the injected rate limit (call counts stay). */
   public synchronized void clear() {
     queue.clear();
     rateLimit = null;
@@ -79,23 +82,10 @@ public final class Faults {
     return null;
   }
 
-  /** Charges one API call against the rate limit; returns its state, or null when unlimited. */
-  synchronized RateState charge() {
-    if (rateLimit == null) {
-      return null;
-    }
-    Instant now = Instant.now();
-    if (!now.isBefore(rateLimit.windowEnd)) {
-      rateLimit.windowEnd = now.plus(rateLimit.window);
-      rateLimit.used = 0;
-    }
-    rateLimit.used++;
-    int remaining = Math.max(0, rateLimit.limit - rateLimit.used);
-    long reset = (rateLimit.windowEnd.toEpochMilli() + 999) / 1000;
-    return new RateState(rateLimit.limit, remaining, reset, rateLimit.used > rateLimit.limit);
+  /** Charges one API call against the injected rate limit; null when none is injected. */
+  synchronized Limits.Quota charge() {
+    return rateLimit == null ? null : rateLimit.charge(System.currentTimeMillis());
   }
-
-  record RateState(int limit, int remaining, long resetEpochSeconds, boolean exceeded) {}
 
   private static final class Armed {
     final Fault fault;
@@ -106,18 +96,6 @@ public final class Faults {
       this.fault = fault;
       this.left = fault.timesLeft();
       this.skip = fault.skipCalls();
-    }
-  }
-
-  private static final class RateLimit {
-    final int limit;
-    final Duration window;
-    Instant windowEnd = Instant.MIN;
-    int used;
-
-    RateLimit(int limit, Duration window) {
-      this.limit = limit;
-      this.window = window;
     }
   }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.devops.local.Faults.RateState;
 import dev.devops.util.AtomicFiles;
 import dev.devops.util.Json;
 import java.io.IOException;
@@ -17,12 +16,9 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The local Netlify-compatible platform: Netlify's REST API under {@code /api/v1} and a static host
@@ -30,7 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class LocalPlatform implements AutoCloseable {
   private static final String API_PREFIX = "/api/v1";
-  private static final int WORKER_THREADS = Integer.getInteger("devops.local.threads", 64);
+
+  /** Each exchange gets its own worker up to this many (see {@link Workers}). */
+  private static final int WORKER_THREADS = Integer.getInteger("devops.local.threads", 256);
 
   static {
     // Without TCP_NODELAY the JDK server's separate header and body writes meet the client's
@@ -41,26 +39,231 @@ public final class LocalPlatform implements AutoCloseable {
   }
 
   /**
-   * How to start the platform.
-   *
-   * @param dataDir where sites, deploys and blobs are stored (created if missing)
-   * @param port the loopback port; 0 picks a free one
-   * @param token the API token clients must send; null reuses the one stored in {@code dataDir} or
-   *     creates a random one there
+   * How to start the platform. Immutable: each setter returns a changed copy. The defaults are
+   * Netlify's (its limits, only its documented endpoints, ids where it wants ids); see
+   * docs/local-platform.md for every number and where it comes from.
    */
-  public record Options(Path dataDir, int port, String token) {
+  public static final class Options {
+    /** Netlify's API limit per token: 500 requests per minute (docs, "Rate limiting"). */
+    public static final int NETLIFY_REQUESTS_PER_MINUTE = 500;
+
+    /** Netlify's limit on creating deploys: 3 per minute (Netlify staff on its forum). */
+    public static final int NETLIFY_DEPLOYS_PER_MINUTE = 3;
+
+    /** File uploads in flight per account on Netlify's Starter plan (forum; js-client#181). */
+    public static final int NETLIFY_STARTER_UPLOADS_IN_FLIGHT = 5;
+
+    /** File uploads in flight per account on Netlify's paid plans (same forum thread). */
+    public static final int NETLIFY_PAID_UPLOADS_IN_FLIGHT = 10;
+
+    /** A limit of 0 is lifted. */
+    public static final int OFF = 0;
+
+    /**
+     * What a restore does to the restored deploy's {@code published_at} (unconfirmed: see docs).
+     */
+    public enum PublishedAt {
+      /** Set to the time of the restore, as the Netlify UI's "Published" label moves. */
+      RESTAMP,
+      /** Keep the time the deploy was first published. */
+      KEEP
+    }
+
+    private Path dataDir;
+    private int port;
+    private String token;
+    private int requestsPerMinute = NETLIFY_REQUESTS_PER_MINUTE;
+    private int deploysPerMinute = NETLIFY_DEPLOYS_PER_MINUTE;
+    private int uploadsInFlight = NETLIFY_STARTER_UPLOADS_IN_FLIGHT;
+    private Duration latency = Duration.ZERO;
+    private boolean undocumentedEndpoints;
+    private boolean siteNamesAsIds;
+    private PublishedAt publishedAtOnRestore = PublishedAt.RESTAMP;
+    private Duration headerTimeout = Duration.ofSeconds(10);
+    private int requestsPerClient = 128;
+    private boolean legacyKind;
+
+    /**
+     * @param dataDir where sites, deploys and blobs are stored (created if missing)
+     * @param port the loopback port; 0 picks a free one
+     * @param token the API token clients must send; null reuses the one stored in {@code dataDir}
+     *     or creates a random one there
+     */
+    public Options(Path dataDir, int port, String token) {
+      this.dataDir = dataDir;
+      this.port = port;
+      this.token = token;
+    }
+
+    private Options(Options other) {
+      this(other.dataDir, other.port, other.token);
+      requestsPerMinute = other.requestsPerMinute;
+      deploysPerMinute = other.deploysPerMinute;
+      uploadsInFlight = other.uploadsInFlight;
+      latency = other.latency;
+      undocumentedEndpoints = other.undocumentedEndpoints;
+      siteNamesAsIds = other.siteNamesAsIds;
+      publishedAtOnRestore = other.publishedAtOnRestore;
+      headerTimeout = other.headerTimeout;
+      requestsPerClient = other.requestsPerClient;
+      legacyKind = other.legacyKind;
+    }
+
+    /** Netlify's behaviour, on any free port, with a token created in {@code dataDir}. */
     public static Options inTempDir(Path dataDir) {
       return new Options(dataDir, 0, null);
+    }
+
+    /**
+     * TEMPORARY, until the CLI follows Netlify's terms: the platform's old kindness. No request,
+     * deploy or upload limits, the undocumented per-deploy file endpoints answer, and a site's bare
+     * name works wherever its id goes. For the CLI's own tests, benches and the demo only.
+     */
+    public Options legacyKind() {
+      Options copy = new Options(this);
+      copy.requestsPerMinute = OFF;
+      copy.deploysPerMinute = OFF;
+      copy.uploadsInFlight = OFF;
+      copy.undocumentedEndpoints = true;
+      copy.siteNamesAsIds = true;
+      copy.legacyKind = true;
+      return copy;
+    }
+
+    /** API requests per minute per token ({@link #OFF}: unlimited). */
+    public Options rateLimit(int perMinute) {
+      Options copy = new Options(this);
+      copy.requestsPerMinute = notNegative(perMinute, "rate limit");
+      return copy;
+    }
+
+    /** Deploys created per minute ({@link #OFF}: unlimited). */
+    public Options deployRateLimit(int perMinute) {
+      Options copy = new Options(this);
+      copy.deploysPerMinute = notNegative(perMinute, "deploy rate limit");
+      return copy;
+    }
+
+    /** File uploads in flight per account ({@link #OFF}: unlimited). */
+    public Options uploadConcurrency(int uploads) {
+      Options copy = new Options(this);
+      copy.uploadsInFlight = notNegative(uploads, "upload concurrency");
+      return copy;
+    }
+
+    /** Added to every API answer and every served request, as a network round trip would. */
+    public Options latency(Duration delay) {
+      if (delay.isNegative()) {
+        throw new IllegalArgumentException("latency must not be negative");
+      }
+      Options copy = new Options(this);
+      copy.latency = delay;
+      return copy;
+    }
+
+    /** Answer listDeployFiles and getDeployFile, which Netlify does not document. */
+    public Options undocumentedEndpoints(boolean answer) {
+      Options copy = new Options(this);
+      copy.undocumentedEndpoints = answer;
+      return copy;
+    }
+
+    public Options publishedAtOnRestore(PublishedAt rule) {
+      Options copy = new Options(this);
+      copy.publishedAtOnRestore = java.util.Objects.requireNonNull(rule);
+      return copy;
+    }
+
+    /** How long a connection may take to send its request line and headers. */
+    public Options headerTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("header timeout must be positive");
+      }
+      Options copy = new Options(this);
+      copy.headerTimeout = timeout;
+      return copy;
+    }
+
+    /** Requests one client address may have in progress at once. */
+    public Options requestsPerClient(int requests) {
+      if (requests < 1) {
+        throw new IllegalArgumentException("requests per client must be at least 1");
+      }
+      Options copy = new Options(this);
+      copy.requestsPerClient = requests;
+      return copy;
+    }
+
+    private static int notNegative(int value, String what) {
+      if (value < 0) {
+        throw new IllegalArgumentException(what + " must not be negative (0 lifts it)");
+      }
+      return value;
+    }
+
+    public Path dataDir() {
+      return dataDir;
+    }
+
+    public int port() {
+      return port;
+    }
+
+    public String token() {
+      return token;
+    }
+
+    public int requestsPerMinute() {
+      return requestsPerMinute;
+    }
+
+    public int deploysPerMinute() {
+      return deploysPerMinute;
+    }
+
+    public int uploadConcurrency() {
+      return uploadsInFlight;
+    }
+
+    public Duration latency() {
+      return latency;
+    }
+
+    public boolean undocumentedEndpoints() {
+      return undocumentedEndpoints;
+    }
+
+    public boolean siteNamesAsIds() {
+      return siteNamesAsIds;
+    }
+
+    public PublishedAt publishedAtOnRestore() {
+      return publishedAtOnRestore;
+    }
+
+    public Duration headerTimeout() {
+      return headerTimeout;
+    }
+
+    public int requestsPerClient() {
+      return requestsPerClient;
+    }
+
+    /** True when {@link #legacyKind()} made these options. */
+    public boolean isLegacyKind() {
+      return legacyKind;
     }
   }
 
   private final HttpServer server;
-  private final ThreadPoolExecutor workers;
+  private final Workers workers;
   private final ExecutorService background;
   private final Store store;
   private final Api api;
   private final SiteHost siteHost;
   private final Faults faults = new Faults();
+  private final Limits limits;
+  private final Duration latency;
   private final String token;
   private final byte[] tokenBytes;
   private final int port;
@@ -71,7 +274,12 @@ public final class LocalPlatform implements AutoCloseable {
     AtomicFiles.createPrivateDirectories(dataDir);
     this.token = options.token() != null ? options.token() : storedToken(dataDir);
     this.tokenBytes = token.getBytes(StandardCharsets.UTF_8);
-    this.background = Executors.newSingleThreadExecutor(daemonThreads("devops-local-processing"));
+    this.limits =
+        new Limits(
+            options.requestsPerMinute(), options.deploysPerMinute(), options.uploadConcurrency());
+    this.latency = options.latency();
+    this.background =
+        Executors.newSingleThreadExecutor(Workers.daemonThreads("devops-local-processing"));
     this.store = new Store(dataDir, background);
     this.siteHost = new SiteHost(store);
     try {
@@ -84,17 +292,9 @@ public final class LocalPlatform implements AutoCloseable {
     }
     this.port = server.getAddress().getPort();
     this.apiUrl = "http://127.0.0.1:" + port;
-    this.api = new Api(store, this);
+    this.api = new Api(store, this, options);
     this.workers =
-        new ThreadPoolExecutor(
-            WORKER_THREADS,
-            WORKER_THREADS,
-            30,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(4096),
-            daemonThreads("devops-local-http"),
-            new ThreadPoolExecutor.CallerRunsPolicy());
-    workers.allowCoreThreadTimeOut(true);
+        new Workers(WORKER_THREADS, options.headerTimeout(), options.requestsPerClient());
     server.setExecutor(workers);
     server.createContext("/", this::handle);
     server.start();
@@ -135,11 +335,10 @@ public final class LocalPlatform implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
-    workers.shutdownNow();
+    workers.close();
     background.shutdown();
     try {
       background.awaitTermination(10, TimeUnit.SECONDS);
-      workers.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -159,15 +358,6 @@ public final class LocalPlatform implements AutoCloseable {
     return token;
   }
 
-  private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
-  }
-
   // ---- dispatch -------------------------------------------------------------------------------
 
   /** Thrown to end an exchange by closing its connection without any response. */
@@ -178,18 +368,51 @@ public final class LocalPlatform implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) {
+    if (!workers.headersRead()) {
+      exchange.close(); // the header timeout struck: the connection is already being closed
+      return;
+    }
+    InetAddress client = exchange.getRemoteAddress().getAddress();
+    if (!workers.enter(client)) {
+      exchange.getResponseHeaders().set("Connection", "close");
+      answerError(
+          exchange,
+          429,
+          "Too many requests in progress from this client (at most "
+              + workers.requestsPerClient()
+              + ")");
+      exchange.close();
+      return;
+    }
     try {
       route(exchange);
     } catch (DropConnection drop) {
       // Closing an exchange before any header was sent closes the socket: the client sees EOF.
-      exchange.close();
-      return;
     } catch (ApiException e) {
-      trySendError(exchange, e.status(), e.getMessage());
+      answerError(exchange, e.status(), e.getMessage());
     } catch (RuntimeException | IOException e) {
-      trySendError(exchange, 500, "Internal error: " + e.getClass().getSimpleName());
+      answerError(exchange, 500, "Internal error: " + e.getClass().getSimpleName());
+    } finally {
+      exchange.close(); // still counted: a client that never sends the body it announced waits here
+      workers.leave(client);
     }
-    exchange.close();
+  }
+
+  /**
+   * Answers an error in Netlify's shape. The JDK reads what is left of the request body before it
+   * answers; a client that announced a body and never sends it gets {@link Workers#DRAIN_TIMEOUT}
+   * for that, then its connection is closed without an answer.
+   */
+  private void answerError(HttpExchange exchange, int status, String message) {
+    workers.drainStarted();
+    try {
+      exchange.getRequestBody().close();
+    } catch (IOException | RuntimeException unreadable) {
+      // The connection is gone (or the drain timed out): nothing more to read.
+    }
+    if (workers.drainEnded()) {
+      trySendError(exchange, status, message);
+    }
   }
 
   private static void trySendError(HttpExchange exchange, int status, String message) {
@@ -204,15 +427,19 @@ public final class LocalPlatform implements AutoCloseable {
     String rawPath = exchange.getRequestURI().getRawPath();
     String host = hostLabel(exchange.getRequestHeaders().getFirst("Host"));
     if (host != null) {
+      sleep(latency);
       siteHost.serveHost(exchange, host, rawPath);
     } else if (rawPath.startsWith("/__site/")) {
+      sleep(latency);
       siteHost.serveSitePath(exchange, rawPath.substring("/__site/".length()));
     } else if (rawPath.startsWith("/__deploy/")) {
+      sleep(latency);
       siteHost.serveDeployPath(exchange, rawPath.substring("/__deploy/".length()));
     } else if (rawPath.startsWith("/__admin/")) {
-      requireToken(exchange);
+      requireBearerToken(exchange);
       admin(exchange, rawPath.substring("/__admin/".length()));
     } else if (rawPath.equals(API_PREFIX) || rawPath.startsWith(API_PREFIX + "/")) {
+      sleep(latency);
       String path = rawPath.substring(API_PREFIX.length());
       if (path.startsWith(API_PREFIX + "/")) {
         path = path.substring(API_PREFIX.length()); // netlify-cli doubles the prefix on some calls
@@ -240,14 +467,29 @@ public final class LocalPlatform implements AutoCloseable {
     return null;
   }
 
+  /** The API takes the token as a bearer token or, as Netlify's old docs allow, a query. */
   private void requireToken(HttpExchange exchange) {
-    String header = exchange.getRequestHeaders().getFirst("Authorization");
-    String given = null;
-    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      given = header.substring(7).trim();
-    } else {
+    String given = bearerToken(exchange);
+    if (given == null) {
       given = Exchanges.query(exchange).get("access_token");
     }
+    checkToken(given);
+  }
+
+  /** The admin endpoints take it in the Authorization header only: no token in URLs or logs. */
+  private void requireBearerToken(HttpExchange exchange) {
+    checkToken(bearerToken(exchange));
+  }
+
+  private static String bearerToken(HttpExchange exchange) {
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return header.substring(7).trim();
+    }
+    return null;
+  }
+
+  private void checkToken(String given) {
     if (given == null
         || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), tokenBytes)) {
       throw new ApiException(401, "Access Denied: a valid bearer token is required");
@@ -256,20 +498,78 @@ public final class LocalPlatform implements AutoCloseable {
 
   private void api(HttpExchange exchange, String path) throws IOException {
     requireToken(exchange);
+    // Every authenticated answer carries the request limit's headers, errors included.
+    Limits.Quota requests = faults.charge();
+    if (requests == null) {
+      requests = limits.chargeRequest();
+    }
+    setRateLimitHeaders(exchange, requests);
     Api.Route route = api.find(exchange.getRequestMethod(), path);
     Fault fault = faults.onCall(route.operationId());
-    RateState rate = faults.charge();
-    if (rate != null) {
-      var headers = exchange.getResponseHeaders();
-      headers.set("X-RateLimit-Limit", String.valueOf(rate.limit()));
-      headers.set("X-RateLimit-Remaining", String.valueOf(rate.remaining()));
-      headers.set("X-RateLimit-Reset", String.valueOf(rate.resetEpochSeconds()));
-      if (rate.exceeded()) {
+    if (requests != null && requests.exceeded()) {
+      throw new ApiException(429, "API Request rate limit surpassed for application");
+    }
+    if (route.operationId().equals("createSiteDeploy")) {
+      Limits.Quota deploys = limits.chargeDeploy();
+      if (deploys != null && deploys.exceeded()) {
+        setRateLimitHeaders(exchange, deploys); // the limit that refused, so clients wait for it
         throw new ApiException(
-            429, "Rate limit exceeded: " + rate.limit() + " requests per window");
+            429, "Deploy rate limit surpassed: " + deploys.limit() + " deploys per minute");
       }
     }
-    byte[] body = Exchanges.readBody(exchange);
+    boolean upload = route.operationId().equals("uploadDeployFile");
+    if (upload) {
+      takeUploadSlot(exchange);
+    }
+    try {
+      call(exchange, path, route, fault);
+    } finally {
+      if (upload) {
+        limits.releaseUploadSlot();
+      }
+    }
+  }
+
+  private static void setRateLimitHeaders(HttpExchange exchange, Limits.Quota quota) {
+    if (quota == null) {
+      return;
+    }
+    var headers = exchange.getResponseHeaders();
+    headers.set("X-RateLimit-Limit", String.valueOf(quota.limit()));
+    headers.set("X-RateLimit-Remaining", String.valueOf(quota.remaining()));
+    headers.set("X-RateLimit-Reset", String.valueOf(quota.resetEpochSeconds()));
+  }
+
+  /**
+   * Netlify bounds file uploads in flight per account and says so in {@code x-concurrent-*}
+   * headers; past the bound it answers 429.
+   */
+  private void takeUploadSlot(HttpExchange exchange) {
+    int free = limits.takeUploadSlot();
+    if (!limits.uploadsLimited()) {
+      return;
+    }
+    var headers = exchange.getResponseHeaders();
+    headers.set("x-concurrent-limit", String.valueOf(limits.uploadSlots()));
+    headers.set("x-concurrent-remaining", String.valueOf(Math.max(0, free)));
+    headers.set("x-concurrent-status", "checked");
+    if (free < 0) {
+      // A slot frees when any upload ends: tell clients (js-client sleeps until the reset) to
+      // try again in a second rather than at the end of the minute.
+      setRateLimitHeaders(
+          exchange,
+          new Limits.Quota(limits.uploadSlots(), 0, System.currentTimeMillis() / 1000 + 1, true));
+      throw new ApiException(
+          429,
+          "Too many concurrent uploads: at most "
+              + limits.uploadSlots()
+              + " file uploads in flight");
+    }
+  }
+
+  private void call(HttpExchange exchange, String path, Api.Route route, Fault fault)
+      throws IOException {
+    byte[] body = route.streamed() ? null : Exchanges.readBody(exchange);
     if (fault != null) {
       sleep(fault.delayDuration());
       if (fault.drops()) {
@@ -278,10 +578,8 @@ public final class LocalPlatform implements AutoCloseable {
       if (fault.statusCode() != 0) {
         if (fault.statusCode() == 429) {
           // A one-off throttle that lifts at the next second; rateLimit() models a real window.
-          long reset = (System.currentTimeMillis() / 1000) + 1;
-          exchange.getResponseHeaders().set("X-RateLimit-Limit", "500");
-          exchange.getResponseHeaders().set("X-RateLimit-Remaining", "0");
-          exchange.getResponseHeaders().set("X-RateLimit-Reset", String.valueOf(reset));
+          setRateLimitHeaders(
+              exchange, new Limits.Quota(500, 0, System.currentTimeMillis() / 1000 + 1, true));
         }
         throw new ApiException(fault.statusCode(), "Injected fault: " + route.operationId());
       }

@@ -15,6 +15,7 @@ import dev.devops.rules.SummaryMessage;
 import dev.devops.util.AtomicFiles;
 import dev.devops.util.Json;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +45,7 @@ import java.util.stream.Stream;
  */
 final class Store {
   static final String ACCOUNT_SCOPE = "account";
+  private static final byte[] EMPTY_OBJECT = {'{', '}'};
 
   private final Path root;
   private final ObjectMapper json = Json.mapper();
@@ -55,6 +57,10 @@ final class Store {
   private final Map<String, SiteRecord> sites = new LinkedHashMap<>();
   private final Map<String, DeployRecord> deploys = new LinkedHashMap<>();
   private final Map<String, EnvFile> env = new LinkedHashMap<>();
+
+  /** Site metadata as stored (compact JSON bytes), by site id; absent means {@code {}}. */
+  private final Map<String, byte[]> metadata = new LinkedHashMap<>();
+
   private final Map<String, AtomicReference<Served>> servedBySite = new ConcurrentHashMap<>();
   private final Map<String, Served> servedByDeploy = new ConcurrentHashMap<>();
 
@@ -119,6 +125,20 @@ final class Store {
           if (name.endsWith(".json")) {
             env.put(
                 name.substring(0, name.length() - 5), json.readValue(file.toFile(), EnvFile.class));
+          }
+        }
+      }
+    }
+    Path metadataDir = root.resolve("metadata");
+    if (Files.isDirectory(metadataDir)) {
+      try (Stream<Path> files = Files.list(metadataDir)) {
+        for (Path file : (Iterable<Path>) files::iterator) {
+          String name = file.getFileName().toString();
+          String siteId = name.endsWith(".json") ? name.substring(0, name.length() - 5) : null;
+          if (siteId != null && sites.containsKey(siteId)) {
+            metadata.put(siteId, Files.readAllBytes(file));
+          } else if (siteId != null) {
+            delete(file); // its site was deleted
           }
         }
       }
@@ -214,20 +234,23 @@ final class Store {
     return new ArrayList<>(sites.values());
   }
 
-  /** A site by id or by name. */
-  synchronized SiteRecord site(String idOrName) {
-    SiteRecord site = sites.get(idOrName);
-    if (site != null) {
-      return site;
+  /** A site by id. */
+  synchronized SiteRecord site(String id) {
+    SiteRecord site = sites.get(id);
+    if (site == null) {
+      throw ApiException.notFound("Site");
     }
-    String name =
-        idOrName.endsWith(".netlify.app")
-            ? idOrName.substring(0, idOrName.length() - 12)
-            : idOrName;
-    return sites.values().stream()
-        .filter(s -> s.name.equals(name))
-        .findFirst()
-        .orElseThrow(() -> ApiException.notFound("Site"));
+    return site;
+  }
+
+  /** A site by id, else null. */
+  synchronized SiteRecord siteById(String id) {
+    return sites.get(id);
+  }
+
+  /** A site by name, else null. */
+  synchronized SiteRecord siteByName(String name) {
+    return sites.values().stream().filter(s -> s.name.equals(name)).findFirst().orElse(null);
   }
 
   synchronized DeployRecord deploy(String id) {
@@ -259,19 +282,26 @@ final class Store {
     return result;
   }
 
-  /** When {@code deploy} was last published on its site, or null. */
-  synchronized Instant publishedAt(DeployRecord deploy) {
+  /**
+   * When {@code deploy} was published on its site: the last time, or with {@code first} the first
+   * time; null if never.
+   */
+  synchronized Instant publishedAt(DeployRecord deploy, boolean first) {
     SiteRecord site = sites.get(deploy.siteId);
     if (site == null) {
       return null;
     }
+    Instant at = null;
     for (int i = site.publications.size() - 1; i >= 0; i--) {
       Publication publication = site.publications.get(i);
       if (publication.deployId.equals(deploy.id)) {
-        return publication.at;
+        at = publication.at;
+        if (!first) {
+          break;
+        }
       }
     }
-    return null;
+    return at;
   }
 
   synchronized DeployRecord publishedDeploy(SiteRecord site) {
@@ -340,6 +370,28 @@ final class Store {
     }
     env.remove(site.id);
     delete(root.resolve("env").resolve(site.id + ".json"));
+    metadata.remove(site.id);
+    delete(root.resolve("metadata").resolve(site.id + ".json"));
+  }
+
+  // ---- site metadata ----------------------------------------------------------------------------
+
+  /** The site's metadata object as JSON bytes ({@code {}} until one is stored). */
+  synchronized byte[] metadata(SiteRecord site) {
+    return metadata.getOrDefault(site.id, EMPTY_OBJECT);
+  }
+
+  /** Replaces the site's metadata object: written (atomically) before this returns. */
+  synchronized void replaceMetadata(SiteRecord site, byte[] json) {
+    if (!sites.containsKey(site.id)) {
+      throw ApiException.notFound("Site"); // deleted meanwhile
+    }
+    try {
+      AtomicFiles.write(root.resolve("metadata").resolve(site.id + ".json"), json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    metadata.put(site.id, json);
   }
 
   // ---- deploys --------------------------------------------------------------------------------
@@ -457,10 +509,14 @@ final class Store {
     }
   }
 
-  /** Stores one uploaded file; its bytes must hash to the SHA1 the digest gave for its path. */
-  DeployRecord uploadFile(String deployId, String path, byte[] content) throws IOException {
+  /**
+   * Stores one uploaded file, streamed; its bytes must hash to the SHA1 the digest gave for its
+   * path. Returns the number of bytes received.
+   */
+  long uploadFile(String deployId, String path, InputStream content, long maxBytes)
+      throws IOException {
     String sha = expectedDigest(deployId, false, path);
-    blobs.put(sha, content); // hashing and fsync outside the lock
+    long size = blobs.put(sha, content, maxBytes); // hashing and fsync outside the lock
     synchronized (this) {
       DeployRecord deploy = deploy(deployId);
       if (deploy.missingFiles != null) {
@@ -473,15 +529,20 @@ final class Store {
           save(deploy);
         }
       }
-      return deploy;
+      return size;
     }
   }
 
   DeployRecord uploadFunction(
-      String deployId, String name, byte[] content, String runtime, String invocationMode)
+      String deployId,
+      String name,
+      InputStream content,
+      long maxBytes,
+      String runtime,
+      String invocationMode)
       throws IOException {
     String sha = expectedDigest(deployId, true, name);
-    functions.put(sha, content);
+    functions.put(sha, content, maxBytes);
     synchronized (this) {
       DeployRecord deploy = deploy(deployId);
       Model.FunctionMeta functionMeta = new Model.FunctionMeta();

@@ -9,9 +9,11 @@ import com.atlassian.oai.validator.report.ValidationReport;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.devops.testing.PlatformFixture;
 import dev.devops.testing.PlatformFixture.DeployOptions;
+import dev.devops.testing.SlowClient;
 import dev.devops.util.Json;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,6 +60,8 @@ class ContractTest {
           "unlockDeploy",
           "listSiteFiles",
           "getSiteFileByPathName",
+          "getSiteMetadata",
+          "updateSiteMetadata",
           "getEnvVars",
           "getSiteEnvVars",
           "createEnvVars",
@@ -76,7 +80,10 @@ class ContractTest {
 
   @BeforeAll
   static void start() throws IOException {
-    fx = PlatformFixture.start(dataDir);
+    // Netlify's defaults, but for the deploy limit: the contract needs more than 3 deploys a
+    // minute.
+    // limitAnswersMatchTheSpec checks that limit's answers on a platform with every default.
+    fx = PlatformFixture.start(LocalPlatform.Options.inTempDir(dataDir).deployRateLimit(0));
     try (InputStream spec =
         ContractTest.class.getResourceAsStream("/netlify-open-api/swagger.json")) {
       validator =
@@ -91,8 +98,17 @@ class ContractTest {
     fx.close();
   }
 
+  /** An answer: its status, headers and JSON body (null when empty). */
+  record Answer(int status, okhttp3.Headers headers, JsonNode json) {}
+
   /** Sends one request and validates the answer against the spec's response for that path. */
   static JsonNode call(String method, String path, String body, String contentType, int expected)
+      throws IOException {
+    return answer(fx, method, path, body, contentType, expected).json();
+  }
+
+  static Answer answer(
+      PlatformFixture on, String method, String path, String body, String contentType, int expected)
       throws IOException {
     RequestBody requestBody =
         body == null
@@ -102,38 +118,51 @@ class ContractTest {
             : RequestBody.create(body, MediaType.get(contentType));
     Request request =
         new Request.Builder()
-            .url(fx.apiUrl() + path)
-            .header("Authorization", "Bearer " + fx.token())
+            .url(on.apiUrl() + path)
+            .header("Authorization", "Bearer " + on.token())
             .method(method, requestBody)
             .build();
-    try (Response response = fx.http().newCall(request).execute()) {
+    try (Response response = on.http().newCall(request).execute()) {
       String text = response.body().string();
       assertThat(response.code()).as(method + " " + path + ": " + text).isEqualTo(expected);
-      SimpleResponse.Builder answer = SimpleResponse.Builder.status(response.code());
-      if (response.header("Content-Type") != null) {
-        answer.withContentType(response.header("Content-Type"));
-      }
-      if (!text.isEmpty()) {
-        answer.withBody(withoutExtensions(text));
-      }
-      String specPath = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
-      if (specPath.startsWith("/api/v1/api/v1/")) {
-        specPath = specPath.substring("/api/v1".length()); // the spec's own doubled path
-      }
-      ValidationReport report =
-          validator.validateResponse(specPath, Method.valueOf(method), answer.build());
+      validate(method, path, response.code(), response.header("Content-Type"), text);
+      return new Answer(
+          response.code(),
+          response.headers(),
+          text.isEmpty() ? null : Json.mapper().readTree(text));
+    }
+  }
+
+  /** Checks one answer against the spec's response for its path; problems are collected. */
+  static void validate(String method, String path, int status, String contentType, String text)
+      throws IOException {
+    SimpleResponse.Builder answer = SimpleResponse.Builder.status(status);
+    if (contentType != null) {
+      answer.withContentType(contentType);
+    }
+    if (!text.isEmpty()) {
+      answer.withBody(withoutExtensions(text));
+    }
+    String specPath = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+    if (specPath.startsWith("/api/v1/api/v1/")) {
+      specPath = specPath.substring("/api/v1".length()); // the spec's own doubled path
+    }
+    ValidationReport report =
+        validator.validateResponse(specPath, Method.valueOf(method), answer.build());
+    synchronized (problems) {
       validated++;
       if (report.hasErrors()) {
-        problems.add(method + " " + path + " (" + response.code() + "): " + report.getMessages());
+        problems.add(method + " " + path + " (" + status + "): " + report.getMessages());
       }
-      return text.isEmpty() ? null : Json.mapper().readTree(text);
     }
   }
 
   /**
    * Removes the fields real Netlify sends beyond the spec (clients depend on them), so that the
    * validator still fails on any other undeclared field: a deploy's {@code deploy_source}, {@code
-   * available_functions}, {@code links} and {@code summary}, and a site's {@code site_id}.
+   * available_functions}, {@code links} and {@code summary}, and a site's {@code site_id}. Also
+   * removes null values: Netlify sends null for what a site or deploy lacks (real deploys show
+   * {@code "error_message": null}, {@code "locked": null}), which the spec does not mark nullable.
    */
   static String withoutExtensions(String text) throws IOException {
     JsonNode node = Json.mapper().readTree(text);
@@ -143,6 +172,11 @@ class ContractTest {
 
   private static void strip(JsonNode node) {
     if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+      List<String> nulls = new ArrayList<>();
+      object.properties().stream()
+          .filter(f -> f.getValue().isNull())
+          .forEach(f -> nulls.add(f.getKey()));
+      object.remove(nulls);
       if (object.has("deploy_ssl_url")) {
         assertThat(object.has("available_functions")).as("deploy has available_functions").isTrue();
         object.remove(List.of("deploy_source", "available_functions", "links", "summary"));
@@ -220,9 +254,20 @@ class ContractTest {
     call("GET", v1 + "/deploys/" + deployId, null, 200);
     call("GET", v1 + "/deploys/ffffffffffffffffffffffff", null, 404);
     call("GET", v1 + "/sites/" + siteId + "/deploys?production=true&per_page=10", null, 200);
-    call("GET", v1 + "/sites/" + siteId + "/deploys?state=nonsense", null, 200);
-    call("GET", v1 + "/sites/" + siteId + "/files", null, 200);
+    call("GET", v1 + "/sites/" + siteId + "/deploys?state=ready", null, 200);
+    call("GET", v1 + "/sites/" + siteId + "/deploys?state=nonsense", null, 422);
+    JsonNode files = call("GET", v1 + "/sites/" + siteId + "/files", null, 200);
+    assertThat(files.get(0).get("path").asText()).isEqualTo("/index.html");
+    assertThat(files.get(0).get("sha").asText()).isEqualTo(sha);
     call("GET", v1 + "/sites/" + siteId + "/files/index.html", null, 200);
+    call("GET", v1 + "/sites/" + siteId + "/files/missing.html", null, 404);
+
+    assertThat(call("GET", v1 + "/sites/" + siteId + "/metadata", null, 200).size()).isZero();
+    call("PUT", v1 + "/sites/" + siteId + "/metadata", "{\"rollback\":{\"by\":\"x\"}}", 204);
+    assertThat(call("GET", v1 + "/sites/" + siteId + "/metadata", null, 200).at("/rollback/by"))
+        .hasToString("\"x\"");
+    call("PUT", v1 + "/sites/" + siteId + "/metadata", "[1,2]", 422);
+    call("GET", v1 + "/sites/nope/metadata", null, 404);
     call("POST", v1 + "/deploys/" + deployId + "/lock", null, 200);
     call("POST", v1 + "/deploys/" + deployId + "/unlock", null, 200);
 
@@ -268,6 +313,8 @@ class ContractTest {
     call("GET", env + "/API_URL" + site, null, 404);
 
     String doomed = call("POST", v1 + "/sites", "{\"name\":\"doomed\"}", 201).get("id").asText();
+    assertThat(call("GET", v1 + "/sites/" + doomed + "/files", null, 200)).isEmpty();
+    call("GET", v1 + "/sites/" + doomed + "/files/index.html", null, 404);
     fx.deploy(doomed, Map.of("index.html", "bye"), DeployOptions.prod("bye"));
     call("DELETE", v1 + "/sites/" + doomed, null, 204);
     call("GET", v1 + "/sites/" + doomed, null, 404);
@@ -275,12 +322,91 @@ class ContractTest {
 
     fx.platform().faults().inject(Fault.on("getSite").status(429));
     call("GET", v1 + "/sites/" + siteId, null, 429);
+    fx.platform().faults().rateLimit(0, java.time.Duration.ofMinutes(1));
+    call("GET", v1 + "/sites/" + siteId, null, 429);
+    fx.platform().faults().clear();
 
     assertThat(problems).isEmpty();
     for (String operation : OPERATIONS) {
       assertThat(fx.platform().faults().calls(operation)).as("calls of " + operation).isPositive();
     }
     assertThat(validated).isGreaterThan(40);
+  }
+
+  /**
+   * On a platform with every default, Netlify's limits answer 429 in the spec's error shape: the
+   * fourth deploy within a minute, and a file upload past the five in flight.
+   */
+  @Test
+  void limitAnswersMatchTheSpec(@TempDir Path netlifyDir) throws IOException {
+    int before = problems.size();
+    try (PlatformFixture netlify =
+        PlatformFixture.start(LocalPlatform.Options.inTempDir(netlifyDir))) {
+      String v1 = "/api/v1";
+      String json = "application/json";
+      String site = netlify.createSite("limits");
+      String digest = "{\"files\":{\"index.html\":\"" + LocalPlatformTest.sha1("held") + "\"}}";
+      String deploy =
+          answer(netlify, "POST", v1 + "/sites/" + site + "/deploys", digest, json, 200)
+              .json()
+              .get("id")
+              .asText();
+      answer(netlify, "POST", v1 + "/sites/" + site + "/deploys", "{}", json, 200);
+      answer(netlify, "POST", v1 + "/sites/" + site + "/deploys", "{}", json, 200);
+      Answer refused = answer(netlify, "POST", v1 + "/sites/" + site + "/deploys", "{}", json, 429);
+      assertThat(refused.json().get("code").asInt()).isEqualTo(429);
+      assertThat(refused.headers().get("X-RateLimit-Limit")).isEqualTo("3");
+      assertThat(refused.headers().get("X-RateLimit-Remaining")).isEqualTo("0");
+
+      String upload = v1 + "/deploys/" + deploy + "/files/index.html";
+      List<SlowClient> held = new ArrayList<>();
+      try {
+        for (int i = 0; i < 5; i++) {
+          held.add(
+              SlowClient.send(
+                  InetAddress.getLoopbackAddress(),
+                  netlify.platform().port(),
+                  SlowClient.uploadWithoutBody(upload, netlify.token(), 4)));
+        }
+        for (int i = 0; i < 500 && netlify.platform().faults().calls("uploadDeployFile") < 5; i++) {
+          pause(10);
+        }
+        pause(200); // each took its slot right after being counted
+        Answer full = uploadOrRefusal(netlify, upload);
+        assertThat(full.status()).as("an upload past five in flight is refused").isEqualTo(429);
+        assertThat(full.json().get("code").asInt()).isEqualTo(429);
+        assertThat(full.headers().get("x-concurrent-limit")).isEqualTo("5");
+        assertThat(full.headers().get("x-concurrent-remaining")).isEqualTo("0");
+        assertThat(full.headers().get("x-concurrent-status")).isEqualTo("checked");
+      } finally {
+        held.forEach(SlowClient::close);
+      }
+    }
+    assertThat(problems.subList(before, problems.size())).isEmpty();
+  }
+
+  /** A wrong-bytes upload: 422 when it gets a slot (nothing stored), 429 when it does not. */
+  private static Answer uploadOrRefusal(PlatformFixture on, String path) throws IOException {
+    Request request =
+        new Request.Builder()
+            .url(on.apiUrl() + path)
+            .header("Authorization", "Bearer " + on.token())
+            .put(RequestBody.create("wrong", MediaType.get("application/octet-stream")))
+            .build();
+    try (Response response = on.http().newCall(request).execute()) {
+      String text = response.body().string();
+      assertThat(response.code()).as(text).isIn(422, 429);
+      validate("PUT", path, response.code(), response.header("Content-Type"), text);
+      return new Answer(response.code(), response.headers(), Json.mapper().readTree(text));
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test

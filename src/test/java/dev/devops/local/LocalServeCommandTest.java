@@ -46,4 +46,40 @@ class LocalServeCommandTest {
     assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE.code());
     assertThat(result.err()).contains("--token must not be empty");
   }
+
+  @Test
+  void theTokenComesFromTheCommandLineOrAFileNotBoth() throws Exception {
+    Path file = java.nio.file.Files.writeString(tmp.resolve("token"), "from-file\n");
+    Cli.Result both =
+        new Cli(tmp).run("local", "serve", "--token", "t", "--token-file", file.toString());
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).contains("--token or --token-file, not both");
+    Cli.Result missing =
+        new Cli(tmp).run("local", "serve", "--token-file", tmp.resolve("nope").toString());
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).contains("cannot read --token-file");
+    Path empty = java.nio.file.Files.writeString(tmp.resolve("empty"), "\n");
+    Cli.Result blank = new Cli(tmp).run("local", "serve", "--token-file", empty.toString());
+    assertThat(blank.exitCode()).isEqualTo(2);
+    assertThat(blank.err()).contains("holds no token");
+  }
+
+  @Test
+  void limitsTakeANumberOrOff() {
+    for (String flag :
+        new String[] {"--rate-limit", "--deploy-rate-limit", "--upload-concurrency"}) {
+      for (String value : new String[] {"0", "-3", "many"}) {
+        Cli.Result result = new Cli(tmp).run("local", "serve", flag + "=" + value);
+        assertThat(result.exitCode()).as(flag + " " + value).isEqualTo(2);
+        assertThat(result.err()).contains(flag + " must be a number of at least 1, or off");
+      }
+    }
+    Cli.Result restore =
+        new Cli(tmp).run("local", "serve", "--published-at-on-restore", "sometimes");
+    assertThat(restore.exitCode()).isEqualTo(2);
+    assertThat(restore.err()).contains("--published-at-on-restore must be restamp or keep");
+    Cli.Result latency = new Cli(tmp).run("local", "serve", "--latency=-1");
+    assertThat(latency.exitCode()).isEqualTo(2);
+    assertThat(latency.err()).contains("--latency must not be negative");
+  }
 }

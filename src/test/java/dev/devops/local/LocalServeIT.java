@@ -38,8 +38,8 @@ class LocalServeIT {
             "0",
             "--data-dir",
             data.toString(),
-            "--token",
-            "tok-123");
+            "--token-file",
+            Files.writeString(tmp.resolve("token"), "tok-123\n").toString());
     builder.environment().put("NO_COLOR", "1");
     Process process = builder.start();
     try {
@@ -71,6 +71,62 @@ class LocalServeIT {
           new ServerSocket(Integer.parseInt(port.group(1)), 1, InetAddress.getLoopbackAddress())) {
         assertThat(again.isBound()).as("the port is free again").isTrue();
       }
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  /** The limit and latency flags reach the platform: a lower rate limit, and a slower answer. */
+  @Test
+  void flagsChangeTheLimitsAndAddLatency() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process process =
+        new ProcessBuilder(
+                java,
+                "-jar",
+                System.getProperty("devops.jar", "target/devops.jar"),
+                "local",
+                "serve",
+                "--port",
+                "0",
+                "--json",
+                "--data-dir",
+                tmp.resolve("data").toString(),
+                "--token",
+                "tok-flags",
+                "--rate-limit",
+                "2",
+                "--deploy-rate-limit",
+                "off",
+                "--latency",
+                "300")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try {
+      String line =
+          new BufferedReader(
+                  new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))
+              .readLine();
+      String api = dev.devops.util.Json.mapper().readTree(line).get("api_url").asText();
+      okhttp3.OkHttpClient http = new okhttp3.OkHttpClient();
+      List<Integer> statuses = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        long start = System.nanoTime();
+        try (okhttp3.Response response =
+            http.newCall(
+                    new okhttp3.Request.Builder()
+                        .url(api + "/api/v1/user")
+                        .header("Authorization", "Bearer tok-flags")
+                        .build())
+                .execute()) {
+          statuses.add(response.code());
+          assertThat(response.header("X-RateLimit-Limit")).isEqualTo("2");
+        }
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+            .as("an answer takes at least the latency")
+            .isGreaterThanOrEqualTo(300);
+      }
+      assertThat(statuses).containsExactly(200, 200, 429);
     } finally {
       process.destroyForcibly();
     }

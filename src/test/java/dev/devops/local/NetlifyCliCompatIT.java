@@ -22,9 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Netlify's own CLI (netlify-cli, pinned in compat/package.json) deploys, lists, restores and locks
  * against the local platform, unchanged, and the served site follows.
  *
- * <p>netlify-cli also asks api.netlifysdk.com for a site's extensions; unreachable here, it then
- * falls back to finding the site by name, so NETLIFY_SITE_ID carries the site's name (Netlify
- * accepts a name or an id there).
+ * <p>The platform runs with Netlify's defaults: its limits (three deploys here, the most a minute
+ * allows) and ids where Netlify wants ids. NETLIFY_SITE_ID carries the site's name, as netlify-cli
+ * allows for {@code deploy --site}: its getSite with the name answers 404, and netlify-cli then
+ * falls back to listSites(name=...) (its utils/get-site.js), as it would on Netlify.
  */
 class NetlifyCliCompatIT {
   private static final long TIMEOUT_SECONDS = 180;
@@ -44,7 +45,7 @@ class NetlifyCliCompatIT {
                 + ": run `npm ci --prefix compat`"
                 + " (or `npm install --prefix compat`) first")
         .isTrue();
-    fx = PlatformFixture.start(tmp.resolve("data"));
+    fx = PlatformFixture.start(LocalPlatform.Options.inTempDir(tmp.resolve("data"))); // Netlify's
     siteId = fx.createSite("compat");
   }
 

@@ -70,9 +70,21 @@ public final class PlatformFixture implements AutoCloseable {
             .build();
   }
 
+  /**
+   * A platform with the old kindness, {@link LocalPlatform.Options#legacyKind()}: no request,
+   * deploy or upload limits, the undocumented per-deploy file endpoints, site names as ids. The CLI
+   * and engine tests rely on it. TEMPORARY: once the CLI follows Netlify's terms this becomes
+   * {@code start(LocalPlatform.Options.inTempDir(dataDir))}. Platform tests use {@link
+   * #start(LocalPlatform.Options)} with Netlify's defaults.
+   */
   public static PlatformFixture start(Path dataDir) {
+    return start(LocalPlatform.Options.inTempDir(dataDir).legacyKind());
+  }
+
+  /** A platform started with {@code options} (Netlify's behaviour unless they say otherwise). */
+  public static PlatformFixture start(LocalPlatform.Options options) {
     try {
-      return new PlatformFixture(LocalPlatform.start(LocalPlatform.Options.inTempDir(dataDir)));
+      return new PlatformFixture(LocalPlatform.start(options));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
