@@ -48,7 +48,9 @@ public final class BackupCommand implements Runnable {
       @JsonProperty("reused_blobs") Integer reusedBlobs,
       @JsonProperty("env_vars") int envVars,
       int unavailable,
-      @JsonProperty("files_note") String filesNote) {
+      @JsonProperty("files_note") String filesNote,
+      boolean complete,
+      @JsonProperty("completed_at") Instant completedAt) {
     static BackupJson of(String dir, BackupManifest m) {
       BackupManifest.Stats s = m.stats();
       return new BackupJson(
@@ -65,7 +67,9 @@ public final class BackupCommand implements Runnable {
           s == null ? null : s.reusedBlobs(),
           m.env() == null ? 0 : m.env().size(),
           m.unavailableOrEmpty().size(),
-          m.filesNote());
+          m.filesNote(),
+          m.isComplete(),
+          m.completedAt());
     }
   }
 }
@@ -73,37 +77,72 @@ public final class BackupCommand implements Runnable {
 /** {@code devops backup create}. */
 @Command(
     name = "create",
-    description = "Back up a deploy: metadata, env var names, every file's bytes.",
+    description = "Back up a deploy: metadata, env var names, every file's bytes; or finish one.",
     mixinStandardHelpOptions = true)
 final class BackupCreate extends EngineCommand {
   @Option(
       names = "--deployment",
-      required = true,
       paramLabel = "ID",
       description = "The deploy to back up (id or version).")
   String deployment;
 
-  @Option(
-      names = "--reason",
-      required = true,
-      paramLabel = "R",
-      description = "Why (stored in the manifest).")
+  @Option(names = "--reason", paramLabel = "R", description = "Why (stored in the manifest).")
   String reason;
+
+  @Option(
+      names = "--resume",
+      arity = "0..1",
+      fallbackValue = "",
+      paramLabel = "DIR",
+      description =
+          "Finish an incomplete backup (default: the newest) instead of taking a new one.")
+  String resume;
 
   @Mixin JsonOption jsonOption;
 
   @Override
   protected int execute() throws Exception {
-    var reader = engine().history();
-    var page = reader.recent(20);
-    Site site = page.history().site();
-    Deploy deploy = reader.resolve(page.history(), deployment);
-    if (!json()) {
-      say("💾 Creating backup...");
+    BackupStore store = new BackupStore(stateDir(), ctx().clock());
+    FetchProgress progress = new FetchProgress(this);
+    BackupStore.FetchListener listener = json() ? BackupStore.FetchListener.NONE : progress;
+    BackupStore.Backup backup;
+    if (resume != null) {
+      if (deployment != null || reason != null) {
+        throw new CliException(
+            ExitCode.USAGE,
+            "--resume finishes an existing backup: give no --deployment or --reason.");
+      }
+      java.nio.file.Path dir;
+      try {
+        dir = resume.isEmpty() ? null : store.resolve(resume, ctx().cwd());
+        backup = store.resume(client(), dir, listener);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(ExitCode.NOT_FOUND, e.getMessage());
+      }
+    } else {
+      if (deployment == null || RollbackCommand.blank(reason)) {
+        throw new CliException(
+            ExitCode.USAGE,
+            "Missing required options: --deployment ID and --reason R (or --resume to finish one).");
+      }
+      var reader = engine().history();
+      var page = reader.recent(20);
+      Site site = page.history().site();
+      Deploy deploy = reader.resolve(page.history(), deployment);
+      if (!json()) {
+        say("💾 Creating backup...");
+      }
+      backup =
+          store.create(
+              client(),
+              site,
+              deploy,
+              DeployHistory.versionLabel(deploy, records()),
+              reason,
+              BackupManifest.MANUAL,
+              listener);
     }
-    BackupStore.Backup backup =
-        new BackupStore(stateDir(), ctx().clock())
-            .create(client(), site, deploy, DeployHistory.versionLabel(deploy, records()), reason);
+    progress.close();
     String dir = display(backup.dir());
     if (json()) {
       printJson(BackupCommand.BackupJson.of(dir, backup.manifest()));
@@ -160,6 +199,9 @@ final class BackupList extends EngineCommand {
           .append("  Created: ")
           .append(Text.time(v.createdAt()));
       b.append("\nReason: ").append(Text.clean(v.reason()));
+      if (!v.complete()) {
+        b.append("\n⚠️ Incomplete: devops backup create --resume ").append(v.dir());
+      }
       if (v.filesNote() != null) {
         b.append("\n⚠️ ").append(Text.clean(v.filesNote()));
       }
@@ -188,6 +230,7 @@ final class BackupVerify extends EngineCommand {
   record Checked(
       String dir,
       boolean ok,
+      boolean complete,
       int files,
       @JsonProperty("blobs_checked") int blobsChecked,
       List<String> missing,
@@ -212,13 +255,22 @@ final class BackupVerify extends EngineCommand {
     List<Checked> results = new ArrayList<>();
     ExitCode code = ExitCode.OK;
     StringBuilder text = new StringBuilder();
+    int incomplete = 0;
+    int damaged = 0;
     for (Path d : dirs) {
       BackupStore.Verification v = store.verify(d);
       if (ExitCode.of(v) != ExitCode.OK) {
         code = ExitCode.of(v);
       }
       results.add(
-          new Checked(display(d), v.ok(), v.files(), v.blobsChecked(), v.missing(), v.corrupt()));
+          new Checked(
+              display(d),
+              v.ok(),
+              v.complete(),
+              v.files(),
+              v.blobsChecked(),
+              v.missing(),
+              v.corrupt()));
       text.append(v.ok() ? "✓ " : "✗ ")
           .append(display(d))
           .append(": ")
@@ -226,7 +278,18 @@ final class BackupVerify extends EngineCommand {
           .append(" blob(s) checked");
       if (v.ok()) {
         text.append(", all match their SHA1\n");
+      } else if (v.onlyIncomplete() && v.files() == 0 && v.note() != null) {
+        incomplete++;
+        text.append(", incomplete: ").append(Text.clean(v.note())).append('\n');
+      } else if (v.onlyIncomplete()) {
+        incomplete++;
+        text.append(", incomplete: ")
+            .append(v.missing().size())
+            .append(" file(s) still to store (devops backup create --resume ")
+            .append(display(d))
+            .append(")\n");
       } else {
+        damaged++;
         List<String> bad = new ArrayList<>(v.missing());
         bad.addAll(v.corrupt());
         text.append(", ")
@@ -247,7 +310,13 @@ final class BackupVerify extends EngineCommand {
       say(
           style()
               .red(
-                  "❌ Backup verification failed: some blobs are missing or corrupt (take a new backup)."));
+                  "❌ Backup verification failed: "
+                      + (damaged > 0
+                          ? damaged + " backup(s) with missing or corrupt blobs (take a new backup)"
+                          : "")
+                      + (damaged > 0 && incomplete > 0 ? "; " : "")
+                      + (incomplete > 0 ? incomplete + " backup(s) incomplete" : "")
+                      + "."));
     }
     return code.code();
   }

@@ -268,6 +268,15 @@ public final class DeployCommand extends EngineCommand {
     }
 
     @Override
+    public void notKept(Deploy deploy, RuntimeException why) {
+      line(
+          "⚠️ Deploy "
+              + deploy.id()
+              + "'s files are not kept in .devops/backups (a later backup will download them): "
+              + Text.clean(why.getMessage()));
+    }
+
+    @Override
     public void interrupted(String deployId, RuntimeException failure) {
       command.say(
           failure == null

@@ -132,7 +132,7 @@ final class DeploymentsValidate extends EngineCommand {
     DeployHistory history = reader.recent(20).history();
     Deploy target = reader.resolve(history, id);
     RollbackPlanner.Validation v =
-        new RollbackPlanner(client(), records()).validate(history, target.id(), acceptBreaking);
+        new RollbackPlanner(engine()).validate(history, target.id(), acceptBreaking);
     ExitCode code = ExitCode.of(v);
     if (json()) {
       printJson(

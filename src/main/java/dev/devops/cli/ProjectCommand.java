@@ -42,6 +42,11 @@ public abstract class ProjectCommand extends BaseCommand {
     return client;
   }
 
+  /** What this run's client sent so far (null when it made none). */
+  NetlifyClient.Stats clientStats() {
+    return client == null ? null : client.stats();
+  }
+
   /** The project's records of deploys and rollbacks. */
   protected DeploymentRecords records() {
     return DeploymentRecords.load(stateDir());

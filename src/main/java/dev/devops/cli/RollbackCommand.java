@@ -58,6 +58,13 @@ public final class RollbackCommand extends EngineCommand {
   boolean noLock;
 
   @Option(
+      names = "--backup-first",
+      description =
+          "Store every byte of the live deploy before the switch (default: its manifest before,"
+              + " its bytes right after the verified switch).")
+  boolean backupFirst;
+
+  @Option(
       names = "--accept-breaking",
       description = "Go ahead despite function, redirect, header or framework changes.")
   boolean acceptBreaking;
@@ -73,7 +80,8 @@ public final class RollbackCommand extends EngineCommand {
             dryRun,
             !noLock && config().rollback().lock(),
             acceptBreaking,
-            blank(expectCurrent) ? null : expectCurrent.trim());
+            blank(expectCurrent) ? null : expectCurrent.trim(),
+            backupFirst);
     RollbackListener view = json() ? RollbackListener.json(this) : RollbackListener.text(this);
     RollbackAction.Result result =
         new RollbackAction(engine()).run(request, view.confirmingWith(confirmation));

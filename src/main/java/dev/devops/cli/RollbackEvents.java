@@ -9,6 +9,7 @@ import dev.devops.engine.RollbackRecord;
 import dev.devops.engine.StepEvent;
 import dev.devops.engine.VerificationResult;
 import dev.devops.netlify.Deploy;
+import dev.devops.netlify.NetlifyClient;
 
 /** The JSON lines of {@code rollback}, {@code rollback execute} and {@code emergency-recover}. */
 final class RollbackEvents {
@@ -57,6 +58,11 @@ final class RollbackEvents {
       String backup,
       VerificationResult verification,
       @JsonProperty("site_state") RollbackRecord.SiteState siteState,
+      @JsonProperty("backup_complete") Boolean backupComplete,
+      @JsonProperty("api_calls") int apiCalls,
+      @JsonProperty("http_requests") int httpRequests,
+      @JsonProperty("rate_limited") int rateLimited,
+      @JsonProperty("time_to_verified_ms") Long timeToVerifiedMs,
       @JsonProperty("exit_code") int exitCode) {
 
     /** The result of a rollback that ran (record set) or a dry run (record null). */
@@ -67,7 +73,9 @@ final class RollbackEvents {
         Deploy from,
         String fromVersion,
         Deploy to,
-        String toVersion) {
+        String toVersion,
+        NetlifyClient.Stats stats,
+        Long timeToVerifiedMs) {
       return new Result(
           "result",
           outcome.json(),
@@ -77,6 +85,11 @@ final class RollbackEvents {
           record == null ? null : record.backup(),
           record == null ? null : record.verification(),
           record == null ? null : record.siteState(),
+          record == null ? null : record.backupComplete(),
+          stats == null ? 0 : stats.apiCalls(),
+          stats == null ? 0 : stats.httpRequests(),
+          stats == null ? 0 : stats.rateLimited(),
+          timeToVerifiedMs,
           ExitCode.of(outcome).code());
     }
   }

@@ -51,6 +51,7 @@ abstract class RollbackListener implements RollbackAction.Listener {
   /** People: the spec's blocks. */
   static final class TextView extends RollbackListener {
     private final boolean progressLines;
+    private final FetchProgress fetch;
 
     TextView(BaseCommand command) {
       this(command, true);
@@ -59,6 +60,22 @@ abstract class RollbackListener implements RollbackAction.Listener {
     TextView(BaseCommand command, boolean progressLines) {
       super(command);
       this.progressLines = progressLines;
+      this.fetch = new FetchProgress(command);
+    }
+
+    @Override
+    public void fetching(int files, long bytes, String source) {
+      fetch.fetching(files, bytes, source);
+    }
+
+    @Override
+    public void fetched(long bytes) {
+      fetch.fetched(bytes);
+    }
+
+    @Override
+    public void throughApi(int files, java.time.Duration estimate) {
+      fetch.throughApi(files, estimate);
     }
 
     @Override
@@ -118,6 +135,7 @@ abstract class RollbackListener implements RollbackAction.Listener {
     public void onEvent(StepEvent e) {
       String text = progressLines ? RollbackView.progress(e) : null;
       if (text != null) {
+        fetch.close();
         command.say(text);
         command.err().flush();
       }
@@ -164,8 +182,14 @@ abstract class RollbackListener implements RollbackAction.Listener {
 
   /** Scripts and agents: one JSON object per line. */
   static final class JsonView extends RollbackListener {
+    private final long startedNanos = System.nanoTime();
+
     JsonView(BaseCommand command) {
       super(command);
+    }
+
+    private dev.devops.netlify.NetlifyClient.Stats stats() {
+      return command instanceof ProjectCommand p ? p.clientStats() : null;
     }
 
     @Override
@@ -194,7 +218,9 @@ abstract class RollbackListener implements RollbackAction.Listener {
               v.current(),
               v.currentVersion(),
               v.target(),
-              v.targetVersion()));
+              v.targetVersion(),
+              stats(),
+              r.timing().startToVerifiedMs()));
       return ExitCode.of(r.outcome()).code();
     }
 
@@ -209,7 +235,9 @@ abstract class RollbackListener implements RollbackAction.Listener {
               r.from(),
               record.from().version(),
               r.to(),
-              record.to().version()));
+              record.to().version(),
+              stats(),
+              r.verifiedNanos() == 0 ? null : (r.verifiedNanos() - startedNanos) / 1_000_000));
       return ExitCode.of(r.outcome()).code();
     }
   }

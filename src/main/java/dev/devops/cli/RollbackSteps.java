@@ -47,7 +47,7 @@ final class RollbackAnalyze extends EngineCommand {
     Deploy fromDeploy = reader.resolve(history, from);
     Deploy toDeploy = reader.resolve(history, to);
     RollbackPlanner.Impact impact =
-        new RollbackPlanner(client(), records())
+        new RollbackPlanner(engine())
             .analyzeBetween(history, fromDeploy, toDeploy, !noLock && config().rollback().lock());
     if (json()) {
       printJson(impact);

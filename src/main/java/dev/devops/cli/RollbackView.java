@@ -98,7 +98,24 @@ final class RollbackView {
     b.append("\nFiles:\n");
     DeployComparison.Changes f = c.files();
     if (!c.filesListed()) {
-      b.append("- unknown: Netlify did not list the deploys' files\n");
+      b.append(
+          "- unknown: Netlify lists only the published deploy's files, and no local record has"
+              + " the other's\n");
+      if (c.served() != null) {
+        c.served()
+            .forEach(
+                (path, what) ->
+                    b.append("- ")
+                        .append(path)
+                        .append(" as served: ")
+                        .append(
+                            switch (what) {
+                              case "changed" -> "differs between the two deploys";
+                              case "same" -> "the same bytes in both deploys";
+                              default -> "could not be compared";
+                            })
+                        .append('\n'));
+      }
     } else if (f.isEmpty()) {
       b.append("- no file changes\n");
     } else {
@@ -124,7 +141,9 @@ final class RollbackView {
       b.append("- function code rolls back with the deploy\n");
     }
     b.append("\nRedirects and headers:\n");
-    if (c.configFiles().isEmpty()) {
+    if (c.configFiles() == null) {
+      ruleCounts(b, c);
+    } else if (c.configFiles().isEmpty()) {
       b.append("- unchanged\n");
     } else {
       for (String path : c.configFiles()) {
@@ -169,6 +188,42 @@ final class RollbackView {
   }
 
   /** Up to {@link #PATHS_SHOWN} paths, then "… and N more" (never "and 1 more": that one fits). */
+  /**
+   * Without both rule files: the rule counts from Netlify's deploy summaries where they differ,
+   * else "unknown" (never "unchanged": equal counts can hide changed rules).
+   */
+  private static void ruleCounts(StringBuilder b, DeployComparison c) {
+    List<String> changed = c.rulesChanged();
+    for (String kind : changed) {
+      DeployComparison.RuleCount count = c.rules().get(kind);
+      b.append("- ")
+          .append(kind)
+          .append(": ")
+          .append(count.from())
+          .append(" → ")
+          .append(count.to())
+          .append(" rules (Netlify's deploy summaries)\n");
+    }
+    if (changed.isEmpty()) {
+      b.append("- unknown: Netlify does not list the target's rule files");
+      DeployComparison.RuleCount redirects = c.rules() == null ? null : c.rules().get("redirects");
+      DeployComparison.RuleCount headers = c.rules() == null ? null : c.rules().get("headers");
+      if (redirects != null
+          && redirects.to() != null
+          && headers != null
+          && headers.to() != null
+          && redirects.from() != null
+          && headers.from() != null) {
+        b.append("; both deploys have ")
+            .append(redirects.to())
+            .append(" redirect and ")
+            .append(headers.to())
+            .append(" header rule(s)");
+      }
+      b.append('\n');
+    }
+  }
+
   private static void paths(StringBuilder b, String mark, List<String> paths) {
     int shown = paths.size() <= PATHS_SHOWN + 1 ? paths.size() : PATHS_SHOWN;
     for (int i = 0; i < shown; i++) {
@@ -216,9 +271,39 @@ final class RollbackView {
 
   /** "Backup created", with what it holds and what it lacks. */
   static String backupCreated(String dir, dev.devops.engine.BackupStore.Backup backup) {
-    String text = backupCreated(dir);
-    String note = backup.manifest().filesNote();
+    var m = backup.manifest();
+    String holds =
+        m.filesSource() == null
+            ? "metadata only"
+            : m.files().size()
+                + " files, "
+                + Text.bytes(m.stats() == null ? 0 : m.stats().totalBytes())
+                + (m.isComplete()
+                    ? ", every byte stored"
+                    : "; the bytes of " + Math.max(0, missingCount(m)) + " follow the switch");
+    String text = backupCreated(dir) + " (" + holds + ")";
+    String note = m.filesNote();
     return note == null ? text : text + "\n⚠️ " + Text.clean(note);
+  }
+
+  private static int missingCount(dev.devops.engine.BackupManifest m) {
+    int reused = m.stats() == null ? 0 : m.stats().reusedBlobs() + m.stats().newBlobs();
+    long distinct = m.files().stream().map(f -> f.sha()).distinct().count();
+    return (int) (distinct - reused);
+  }
+
+  /** The backup line of a result: where it is, and whether every byte is stored. */
+  static String backupLine(RollbackRecord r) {
+    if (r.backup() == null) {
+      return "none";
+    }
+    if (Boolean.FALSE.equals(r.backupComplete())) {
+      return Text.clean(r.backup())
+          + " (incomplete: finish it with devops backup create --resume "
+          + Text.clean(r.backup())
+          + ")";
+    }
+    return Text.clean(r.backup());
   }
 
   /** The verdict of {@code deployments validate}. */
@@ -333,7 +418,7 @@ final class RollbackView {
     verification(b, r.verification());
     b.append("\nPrevious deployment (").append(r.from().version()).append("):\n");
     b.append("Status: Rolled back (marked bad; still restorable)\n");
-    b.append("Backup: ").append(r.backup()).append("\n\n");
+    b.append("Backup: ").append(backupLine(r)).append("\n\n");
     b.append("Auto publishing: ")
         .append(
             Boolean.TRUE.equals(r.lockAfter())
@@ -359,7 +444,7 @@ final class RollbackView {
         .append(label(r.to().version(), r.to().id()))
         .append(" as published, but the checks did not confirm it:\n");
     verification(b, r.verification());
-    b.append("\nBackup: ").append(r.backup()).append('\n');
+    b.append("\nBackup: ").append(backupLine(r)).append('\n');
     b.append("💡 Check the site by hand; to undo: devops emergency-recover --rollback-id ")
         .append(r.id())
         .append('\n');

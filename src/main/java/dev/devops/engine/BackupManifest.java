@@ -6,19 +6,33 @@ import java.util.List;
 
 /**
  * {@code .devops/backups/TIMESTAMP/manifest.json}: what a deploy was, so that it can be put back
- * even if Netlify deletes it. File bytes live in the shared blob store, by SHA1.
+ * even if Netlify deletes it. File bytes live in the shared blob store, by SHA1. A manifest is
+ * written first ({@code complete} false: what was live is recorded, its bytes are being fetched),
+ * then again when every byte it can hold is stored.
+ *
+ * @param kind {@code pre-rollback}, {@code manual}, or {@code deploy} (a deploy {@code devops
+ *     deploy} made, kept from the files on disk)
+ * @param filesSource where the file list came from: {@code site_files} (the documented listing of
+ *     the published deploy), {@code deploy_files} (the per-deploy listing), {@code local} (an
+ *     earlier manifest of the same deploy), or null when none could be had
+ * @param complete every byte the backup can hold is stored (format 1 backups: always)
+ * @param completedAt when it became complete
  */
 public record BackupManifest(
     int format,
     @JsonProperty("created_at") Instant createdAt,
     String reason,
+    String kind,
     SiteInfo site,
     DeployInfo deploy,
     List<EnvEntry> env,
     @JsonProperty("env_note") String envNote,
     List<FileEntry> files,
+    @JsonProperty("files_source") String filesSource,
     @JsonProperty("files_note") String filesNote,
     List<String> unavailable,
+    Boolean complete,
+    @JsonProperty("completed_at") Instant completedAt,
     Stats stats) {
 
   /** Paths whose bytes this backup does not hold (never null). */
@@ -26,7 +40,36 @@ public record BackupManifest(
     return unavailable == null ? List.of() : unavailable;
   }
 
-  public static final int FORMAT = 1;
+  /** Every byte the backup can hold is stored (manifests written before this field: yes). */
+  public boolean isComplete() {
+    return complete == null || complete;
+  }
+
+  /** This manifest with its bytes' outcome. */
+  BackupManifest finished(
+      List<String> missing, String note, boolean done, Instant at, Stats counts) {
+    return new BackupManifest(
+        format,
+        createdAt,
+        reason,
+        kind,
+        site,
+        deploy,
+        env,
+        envNote,
+        files,
+        filesSource,
+        note,
+        List.copyOf(missing),
+        done,
+        done ? at : null,
+        counts);
+  }
+
+  public static final int FORMAT = 2;
+  public static final String PRE_ROLLBACK = "pre-rollback";
+  public static final String MANUAL = "manual";
+  public static final String DEPLOY = "deploy";
 
   /** The site when the backup was taken. */
   public record SiteInfo(

@@ -2,23 +2,30 @@ package dev.devops.engine;
 
 import dev.devops.netlify.Deploy;
 import dev.devops.netlify.DeployFile;
+import dev.devops.netlify.Download;
 import dev.devops.netlify.EnvVar;
 import dev.devops.netlify.InvalidInputException;
 import dev.devops.netlify.NetlifyClient;
 import dev.devops.netlify.NetlifyException;
+import dev.devops.netlify.Sha1;
 import dev.devops.netlify.Site;
 import dev.devops.netlify.SiteFiles;
 import dev.devops.util.AtomicFiles;
 import dev.devops.util.Json;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,11 +40,27 @@ import java.util.stream.Stream;
 
 /**
  * {@code .devops/backups/}: one directory per backup with its manifest, and a shared blob store
- * ({@code blobs/ab/SHA1}) so that each file's bytes are kept once across all backups. Everything is
- * owner-only, written atomically, and checked against its SHA1.
+ * ({@code blobs/ab/SHA1}) so that each file's bytes are kept once across all backups and all
+ * deploys {@code devops deploy} made. Everything is owner-only, written atomically, streamed in
+ * bounded memory and checked against its SHA1.
+ *
+ * <p>A backup is taken in two steps, so that a rollback's switch never waits for bytes: {@link
+ * #record} writes the manifest (what was live: site, deploy, lock, env var names, every file with
+ * its SHA1), then {@link #fetch} stores the bytes the store lacks, from the deploy's permalink
+ * (where Netlify's API limit does not apply), else from the API, paced by the rate budget.
  */
 public final class BackupStore {
-  static final int DOWNLOAD_THREADS = 8;
+  /** Parallel downloads from a deploy's permalink (served content, not the API). */
+  static final int CDN_DOWNLOADS = 16;
+
+  /** Parallel downloads through the API; the rate budget paces them further. */
+  static final int API_DOWNLOADS = 4;
+
+  static final long MAX_FILE_BYTES = 256L * 1024 * 1024;
+
+  /** Files Netlify consumes as configuration: its CDN does not serve them. */
+  static final Set<String> RULE_FILES = Set.of("/_redirects", "/_headers", "/netlify.toml");
+
   private static final DateTimeFormatter DIR_NAME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -54,12 +77,42 @@ public final class BackupStore {
   /** A backup on disk. */
   public record Backup(Path dir, BackupManifest manifest) {}
 
-  /** What {@link #verify} found: blobs missing or whose bytes no longer match their SHA1. */
+  /**
+   * What {@link #verify} found: blobs missing or whose bytes no longer match their SHA1, and
+   * whether the backup holds every byte it should ({@code note} says why not).
+   */
   public record Verification(
-      Path dir, int files, int blobsChecked, List<String> missing, List<String> corrupt) {
+      Path dir,
+      int files,
+      int blobsChecked,
+      List<String> missing,
+      List<String> corrupt,
+      boolean complete,
+      String note) {
     public boolean ok() {
-      return missing.isEmpty() && corrupt.isEmpty();
+      return complete && missing.isEmpty() && corrupt.isEmpty();
     }
+
+    /**
+     * Incomplete, and nothing it holds is damaged: {@code backup create --resume} may finish it.
+     */
+    public boolean onlyIncomplete() {
+      return !complete && corrupt.isEmpty();
+    }
+  }
+
+  /** Told of a fetch as it goes; called from several threads. */
+  public interface FetchListener {
+    FetchListener NONE = new FetchListener() {};
+
+    /** {@code files} files of {@code bytes} bytes are to be fetched from {@code source}. */
+    default void fetching(int files, long bytes, String source) {}
+
+    /** One more file of {@code bytes} bytes is stored. */
+    default void fetched(long bytes) {}
+
+    /** The API is the only way left: {@code files} requests take about {@code estimate}. */
+    default void throughApi(int files, Duration estimate) {}
   }
 
   public Path root() {
@@ -67,57 +120,26 @@ public final class BackupStore {
   }
 
   /**
-   * Backs up {@code deploy} of {@code site}: metadata, env var names and non-secret values, the
-   * file list, and every file's bytes (downloaded in parallel, each checked against its SHA1).
+   * Step one: records what {@code deploy} of {@code site} is (metadata, lock state, env var names
+   * and non-secret values, every file with its SHA1) in a new backup's manifest, and stores nothing
+   * else. The manifest says it is incomplete until {@link #fetch} has stored the bytes; it is
+   * complete at once when the store already holds them all.
+   *
+   * @param kind {@link BackupManifest#PRE_ROLLBACK}, {@link BackupManifest#MANUAL}...
    */
-  public Backup create(
-      NetlifyClient client, Site site, Deploy deploy, String version, String reason) {
+  public Backup record(
+      NetlifyClient client, Site site, Deploy deploy, String version, String reason, String kind) {
     try {
       AtomicFiles.createPrivateDirectories(root);
       AtomicFiles.createPrivateDirectories(blobs);
-      List<DeployFile> listed;
-      String filesNote = null;
-      try {
-        listed = client.listDeployFiles(deploy);
-      } catch (NetlifyException e) {
-        if (!e.isNotFound()) {
-          throw e;
-        }
-        listed = List.of();
-      }
-      if (listed.isEmpty()) {
-        filesNote = "Netlify listed no files for this deploy: the backup holds its metadata only.";
-      }
+      Listed listed = list(client, site, deploy);
       List<BackupManifest.FileEntry> files = new ArrayList<>();
-      Map<String, String> pathBySha = new LinkedHashMap<>();
       long total = 0;
-      for (DeployFile f : listed) {
-        String path = "/" + listedPath(f.path());
-        String sha = f.sha() == null ? "" : f.sha().toLowerCase(java.util.Locale.ROOT);
-        if (!Sha1.isValid(sha)) {
-          // The API's answer is wrong, not the program: exit as an API failure.
-          throw new NetlifyException(
-              "listDeployFiles",
-              0,
-              "Netlify listed deploy file "
-                  + path
-                  + " without a valid SHA1: refusing to back it up.",
-              null);
-        }
-        long size = f.size() == null ? 0 : f.size();
-        files.add(new BackupManifest.FileEntry(path, sha, size));
-        pathBySha.putIfAbsent(sha, path);
-        total += size;
+      for (DeployFile f : listed.files()) {
+        files.add(entry(f, listed.source()));
+        total += f.size() == null ? 0 : f.size();
       }
       files.sort(Comparator.comparing(BackupManifest.FileEntry::path));
-      List<String> unavailable = java.util.Collections.synchronizedList(new ArrayList<>());
-      int[] counts = download(client, deploy, pathBySha, unavailable);
-      if (!unavailable.isEmpty()) {
-        unavailable.sort(null);
-        filesNote =
-            unavailable.size()
-                + " file(s) could not be downloaded with their SHA1 (listed in 'unavailable').";
-      }
       List<BackupManifest.EnvEntry> env = new ArrayList<>();
       String envNote = envVars(client, site, env);
       Instant now = clock.instant();
@@ -126,27 +148,222 @@ public final class BackupStore {
               BackupManifest.FORMAT,
               now,
               reason,
+              kind,
               siteInfo(site),
               deployInfo(deploy, version),
               env,
               envNote,
               files,
-              filesNote,
-              List.copyOf(unavailable),
-              new BackupManifest.Stats(files.size(), total, counts[0], counts[1]));
+              listed.source(),
+              listed.note(),
+              List.of(),
+              false,
+              null,
+              new BackupManifest.Stats(files.size(), total, 0, 0));
       Path dir = newBackupDir(now);
-      AtomicFiles.write(
-          dir.resolve("manifest.json"),
-          Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest),
-          AtomicFiles.OWNER_ONLY_FILE);
-      return new Backup(dir, manifest);
+      List<String> missing = missingBlobs(manifest);
+      BackupManifest.Stats counts =
+          new BackupManifest.Stats(files.size(), total, 0, distinct(files) - missing.size());
+      manifest = manifest.finished(List.of(), listed.note(), false, now, counts);
+      Backup backup = new Backup(dir, manifest);
+      if (missing.isEmpty()) {
+        // Every byte is already here (a deploy devops made, an earlier backup): complete now.
+        manifest =
+            manifest.finished(List.of(), listed.note(), listed.source() != null, now, counts);
+        backup = new Backup(dir, manifest);
+      }
+      write(backup);
+      return backup;
     } catch (IOException e) {
-      throw new IllegalStateException(
+      throw new UncheckedIOException(
           "Cannot write the backup under " + root + ": " + e.getMessage(), e);
     }
   }
 
-  /** Every complete backup (one with a readable manifest), newest first. */
+  /** Both steps at once: the manifest, then every byte (as {@code backup create} does). */
+  public Backup create(
+      NetlifyClient client,
+      Site site,
+      Deploy deploy,
+      String version,
+      String reason,
+      String kind,
+      FetchListener listener) {
+    Backup backup = record(client, site, deploy, version, reason, kind);
+    return backup.manifest().isComplete() ? backup : fetch(client, backup, deploy, true, listener);
+  }
+
+  /**
+   * Before a switch, while {@code deploy} is still the published one: stores the bytes its
+   * permalink will never serve (the rule files: Netlify's CDN does not serve them), through the
+   * documented site-files API. Then tries one file through the permalink: when the permalink cannot
+   * serve it (a password-protected site, say), stores every missing byte through the API now, while
+   * the deploy is still published and the documented API can still reach it.
+   */
+  public Backup secureBeforeSwitch(
+      NetlifyClient client, Backup backup, Deploy deploy, FetchListener listener) {
+    BackupManifest m = backup.manifest();
+    if (m.isComplete()) {
+      return backup;
+    }
+    Map<String, BackupManifest.FileEntry> missing = missingEntries(m);
+    List<BackupManifest.FileEntry> rules = new ArrayList<>();
+    for (BackupManifest.FileEntry f : missing.values()) {
+      if (RULE_FILES.contains(f.path())) {
+        rules.add(f);
+      }
+    }
+    String siteId = m.site().id();
+    fetchAll(rules, f -> fromSiteFiles(client, siteId, f), API_DOWNLOADS, listener);
+    rules.forEach(f -> missing.remove(f.sha()));
+    BackupManifest.FileEntry probe =
+        missing.values().stream().min(Comparator.comparingLong(f -> f.size())).orElse(null);
+    if (probe != null && !fromPermalink(client, deploy, probe)) {
+      List<BackupManifest.FileEntry> rest = new ArrayList<>(missing.values());
+      rest.remove(probe);
+      listener.throughApi(rest.size() + 1, client.rateBudget().timeFor(rest.size() + 1));
+      fetchAll(List.of(probe), f -> fromSiteFiles(client, siteId, f), API_DOWNLOADS, listener);
+      fetchAll(rest, f -> fromSiteFiles(client, siteId, f), API_DOWNLOADS, listener);
+    }
+    return finish(backup, false);
+  }
+
+  /**
+   * Step two: stores every byte the backup's files need that the store lacks, from the deploy's
+   * permalink (each checked against its SHA1), else through the API: the documented site files
+   * while {@code deploy} is published ({@code published}), else the per-deploy download. The
+   * manifest is rewritten with what could not be had and, once nothing is missing, when the backup
+   * became complete.
+   */
+  public Backup fetch(
+      NetlifyClient client,
+      Backup backup,
+      Deploy deploy,
+      boolean published,
+      FetchListener listener) {
+    Map<String, BackupManifest.FileEntry> missing = missingEntries(backup.manifest());
+    if (!missing.isEmpty()) {
+      List<BackupManifest.FileEntry> wanted = new ArrayList<>(missing.values());
+      long bytes = wanted.stream().mapToLong(BackupManifest.FileEntry::size).sum();
+      listener.fetching(wanted.size(), bytes, "permalink");
+      List<BackupManifest.FileEntry> failed =
+          fetchAll(wanted, f -> fromPermalink(client, deploy, f), CDN_DOWNLOADS, listener);
+      if (!failed.isEmpty()) {
+        String siteId = backup.manifest().site().id();
+        listener.throughApi(failed.size(), client.rateBudget().timeFor(failed.size()));
+        fetchAll(
+            failed,
+            f ->
+                published
+                    ? fromSiteFiles(client, siteId, f)
+                    : fromDeployFiles(client, deploy.id(), f),
+            API_DOWNLOADS,
+            listener);
+      }
+    }
+    return finish(backup, true);
+  }
+
+  /**
+   * Finishes an incomplete backup ({@code backup create --resume}): the newest incomplete one, or
+   * the one in {@code dir}.
+   *
+   * @throws IllegalArgumentException when there is none to resume
+   */
+  public Backup resume(NetlifyClient client, Path dir, FetchListener listener) {
+    Backup backup =
+        dir != null
+            ? new Backup(dir, readManifest(dir))
+            : list().stream()
+                .filter(b -> !b.manifest().isComplete())
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No incomplete backup to resume."));
+    if (backup.manifest().isComplete()) {
+      return backup;
+    }
+    Deploy deploy = client.getDeploy(backup.manifest().deploy().id());
+    Site site = client.getSite(backup.manifest().site().id());
+    boolean published =
+        site.publishedDeploy() != null && site.publishedDeploy().id().equals(deploy.id());
+    return fetch(client, backup, deploy, published, listener);
+  }
+
+  /**
+   * Puts the bytes of local files into the blob store: those it lacks, each checked against its
+   * SHA1 as it is copied (a file changed since it was hashed is left out). Returns how many blobs
+   * were added.
+   */
+  public int storeLocal(SiteFiles files) {
+    try {
+      AtomicFiles.createPrivateDirectories(root);
+      AtomicFiles.createPrivateDirectories(blobs);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create " + blobs + ": " + e.getMessage(), e);
+    }
+    Map<String, Path> bySha = new LinkedHashMap<>();
+    files.digest().forEach((path, sha) -> bySha.putIfAbsent(sha, files.file(path)));
+    AtomicInteger fresh = new AtomicInteger();
+    parallel(
+        new ArrayList<>(bySha.entrySet()),
+        CDN_DOWNLOADS,
+        e -> {
+          if (!isStored(e.getKey()) && copyIn(e.getValue(), e.getKey())) {
+            fresh.incrementAndGet();
+          }
+        });
+    return fresh.get();
+  }
+
+  /**
+   * Keeps a deploy that {@code devops deploy} made from local files (their bytes stored with {@link
+   * #storeLocal}): a manifest records its file list, so that a later backup or impact analysis of
+   * this deploy needs neither the network nor an undocumented endpoint.
+   */
+  public Backup keep(Site site, Deploy deploy, String version, SiteFiles files, int newBlobs) {
+    try {
+      List<BackupManifest.FileEntry> entries = new ArrayList<>();
+      long total = 0;
+      for (Map.Entry<String, String> e : files.digest().entrySet()) {
+        long size = Files.size(files.file(e.getKey()));
+        entries.add(new BackupManifest.FileEntry("/" + e.getKey(), e.getValue(), size));
+        total += size;
+      }
+      Instant now = clock.instant();
+      BackupManifest manifest =
+          new BackupManifest(
+              BackupManifest.FORMAT,
+              now,
+              "deployed by devops deploy",
+              BackupManifest.DEPLOY,
+              siteInfo(site),
+              deployInfo(deploy, version),
+              List.of(),
+              "Environment variables are not part of a deploy.",
+              entries,
+              "local",
+              null,
+              List.of(),
+              false,
+              null,
+              new BackupManifest.Stats(entries.size(), total, newBlobs, 0));
+      Backup backup = new Backup(newBackupDir(now), manifest);
+      return finish(backup, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot keep the deploy's manifest under " + root + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The newest manifest that lists {@code deployId}'s files, if this store has one. */
+  public java.util.Optional<BackupManifest> filesOf(String deployId) {
+    return list().stream()
+        .map(Backup::manifest)
+        .filter(m -> m.deploy() != null && deployId.equals(m.deploy().id()))
+        .filter(m -> m.filesSource() != null || !m.files().isEmpty())
+        .findFirst();
+  }
+
+  /** Every backup with a readable manifest, newest first. */
   public List<Backup> list() {
     if (!Files.isDirectory(root)) {
       return List.of();
@@ -164,22 +381,9 @@ public final class BackupStore {
         }
       }
     } catch (IOException e) {
-      throw new IllegalStateException("Cannot list " + root + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("Cannot list " + root + ": " + e.getMessage(), e);
     }
     return result;
-  }
-
-  /** A file path the API listed, checked: an unsafe one is a bad answer, never a path we use. */
-  private static String listedPath(String path) {
-    try {
-      return NetlifyClient.filePath(path);
-    } catch (InvalidInputException e) {
-      throw new NetlifyException(
-          "listDeployFiles",
-          0,
-          "Netlify listed an unsafe file path (" + e.getMessage() + "): refusing to back it up.",
-          e);
-    }
   }
 
   /** The backup directory named by a user argument; it must be a backup inside this store. */
@@ -227,8 +431,9 @@ public final class BackupStore {
     List<String> missing = new ArrayList<>();
     List<String> corrupt = new ArrayList<>();
     Map<String, String> pathBySha = new LinkedHashMap<>();
+    Set<String> unavailable = Set.copyOf(manifest.unavailableOrEmpty());
     for (BackupManifest.FileEntry f : manifest.files()) {
-      if (!manifest.unavailableOrEmpty().contains(f.path())) {
+      if (!unavailable.contains(f.path())) {
         pathBySha.putIfAbsent(f.sha(), f.path());
       }
     }
@@ -236,31 +441,18 @@ public final class BackupStore {
       Path blob = blobPath(e.getKey());
       if (!Files.isRegularFile(blob)) {
         missing.add(e.getValue());
-        continue;
-      }
-      try {
-        if (!Sha1.hex(Files.readAllBytes(blob)).equals(e.getKey())) {
-          corrupt.add(e.getValue());
-        }
-      } catch (IOException ex) {
+      } else if (!e.getKey().equals(sha1Of(blob))) {
         corrupt.add(e.getValue());
       }
     }
-    return new Verification(dir, manifest.files().size(), pathBySha.size(), missing, corrupt);
-  }
-
-  /** The bytes stored for {@code sha}, checked. */
-  public byte[] blob(String sha) {
-    try {
-      byte[] bytes = Files.readAllBytes(blobPath(sha));
-      if (!Sha1.hex(bytes).equals(sha)) {
-        throw new IllegalStateException(
-            "Backup blob " + sha + " is corrupt: its bytes no longer match its SHA1.");
-      }
-      return bytes;
-    } catch (IOException e) {
-      throw new IllegalStateException("Backup blob " + sha + " is missing: " + e.getMessage(), e);
-    }
+    return new Verification(
+        dir,
+        manifest.files().size(),
+        pathBySha.size(),
+        missing,
+        corrupt,
+        manifest.isComplete(),
+        manifest.filesNote());
   }
 
   /**
@@ -298,34 +490,264 @@ public final class BackupStore {
     return blobs.resolve(sha.substring(0, 2)).resolve(sha);
   }
 
-  /** Downloads blobs not yet stored; returns {new, reused}. */
-  private int[] download(
-      NetlifyClient client, Deploy deploy, Map<String, String> pathBySha, List<String> unavailable)
-      throws IOException {
-    AtomicInteger fresh = new AtomicInteger();
-    AtomicInteger reused = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(DOWNLOAD_THREADS, daemonThreads());
+  // ---- listing
+
+  private record Listed(List<DeployFile> files, String source, String note) {}
+
+  /** The deploy's files from the best source there is (see {@link DeployFiles#find}). */
+  private Listed list(NetlifyClient client, Site site, Deploy deploy) {
+    DeployFiles.Listing found = DeployFiles.find(client, this, site, deploy);
+    if (found != null) {
+      return new Listed(found.files(), found.source(), null);
+    }
+    return new Listed(
+        List.of(),
+        null,
+        "Netlify lists only the published deploy's files, and no earlier backup has this one's:"
+            + " the backup holds its metadata only.");
+  }
+
+  private static BackupManifest.FileEntry entry(DeployFile f, String source) {
+    String path = "/" + listedPath(f.path(), source);
+    String sha = f.sha() == null ? "" : f.sha().toLowerCase(java.util.Locale.ROOT);
+    if (!Sha1.isValid(sha)) {
+      // The API's answer is wrong, not the program: exit as an API failure.
+      throw new NetlifyException(
+          "listSiteFiles",
+          0,
+          "Netlify listed file " + path + " without a valid SHA1: refusing to back it up.",
+          null);
+    }
+    return new BackupManifest.FileEntry(path, sha, f.size() == null ? 0 : f.size());
+  }
+
+  /** A file path the API listed, checked: an unsafe one is a bad answer, never a path we use. */
+  private static String listedPath(String path, String source) {
+    try {
+      return NetlifyClient.filePath(path);
+    } catch (InvalidInputException e) {
+      throw new NetlifyException(
+          "site_files".equals(source) ? "listSiteFiles" : "listDeployFiles",
+          0,
+          "Netlify listed an unsafe file path (" + e.getMessage() + "): refusing to back it up.",
+          e);
+    }
+  }
+
+  // ---- bytes
+
+  /** The manifest's files whose blobs the store lacks (not counting known-unavailable), by SHA1. */
+  private Map<String, BackupManifest.FileEntry> missingEntries(BackupManifest m) {
+    Map<String, BackupManifest.FileEntry> missing = new LinkedHashMap<>();
+    for (BackupManifest.FileEntry f : m.files()) {
+      if (!missing.containsKey(f.sha()) && !isStored(f.sha())) {
+        missing.put(f.sha(), f);
+      }
+    }
+    return missing;
+  }
+
+  List<String> missingBlobs(BackupManifest m) {
+    List<String> paths = new ArrayList<>();
+    for (BackupManifest.FileEntry f : missingEntries(m).values()) {
+      paths.add(f.path());
+    }
+    return paths;
+  }
+
+  /** One way of getting one file's bytes into the store: true when stored and checked. */
+  @FunctionalInterface
+  private interface Source {
+    boolean store(BackupManifest.FileEntry file);
+  }
+
+  /** Runs {@code source} over {@code files}, {@code threads} at a time; returns those it failed. */
+  private List<BackupManifest.FileEntry> fetchAll(
+      List<BackupManifest.FileEntry> files, Source source, int threads, FetchListener listener) {
+    List<BackupManifest.FileEntry> failed = Collections.synchronizedList(new ArrayList<>());
+    parallel(
+        files,
+        threads,
+        f -> {
+          if (source.store(f)) {
+            listener.fetched(f.size());
+          } else {
+            failed.add(f);
+          }
+        });
+    failed.sort(Comparator.comparing(BackupManifest.FileEntry::path));
+    return failed;
+  }
+
+  private boolean fromPermalink(NetlifyClient client, Deploy deploy, BackupManifest.FileEntry f) {
+    String permalink = deploy.permalink();
+    if (permalink == null || RULE_FILES.contains(f.path())) {
+      return false;
+    }
+    java.net.URI base = dev.devops.http.Urls.parse(permalink);
+    if (base == null) {
+      return false;
+    }
+    String url =
+        dev.devops.http.Urls.of(base)
+            .root()
+            .segments(NetlifyClient.filePath(f.path()))
+            .build()
+            .toString();
+    return download(f, tmp -> client.downloadServed(url, tmp, MAX_FILE_BYTES));
+  }
+
+  private boolean fromSiteFiles(NetlifyClient client, String siteId, BackupManifest.FileEntry f) {
+    return download(f, tmp -> client.downloadSiteFile(siteId, f.path(), tmp, MAX_FILE_BYTES));
+  }
+
+  private boolean fromDeployFiles(
+      NetlifyClient client, String deployId, BackupManifest.FileEntry f) {
+    return download(f, tmp -> client.downloadDeployFile(deployId, f.path(), tmp, MAX_FILE_BYTES));
+  }
+
+  /** Streams one file into a temporary blob, keeps it only when its SHA1 matches. */
+  private boolean download(
+      BackupManifest.FileEntry f, java.util.function.Function<Path, Download> fetch) {
+    Path blob = blobPath(f.sha());
+    Path tmp = null;
+    try {
+      AtomicFiles.createPrivateDirectories(blob.getParent());
+      tmp = blob.getParent().resolve(AtomicFiles.tempName(blob));
+      Download got = fetch.apply(tmp);
+      if (got.isSuccessful() && f.sha().equals(got.sha1())) {
+        AtomicFiles.setPermissions(tmp, AtomicFiles.OWNER_ONLY_FILE);
+        AtomicFiles.moveIfAbsent(tmp, blob);
+        return true;
+      }
+      return false;
+    } catch (NetlifyException e) {
+      if (e.isAuth()) {
+        throw e;
+      }
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot store a backup blob under " + blobs, e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // A leftover temporary blob is swept by the next run.
+        }
+      }
+    }
+  }
+
+  /** Copies a local file into the store, checking its SHA1 on the way; false when it changed. */
+  private boolean copyIn(Path file, String sha) {
+    Path blob = blobPath(sha);
+    Path tmp = null;
+    try {
+      AtomicFiles.createPrivateDirectories(blob.getParent());
+      tmp = blob.getParent().resolve(AtomicFiles.tempName(blob));
+      MessageDigest digest = Sha1.newDigest();
+      try (InputStream in = Files.newInputStream(file);
+          var out = Files.newOutputStream(tmp)) {
+        byte[] buffer = new byte[64 * 1024];
+        for (int n; (n = in.read(buffer)) > 0; ) {
+          digest.update(buffer, 0, n);
+          out.write(buffer, 0, n);
+        }
+      }
+      if (!sha.equals(Sha1.hex(digest))) {
+        return false;
+      }
+      AtomicFiles.setPermissions(tmp, AtomicFiles.OWNER_ONLY_FILE);
+      AtomicFiles.moveIfAbsent(tmp, blob);
+      return true;
+    } catch (IOException e) {
+      return false;
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // Swept by the next run.
+        }
+      }
+    }
+  }
+
+  /** The blob is stored and still has its SHA1; a damaged one is removed, to be fetched again. */
+  private boolean isStored(String sha) {
+    Path blob = blobPath(sha);
+    if (!Files.isRegularFile(blob)) {
+      return false;
+    }
+    if (sha.equals(sha1Of(blob))) {
+      return true;
+    }
+    try {
+      Files.deleteIfExists(blob);
+    } catch (IOException ignored) {
+      // It stays missing either way.
+    }
+    return false;
+  }
+
+  /** Rewrites the manifest with what is still missing; complete when nothing is. */
+  private Backup finish(Backup backup, boolean finalAttempt) {
+    BackupManifest m = backup.manifest();
+    List<String> missing = missingBlobs(m);
+    int stored = distinct(m.files()) - missing.size();
+    BackupManifest.Stats before = m.stats();
+    int reused = before == null ? 0 : before.reusedBlobs();
+    int fresh = Math.max(0, stored - reused);
+    String note = m.filesNote();
+    boolean listed = m.filesSource() != null;
+    boolean complete = listed && missing.isEmpty();
+    if (finalAttempt && !missing.isEmpty()) {
+      note =
+          missing.size()
+              + " file(s) could not be had with their SHA1 from the deploy's permalink or the"
+              + " API (listed in 'unavailable'); 'devops backup create --resume' tries again.";
+    }
+    BackupManifest done =
+        m.finished(
+            finalAttempt ? missing : List.of(),
+            note,
+            complete,
+            clock.instant(),
+            new BackupManifest.Stats(
+                m.files().size(), before == null ? 0 : before.totalBytes(), fresh, reused));
+    Backup updated = new Backup(backup.dir(), done);
+    write(updated);
+    return updated;
+  }
+
+  private void write(Backup backup) {
+    try {
+      AtomicFiles.write(
+          backup.dir().resolve("manifest.json"),
+          Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(backup.manifest()),
+          AtomicFiles.OWNER_ONLY_FILE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot write the backup manifest in " + backup.dir() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int distinct(List<BackupManifest.FileEntry> files) {
+    return (int) files.stream().map(BackupManifest.FileEntry::sha).distinct().count();
+  }
+
+  private static <T> void parallel(
+      List<T> items, int threads, java.util.function.Consumer<T> work) {
+    if (items.isEmpty()) {
+      return;
+    }
+    ExecutorService pool =
+        Executors.newFixedThreadPool(Math.min(threads, items.size()), daemonThreads());
     try {
       List<Future<?>> futures = new ArrayList<>();
-      for (Map.Entry<String, String> e : pathBySha.entrySet()) {
-        String sha = e.getKey();
-        Path blob = blobPath(sha);
-        if (Files.isRegularFile(blob) && intact(blob, sha)) {
-          reused.incrementAndGet();
-          continue;
-        }
-        futures.add(
-            pool.submit(
-                () -> {
-                  byte[] bytes = verifiedBytes(client, deploy, sha, e.getValue());
-                  if (bytes == null) {
-                    unavailable.add(e.getValue());
-                  } else {
-                    storeBlob(sha, bytes, e.getValue());
-                    fresh.incrementAndGet();
-                  }
-                  return null;
-                }));
+      for (T item : items) {
+        futures.add(pool.submit(() -> work.accept(item)));
       }
       for (Future<?> f : futures) {
         f.get();
@@ -334,73 +756,21 @@ public final class BackupStore {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
       }
-      throw new IOException(e.getCause());
+      throw new IllegalStateException(e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException("interrupted while downloading files", e);
+      throw new IllegalStateException("Interrupted while storing backup files.", e);
     } finally {
       pool.shutdownNow();
     }
-    return new int[] {fresh.get(), reused.get()};
   }
 
-  /** A stored blob still has its SHA1; a damaged one is removed so that it is downloaded again. */
-  private static boolean intact(Path blob, String sha) throws IOException {
-    if (Sha1.hex(Files.readAllBytes(blob)).equals(sha)) {
-      return true;
-    }
-    Files.deleteIfExists(blob);
-    return false;
-  }
-
-  /**
-   * The bytes of {@code path} with SHA1 {@code sha}: from the API's raw file download, else from
-   * the deploy's permalink (the per-deploy file API is not documented); null when neither gives
-   * bytes with that SHA1.
-   */
-  private static byte[] verifiedBytes(
-      NetlifyClient client, Deploy deploy, String sha, String path) {
+  private static String sha1Of(Path file) {
     try {
-      byte[] bytes = client.getDeployFileBytes(deploy.id(), path);
-      if (Sha1.hex(bytes).equals(sha)) {
-        return bytes;
-      }
-    } catch (NetlifyException e) {
-      if (e.isAuth()) {
-        throw e;
-      }
+      return Sha1.hex(file);
+    } catch (IOException e) {
+      return "";
     }
-    String permalink = DeployFiles.permalink(deploy);
-    if (permalink == null) {
-      return null;
-    }
-    try {
-      java.net.URI base = dev.devops.http.Urls.parse(permalink);
-      if (base == null) {
-        return null;
-      }
-      String url =
-          dev.devops.http.Urls.of(base)
-              .root()
-              .segments(NetlifyClient.filePath(path))
-              .build()
-              .toString();
-      dev.devops.netlify.Fetched served = client.fetch(url);
-      return served.isSuccessful() && Sha1.hex(served.body()).equals(sha) ? served.body() : null;
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
-  private void storeBlob(String sha, byte[] bytes, String path) throws IOException {
-    Path blob = blobPath(sha);
-    Path dir = blob.getParent();
-    if (!Files.isDirectory(dir)) {
-      AtomicFiles.createPrivateDirectories(dir);
-    }
-    Path tmp = dir.resolve(AtomicFiles.tempName(blob));
-    AtomicFiles.write(tmp, bytes, AtomicFiles.OWNER_ONLY_FILE);
-    AtomicFiles.moveIfAbsent(tmp, blob);
   }
 
   private Path newBackupDir(Instant now) throws IOException {
@@ -475,7 +845,7 @@ public final class BackupStore {
   private static java.util.concurrent.ThreadFactory daemonThreads() {
     AtomicInteger n = new AtomicInteger();
     return r -> {
-      Thread t = new Thread(r, "backup-download-" + n.incrementAndGet());
+      Thread t = new Thread(r, "backup-fetch-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     };

@@ -55,6 +55,9 @@ public final class DeployAction {
     /** The deploy finished, but it could not be recorded in the project's records. */
     default void notRecorded(Deploy deploy, RuntimeException why) {}
 
+    /** The deploy finished, but its files could not be kept in the local backup store. */
+    default void notKept(Deploy deploy, RuntimeException why) {}
+
     /**
      * The process is being stopped mid-deploy; the deploy was canceled on the platform, or {@code
      * failure} says why not. Called from a shutdown hook.
@@ -89,6 +92,10 @@ public final class DeployAction {
           request.dir() + " has no files to deploy (dotfiles are skipped).");
     }
     listener.hashed(files);
+    // The files' bytes go into the backup store while the deploy uploads: a later backup of this
+    // deploy then downloads nothing.
+    BackupStore store = new BackupStore(ctx.stateDir(), ctx.clock());
+    CompletableFuture<Integer> kept = CompletableFuture.supplyAsync(() -> store.storeLocal(files));
     Site site = join(siteLookup);
     boolean locked = site.isAutoPublishLocked();
     if (request.production() && locked) {
@@ -134,6 +141,11 @@ public final class DeployAction {
                   ctx.clock().instant()));
     } catch (RuntimeException e) {
       listener.notRecorded(deploy, e);
+    }
+    try {
+      store.keep(site, deploy, request.version(), files, join(kept));
+    } catch (RuntimeException e) {
+      listener.notKept(deploy, e);
     }
     if (request.production() && !locked && !published) {
       throw new NetlifyException(

@@ -25,7 +25,12 @@ import java.util.TreeMap;
  * @param frameworkTo the target's framework (may be null)
  * @param envChanged env var keys updated after the target stopped being live (null: not checked)
  * @param envNote why env vars could not be checked, or null
- * @param filesListed Netlify listed both deploys' files (else {@code files} is empty, not known)
+ * @param filesListed both deploys' files are known (else {@code files} and {@code configFiles} are
+ *     null: unknown, not unchanged)
+ * @param served without both file lists: what the two permalinks serve at a path, compared by SHA1
+ *     ({@code changed}, {@code same}, {@code unknown}); null when the lists are known
+ * @param rules how many redirect and header rules each deploy has, from Netlify's deploy summaries
+ *     ({@code redirects}, {@code headers}; a count is null where the summary does not say)
  */
 public record DeployComparison(
     Changes files,
@@ -35,7 +40,32 @@ public record DeployComparison(
     @JsonProperty("framework_to") String frameworkTo,
     @JsonProperty("env_changed") List<String> envChanged,
     @JsonProperty("env_note") String envNote,
-    @JsonProperty("files_listed") boolean filesListed) {
+    @JsonProperty("files_listed") boolean filesListed,
+    Map<String, String> served,
+    Map<String, RuleCount> rules) {
+
+  /** A rule count before and after the switch; either may be null (not known). */
+  public record RuleCount(Integer from, Integer to) {
+    @JsonIgnore
+    public boolean differs() {
+      return from != null && to != null && !from.equals(to);
+    }
+  }
+
+  /** The rule kinds ({@code redirects}, {@code headers}) whose counts are known to change. */
+  @JsonIgnore
+  public List<String> rulesChanged() {
+    List<String> kinds = new ArrayList<>();
+    if (rules != null) {
+      rules.forEach(
+          (kind, count) -> {
+            if (count.differs()) {
+              kinds.add(kind);
+            }
+          });
+    }
+    return kinds;
+  }
 
   /** Names added, removed and modified, each sorted. */
   public record Changes(List<String> added, List<String> removed, List<String> modified) {
@@ -69,12 +99,14 @@ public record DeployComparison(
       List<DeployFile> toFiles,
       List<EnvVar> envVars,
       Instant targetLiveUntil,
-      String envNote) {
+      String envNote,
+      Map<String, String> served) {
     boolean listed = fromFiles != null && toFiles != null;
-    Changes files = listed ? fileChanges(fromFiles, toFiles) : diff(Map.of(), Map.of());
+    Changes files = listed ? fileChanges(fromFiles, toFiles) : null;
     Changes functions = diff(functionsOf(from), functionsOf(to));
-    List<String> config = new ArrayList<>();
-    for (String path : List.of("/_redirects", "/_headers", "/netlify.toml")) {
+    List<String> config = listed ? new ArrayList<>() : null;
+    for (String path :
+        listed ? List.of("/_redirects", "/_headers", "/netlify.toml") : List.<String>of()) {
       if (Collections.binarySearch(files.added(), path) >= 0
           || Collections.binarySearch(files.removed(), path) >= 0
           || Collections.binarySearch(files.modified(), path) >= 0) {
@@ -96,12 +128,21 @@ public record DeployComparison(
     return new DeployComparison(
         files,
         functions,
-        List.copyOf(config),
+        config == null ? null : List.copyOf(config),
         from.framework(),
         to.framework(),
         env == null ? null : List.copyOf(env),
         envNote,
-        listed);
+        listed,
+        served == null ? null : new java.util.TreeMap<>(served),
+        ruleCounts(from, to));
+  }
+
+  private static Map<String, RuleCount> ruleCounts(Deploy from, Deploy to) {
+    Map<String, RuleCount> counts = new TreeMap<>();
+    counts.put("headers", new RuleCount(from.ruleCount("header"), to.ruleCount("header")));
+    counts.put("redirects", new RuleCount(from.ruleCount("redirect"), to.ruleCount("redirect")));
+    return counts;
   }
 
   /**

@@ -1,8 +1,11 @@
 package dev.devops.engine;
 
-/** Receives progress of the engine as it happens; the CLI renders lines or JSON events. */
+/**
+ * Receives progress of the engine as it happens (steps, and a backup's bytes as they are stored);
+ * the CLI renders lines or JSON events.
+ */
 @FunctionalInterface
-public interface ProgressListener {
+public interface ProgressListener extends BackupStore.FetchListener {
   ProgressListener NONE = event -> {};
 
   void onEvent(StepEvent event);

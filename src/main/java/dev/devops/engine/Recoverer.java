@@ -248,6 +248,15 @@ public final class Recoverer {
     }
   }
 
+  /** The site's published deploy id now, or null when it has none or cannot be read. */
+  static String publishedIdOrNull(NetlifyClient client, String siteId) {
+    try {
+      return publishedId(client.getSite(siteId));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
   static String publishedId(Site site) {
     Deploy d = site.publishedDeploy();
     return d == null ? null : d.id();

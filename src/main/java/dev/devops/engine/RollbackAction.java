@@ -27,9 +27,39 @@ public final class RollbackAction {
    * @param acceptBreaking go ahead despite structural changes
    * @param expectCurrent the deploy that must still be published (what the user saw); null: the one
    *     this run reads
+   * @param backupFirst store every byte of the backup before the switch (the switch then waits)
    */
   public record Request(
-      String target, boolean dryRun, boolean lock, boolean acceptBreaking, String expectCurrent) {}
+      String target,
+      boolean dryRun,
+      boolean lock,
+      boolean acceptBreaking,
+      String expectCurrent,
+      boolean backupFirst) {
+
+    public Request(
+        String target, boolean dryRun, boolean lock, boolean acceptBreaking, String expectCurrent) {
+      this(target, dryRun, lock, acceptBreaking, expectCurrent, false);
+    }
+  }
+
+  /**
+   * When things happened, as {@link System#nanoTime()}: the run's start, the confirmation, and the
+   * end of the switch's verification (0 when it did not get there).
+   */
+  public record Timing(long startedNanos, long confirmedNanos, long verifiedNanos) {
+    static final Timing NONE = new Timing(0, 0, 0);
+
+    /** From the start to the verified switch, in ms; null when there was no switch. */
+    public Long startToVerifiedMs() {
+      return verifiedNanos == 0 ? null : (verifiedNanos - startedNanos) / 1_000_000;
+    }
+
+    /** From the go-ahead to the verified switch, in ms; null when there was no switch. */
+    public Long confirmedToVerifiedMs() {
+      return verifiedNanos == 0 ? null : (verifiedNanos - confirmedNanos) / 1_000_000;
+    }
+  }
 
   /** Told of each stage as it happens; {@link #confirm} is the one that answers. */
   public interface Listener extends ProgressListener {
@@ -66,6 +96,7 @@ public final class RollbackAction {
    * @param impact what the switch changes
    * @param record the history entry; null for a dry run
    * @param nextTarget the next older known-good deploy, to suggest if issues persist; or null
+   * @param timing when it started, was confirmed and was verified
    */
   public record Result(
       RollbackOutcome outcome,
@@ -73,7 +104,8 @@ public final class RollbackAction {
       RollbackPlanner.Validation validation,
       RollbackPlanner.Impact impact,
       RollbackRecord record,
-      String nextTarget) {}
+      String nextTarget,
+      Timing timing) {}
 
   /**
    * Runs the rollback.
@@ -82,6 +114,7 @@ public final class RollbackAction {
    *     before anything changed
    */
   public Result run(Request request, Listener listener) {
+    long startedNanos = System.nanoTime();
     listener.unfinished(new RollbackHistory(ctx.stateDir()).unfinished(ctx.siteId()));
     StepJournal plan = new StepJournal(ctx.clock(), listener::onPlanEvent);
     SiteHistory reader = ctx.history();
@@ -103,7 +136,7 @@ public final class RollbackAction {
             () -> choose(reader, page, request.target()),
             c -> "Target " + c.choice().targetId());
     DeployHistory history = chosen.history();
-    RollbackPlanner planner = new RollbackPlanner(ctx.client(), ctx.records());
+    RollbackPlanner planner = new RollbackPlanner(ctx);
     RollbackPlanner.Validation validation =
         plan.run(
             "validate",
@@ -133,24 +166,38 @@ public final class RollbackAction {
                     : "File changes unknown");
     listener.impact(impact);
     if (request.dryRun()) {
-      return new Result(RollbackOutcome.DRY_RUN, history, validation, impact, null, null);
+      return new Result(
+          RollbackOutcome.DRY_RUN, history, validation, impact, null, null, Timing.NONE);
     }
     String reason = listener.confirm(impact, request.lock());
-    listener.backupStarted();
-    BackupStore.Backup backup =
-        plan.run(
-            "backup",
-            "Creating backup...",
-            () ->
-                new BackupStore(ctx.stateDir(), ctx.clock())
-                    .create(
+    long confirmedNanos = System.nanoTime();
+    BackupStore.Backup backup = null;
+    if (validation.current() != null) {
+      listener.backupStarted();
+      BackupStore store = new BackupStore(ctx.stateDir(), ctx.clock());
+      Deploy live = validation.current();
+      backup =
+          plan.run(
+              "backup",
+              "Recording what is live...",
+              () -> {
+                // What was live is recorded before the switch; its bytes follow after it, unless
+                // asked first: the pre-rollback deploy stays on Netlify meanwhile.
+                BackupStore.Backup b =
+                    store.record(
                         ctx.client(),
                         history.site(),
-                        validation.current(),
+                        live,
                         validation.currentVersion(),
-                        "pre-rollback: " + reason),
-            b -> "Backup created: " + ctx.display(b.dir()));
-    listener.backupCreated(backup);
+                        "pre-rollback: " + reason,
+                        BackupManifest.PRE_ROLLBACK);
+                return request.backupFirst()
+                    ? store.fetch(ctx.client(), b, live, true, listener)
+                    : store.secureBeforeSwitch(ctx.client(), b, live, listener);
+              },
+              b -> "Backup created: " + ctx.display(b.dir()));
+      listener.backupCreated(backup);
+    }
     RollbackExecutor executor = new RollbackExecutor(ctx);
     RollbackExecutor.Result executed =
         executor.execute(
@@ -161,7 +208,9 @@ public final class RollbackAction {
                 request.lock(),
                 reason,
                 ctx.who(),
-                backup),
+                backup,
+                request.backupFirst(),
+                validation.target()),
             listener);
     RollbackRecord record = executed.record();
     return new Result(
@@ -170,7 +219,8 @@ public final class RollbackAction {
         validation,
         impact,
         record,
-        nextTarget(history, validation.target()));
+        nextTarget(history, validation.target()),
+        new Timing(startedNanos, confirmedNanos, executed.verifiedNanos()));
   }
 
   static RollbackException conflict(String expected, String current) {

@@ -6,6 +6,7 @@ import dev.devops.netlify.Site;
 import dev.devops.state.DeploymentRecords;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -27,6 +28,9 @@ public final class RollbackExecutor {
   private final Path stateDir;
   private final Clock clock;
   private final RollbackSettings settings;
+
+  /** How long an interruption waits for a site-changing call in flight to settle. */
+  static final Duration SETTLE = Duration.ofSeconds(10);
 
   /** The rollback being executed, while it may still change the site. */
   private volatile String active;
@@ -57,7 +61,9 @@ public final class RollbackExecutor {
    * @param lock lock auto publishing on the target afterwards
    * @param reason why (recorded)
    * @param who who ran it (recorded)
-   * @param backup an existing backup of the current deploy; null: take one now
+   * @param backup a backup of the current deploy (its manifest at least); null: take one now
+   * @param backupFirst store every byte of the backup before the switch, not after it
+   * @param target the target deploy as already read (ready); null: read it now
    */
   public record Request(
       String siteId,
@@ -66,17 +72,41 @@ public final class RollbackExecutor {
       boolean lock,
       String reason,
       String who,
-      BackupStore.Backup backup) {}
+      BackupStore.Backup backup,
+      boolean backupFirst,
+      Deploy target) {
+
+    public Request(
+        String siteId,
+        String toId,
+        String expectedFromId,
+        boolean lock,
+        String reason,
+        String who,
+        BackupStore.Backup backup) {
+      this(siteId, toId, expectedFromId, lock, reason, who, backup, false, null);
+    }
+  }
 
   /**
    * How it ended: {@code record} is the final history entry; {@code site} the site as the switch
-   * began, {@code from} and {@code to} the deploys it switched between (from may be null).
+   * began, {@code from} and {@code to} the deploys it switched between (from may be null); {@code
+   * verifiedNanos} the {@link System#nanoTime()} when the switch was verified (or found not to be),
+   * 0 when it never got that far.
    */
-  public record Result(RollbackRecord record, Site site, Deploy from, Deploy to) {
+  public record Result(
+      RollbackRecord record, Site site, Deploy from, Deploy to, long verifiedNanos) {
     public RollbackOutcome outcome() {
       return RollbackOutcome.of(record);
     }
   }
+
+  /** When the switch's verification ended in this run (System.nanoTime), 0 if it did not. */
+  private volatile long verifiedNanos;
+
+  /** API calls that change the site and are in flight: an interruption waits for them. */
+  private final java.util.concurrent.atomic.AtomicInteger changing =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   public static String newRollbackId(Instant now) {
     return "rb-"
@@ -116,7 +146,10 @@ public final class RollbackExecutor {
                           + ")");
       Deploy from = site.publishedDeploy();
       String fromId = from == null ? null : from.id();
-      Deploy to = target(request.toId());
+      Deploy to =
+          request.target() != null && request.target().isReady()
+              ? request.target()
+              : target(request.toId());
       String fromVersion = from == null ? null : DeployHistory.versionLabel(from, records);
       String toVersion = DeployHistory.versionLabel(to, records);
       boolean forward =
@@ -193,7 +226,8 @@ public final class RollbackExecutor {
       Runtime.getRuntime().addShutdownHook(onStop);
       try {
         RollbackRecord done = switchOver(request, record, site, journal, history, records);
-        return new Result(done, site, from, to);
+        done = storeBackupBytes(done, site, journal, history);
+        return new Result(done, site, from, to, verifiedNanos);
       } finally {
         active = null;
         try {
@@ -219,6 +253,17 @@ public final class RollbackExecutor {
     RollbackRecord record = history.find(id).orElse(null);
     if (record == null) {
       return null;
+    }
+    // A restore or lock still in flight may yet change the site: read it once that call settles.
+    long deadline = System.nanoTime() + SETTLE.toNanos();
+    while (changing.get() > 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
     }
     RollbackRecord.SiteState state = Recoverer.observe(client, record.siteId(), clock, null);
     return history.update(
@@ -251,13 +296,20 @@ public final class RollbackExecutor {
         Deploy from = site.publishedDeploy();
         String fromVersion = record.from().version();
         String reason = "pre-rollback " + record.id();
+        BackupStore store = new BackupStore(stateDir, clock);
+        ProgressListener listener = journal.listener();
         BackupStore.Backup backup =
             journal.run(
                 "backup",
-                "Creating backup...",
-                () ->
-                    new BackupStore(stateDir, clock)
-                        .create(client, site, from, fromVersion, reason),
+                "Recording what is live...",
+                () -> {
+                  BackupStore.Backup b =
+                      store.record(
+                          client, site, from, fromVersion, reason, BackupManifest.PRE_ROLLBACK);
+                  return request.backupFirst()
+                      ? store.fetch(client, b, from, true, listener)
+                      : store.secureBeforeSwitch(client, b, from, listener);
+                },
                 b -> "Backup created: " + display(b.dir()));
         record = history.update(record.id(), r -> r.withBackup(display(backup.dir())));
       }
@@ -265,7 +317,7 @@ public final class RollbackExecutor {
         journal.run(
             "unlock",
             "Unlocking auto publishing...",
-            () -> client.unlockDeploy(fromId),
+            () -> changingSite(() -> client.unlockDeploy(fromId)),
             "Auto publishing unlocked");
       } else {
         journal.skip("unlock", "Auto publishing is on: nothing to unlock");
@@ -273,7 +325,7 @@ public final class RollbackExecutor {
       journal.run(
           "restore",
           "Restoring " + toLabel + "...",
-          () -> client.restoreSiteDeploy(siteId, toId),
+          () -> changingSite(() -> client.restoreSiteDeploy(siteId, toId)),
           "Restore requested");
       journal.run(
           "publish",
@@ -284,7 +336,7 @@ public final class RollbackExecutor {
         journal.run(
             "lock",
             "Locking auto publishing on " + toLabel + "...",
-            () -> client.lockDeploy(toId),
+            () -> changingSite(() -> client.lockDeploy(toId)),
             "Auto publishing locked on " + toLabel);
       } else {
         journal.skip(
@@ -318,6 +370,7 @@ public final class RollbackExecutor {
                       "verification", false, "could not run: " + Recoverer.message(e))),
               0);
     }
+    verifiedNanos = System.nanoTime();
     String outcome = verification.ok() ? RollbackRecord.VERIFIED : RollbackRecord.UNVERIFIED;
     records.recordRollback(record.id(), fromId, toId, clock.instant());
     if (fromId != null) {
@@ -346,6 +399,78 @@ public final class RollbackExecutor {
                         state,
                         state.locked()));
     return done;
+  }
+
+  /** Runs a call that changes the site, counted so that an interruption can wait for it. */
+  private <T> T changingSite(java.util.function.Supplier<T> call) {
+    changing.incrementAndGet();
+    try {
+      return call.get();
+    } finally {
+      changing.decrementAndGet();
+    }
+  }
+
+  /**
+   * After the switch: stores the bytes the pre-rollback backup still lacks (the deploy stays on
+   * Netlify meanwhile, so recovery never waited for them), and finishes earlier backups that an
+   * interruption left incomplete. A failure here leaves the backup marked incomplete; the
+   * rollback's outcome stands.
+   */
+  private RollbackRecord storeBackupBytes(
+      RollbackRecord record, Site site, StepJournal journal, RollbackHistory history) {
+    if (record.backup() == null || site.publishedDeploy() == null) {
+      return record;
+    }
+    BackupStore store = new BackupStore(stateDir, clock);
+    Path dir = projectDir.resolve(record.backup()).normalize();
+    BackupStore.Backup backup;
+    try {
+      backup = new BackupStore.Backup(dir, store.readManifest(dir));
+    } catch (IllegalArgumentException e) {
+      return record;
+    }
+    List<BackupStore.Backup> earlier =
+        store.list().stream()
+            .filter(b -> !b.manifest().isComplete() && !b.dir().equals(dir))
+            .filter(b -> b.manifest().deploy() != null && b.manifest().site() != null)
+            .filter(b -> record.siteId().equals(b.manifest().site().id()))
+            .limit(5)
+            .toList();
+    if (backup.manifest().isComplete() && earlier.isEmpty()) {
+      return record;
+    }
+    Deploy from = site.publishedDeploy();
+    boolean stillPublished = from.id().equals(Recoverer.publishedIdOrNull(client, record.siteId()));
+    try {
+      BackupStore.Backup done =
+          journal.run(
+              "backup_bytes",
+              "Storing the backup's files...",
+              () -> {
+                BackupStore.Backup b =
+                    backup.manifest().isComplete()
+                        ? backup
+                        : store.fetch(client, backup, from, stillPublished, journal.listener());
+                for (BackupStore.Backup old : earlier) {
+                  try {
+                    store.resume(client, old.dir(), journal.listener());
+                  } catch (RuntimeException e) {
+                    // An older backup stays incomplete; this rollback's is what matters now.
+                  }
+                }
+                return b;
+              },
+              b ->
+                  b.manifest().isComplete()
+                      ? "Backup complete: " + display(b.dir())
+                      : "Backup incomplete: " + b.manifest().filesNote());
+      return history.update(
+          record.id(),
+          r -> r.withBackupCompletion(done.manifest().isComplete(), done.manifest().completedAt()));
+    } catch (RuntimeException e) {
+      return history.update(record.id(), r -> r.withBackupCompletion(false, null));
+    }
   }
 
   private RollbackRecord failAndRecover(

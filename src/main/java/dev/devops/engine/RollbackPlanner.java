@@ -2,7 +2,6 @@ package dev.devops.engine;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.devops.netlify.Deploy;
-import dev.devops.netlify.DeployFile;
 import dev.devops.netlify.EnvVar;
 import dev.devops.netlify.NetlifyClient;
 import dev.devops.netlify.NetlifyException;
@@ -13,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -27,10 +27,22 @@ public final class RollbackPlanner {
 
   private final NetlifyClient client;
   private final DeploymentRecords records;
+  private final BackupStore store;
 
+  /** A planner that knows deploys' files from the API only. */
   public RollbackPlanner(NetlifyClient client, DeploymentRecords records) {
+    this(client, records, null);
+  }
+
+  /** A planner that also knows the files of deploys this project deployed or backed up. */
+  public RollbackPlanner(EngineContext ctx) {
+    this(ctx.client(), ctx.records(), new BackupStore(ctx.stateDir(), ctx.clock()));
+  }
+
+  private RollbackPlanner(NetlifyClient client, DeploymentRecords records, BackupStore store) {
     this.client = client;
     this.records = records;
+    this.store = store;
   }
 
   /** A deploy passed over by the default target, and why. */
@@ -234,7 +246,9 @@ public final class RollbackPlanner {
           new Finding(
               "files_unlisted",
               Finding.WARNING,
-              "Netlify did not list the deploys' files: file changes are unknown (the restore does not need them)."));
+              "Netlify lists only the published deploy's files and no local record has the"
+                  + " target's: file, redirect and header changes are unknown (the restore does"
+                  + " not need them)."));
     }
     String severity = acceptBreaking ? Finding.ACCEPTED : Finding.BLOCKING;
     if (!comparison.functions().added().isEmpty() || !comparison.functions().removed().isEmpty()) {
@@ -251,7 +265,7 @@ public final class RollbackPlanner {
               severity,
               "Functions change: the rollback " + String.join(" and ", parts) + "."));
     }
-    if (!comparison.configFiles().isEmpty()) {
+    if (comparison.configFiles() != null && !comparison.configFiles().isEmpty()) {
       findings.add(
           new Finding(
               "redirects_headers_changed",
@@ -259,6 +273,19 @@ public final class RollbackPlanner {
               "Redirects or headers change: "
                   + String.join(", ", comparison.configFiles())
                   + " differ."));
+    } else if (comparison.configFiles() == null && !comparison.rulesChanged().isEmpty()) {
+      List<String> parts = new ArrayList<>();
+      for (String kind : comparison.rulesChanged()) {
+        DeployComparison.RuleCount count = comparison.rules().get(kind);
+        parts.add(kind + " " + count.from() + " → " + count.to());
+      }
+      findings.add(
+          new Finding(
+              "redirects_headers_changed",
+              severity,
+              "Redirects or headers change: "
+                  + String.join(", ", parts)
+                  + " rules, by Netlify's deploy summaries."));
     }
     if (comparison.frameworkChanged()) {
       findings.add(
@@ -298,16 +325,16 @@ public final class RollbackPlanner {
   /** Compares the current deploy with {@code target}. */
   DeployComparison compare(DeployHistory history, Deploy current, Deploy target) {
     Site site = history.site();
-    CompletableFuture<List<DeployFile>> currentFiles =
+    CompletableFuture<DeployFiles.Listing> currentFiles =
         current == null
-            ? CompletableFuture.completedFuture(List.of())
-            : CompletableFuture.supplyAsync(() -> DeployFiles.listOrNull(client, current));
+            ? CompletableFuture.completedFuture(new DeployFiles.Listing(List.of(), "none"))
+            : CompletableFuture.supplyAsync(() -> DeployFiles.find(client, store, site, current));
     CompletableFuture<List<EnvVar>> env =
         site.accountId() == null
             ? CompletableFuture.completedFuture(null)
             : CompletableFuture.supplyAsync(() -> client.getEnvVars(site.accountId(), site.id()));
-    List<DeployFile> targetFiles = DeployFiles.listOrNull(client, target);
-    List<DeployFile> fromFiles = join(currentFiles);
+    DeployFiles.Listing targetFiles = DeployFiles.find(client, store, site, target);
+    DeployFiles.Listing fromFiles = join(currentFiles);
     List<EnvVar> vars = null;
     String envNote =
         site.accountId() == null ? "Env vars not checked: the site has no account id." : null;
@@ -317,8 +344,43 @@ public final class RollbackPlanner {
       envNote = "Env vars not checked: " + e.getMessage();
     }
     Deploy from = current == null ? target : current;
+    Map<String, String> served =
+        fromFiles == null || targetFiles == null ? servedChanges(current, target) : null;
     return DeployComparison.of(
-        from, fromFiles, target, targetFiles, vars, liveUntil(history, target), envNote);
+        from,
+        fromFiles == null ? null : fromFiles.files(),
+        target,
+        targetFiles == null ? null : targetFiles.files(),
+        vars,
+        liveUntil(history, target),
+        envNote,
+        served);
+  }
+
+  /**
+   * Without both file lists: what each deploy's permalink serves at {@code /}, compared by SHA1
+   * ({@code changed}, {@code same}, or {@code unknown}). Netlify's CDN does not serve the rule
+   * files (`_redirects`, `_headers`, `netlify.toml`), so they cannot be compared this way.
+   */
+  private Map<String, String> servedChanges(Deploy current, Deploy target) {
+    if (current == null || current.permalink() == null || target.permalink() == null) {
+      return Map.of("/", "unknown");
+    }
+    CompletableFuture<String> before =
+        CompletableFuture.supplyAsync(() -> servedSha(current.permalink()));
+    String after = servedSha(target.permalink());
+    String was = before.join();
+    return Map.of(
+        "/", was == null || after == null ? "unknown" : was.equals(after) ? "same" : "changed");
+  }
+
+  private String servedSha(String permalink) {
+    try {
+      var got = client.fetchDigest(permalink.endsWith("/") ? permalink : permalink + "/");
+      return got.isSuccessful() ? got.sha1() : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /** When {@code target} stopped being live: the next publish after its own, else its creation. */

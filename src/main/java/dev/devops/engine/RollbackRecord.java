@@ -27,7 +27,52 @@ public record RollbackRecord(
     @JsonProperty("failed_step") String failedStep,
     @JsonProperty("site_state") SiteState siteState,
     @JsonProperty("lock_after") Boolean lockAfter,
-    List<Recovery> recoveries) {
+    List<Recovery> recoveries,
+    @JsonProperty("backup_complete") Boolean backupComplete,
+    @JsonProperty("backup_completed_at") Instant backupCompletedAt) {
+
+  /** An entry as it is written when a rollback starts (no backup completion yet). */
+  public RollbackRecord(
+      String id,
+      String siteId,
+      DeployRef from,
+      DeployRef to,
+      String direction,
+      String reason,
+      String who,
+      Instant startedAt,
+      Instant finishedAt,
+      List<StepRecord> steps,
+      String backup,
+      VerificationResult verification,
+      String outcome,
+      String error,
+      String failedStep,
+      SiteState siteState,
+      Boolean lockAfter,
+      List<Recovery> recoveries) {
+    this(
+        id,
+        siteId,
+        from,
+        to,
+        direction,
+        reason,
+        who,
+        startedAt,
+        finishedAt,
+        steps,
+        backup,
+        verification,
+        outcome,
+        error,
+        failedStep,
+        siteState,
+        lockAfter,
+        recoveries,
+        null,
+        null);
+  }
 
   public static final String IN_PROGRESS = "in_progress";
   public static final String VERIFIED = "verified";
@@ -93,6 +138,14 @@ public record RollbackRecord(
     return next.record();
   }
 
+  /** Whether the backup's bytes are all stored, and since when. */
+  public RollbackRecord withBackupCompletion(boolean complete, Instant at) {
+    Changed next = new Changed(this);
+    next.backupComplete = complete;
+    next.backupCompletedAt = at;
+    return next.record();
+  }
+
   public RollbackRecord withRecovery(
       Recovery recovery, String outcome, SiteState state, Instant at) {
     List<Recovery> all = new ArrayList<>(recoveries == null ? List.of() : recoveries);
@@ -118,6 +171,8 @@ public record RollbackRecord(
     private SiteState siteState;
     private Boolean lockAfter;
     private List<Recovery> recoveries;
+    private Boolean backupComplete;
+    private Instant backupCompletedAt;
 
     Changed(RollbackRecord base) {
       this.base = base;
@@ -131,6 +186,8 @@ public record RollbackRecord(
       this.siteState = base.siteState;
       this.lockAfter = base.lockAfter;
       this.recoveries = base.recoveries;
+      this.backupComplete = base.backupComplete;
+      this.backupCompletedAt = base.backupCompletedAt;
     }
 
     RollbackRecord record() {
@@ -152,7 +209,9 @@ public record RollbackRecord(
           failedStep,
           siteState,
           lockAfter,
-          recoveries);
+          recoveries,
+          backupComplete,
+          backupCompletedAt);
     }
   }
 }

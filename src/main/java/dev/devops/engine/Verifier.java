@@ -92,7 +92,9 @@ public final class Verifier {
             "responding",
             responding,
             root == null ? base + " did not answer" : base + " answered " + root.status()));
-    List<DeployFile> files = DeployFiles.listOrNull(client, deploy);
+    // The published deploy's files are documented (GET /sites/{id}/files); others are not.
+    List<DeployFile> files =
+        isPublished ? publishedFiles(siteId, deployId) : DeployFiles.listOrNull(client, deploy);
     checks.add(files == null ? samePermalinkBytes(base, deploy) : sameSha1s(base, files));
     int compared = files == null ? 1 : Math.max(0, filesToCompare(files).size());
     for (String path : healthPaths) {
@@ -108,24 +110,62 @@ public final class Verifier {
     return new VerificationResult(ok, deployId, base, List.copyOf(checks), compared);
   }
 
+  private List<DeployFile> publishedFiles(String siteId, String deployId) {
+    try {
+      List<DeployFile> files = client.listSiteFiles(siteId, deployId);
+      return files.isEmpty() ? null : files;
+    } catch (NetlifyException e) {
+      if (e.isNotFound()) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  /** Served files fetched at once: each costs a round trip, none counts against the API limit. */
+  static final int PARALLEL_FETCHES = 8;
+
   /** The served bytes of index.html and a sample of files have the deploy's SHA1s. */
   private VerificationResult.Check sameSha1s(String base, List<DeployFile> files) {
     List<DeployFile> chosen = filesToCompare(files);
     List<String> mismatched = java.util.Collections.synchronizedList(new ArrayList<>());
-    chosen.parallelStream()
-        .forEach(
-            file -> {
-              Fetched served = fetch(base, file.path());
-              if (served == null
-                  || !served.isSuccessful()
-                  || !Sha1.hex(served.body()).equalsIgnoreCase(file.sha())) {
-                mismatched.add(
-                    file.path()
-                        + (served == null
-                            ? " (no answer)"
-                            : served.isSuccessful() ? "" : " (" + served.status() + ")"));
-              }
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            Math.max(1, Math.min(PARALLEL_FETCHES, chosen.size())),
+            r -> {
+              Thread t = new Thread(r, "devops-verify");
+              t.setDaemon(true);
+              return t;
             });
+    try {
+      List<java.util.concurrent.Future<?>> all = new ArrayList<>();
+      for (DeployFile file : chosen) {
+        all.add(
+            pool.submit(
+                () -> {
+                  Fetched.Digest served = digest(base, file.path());
+                  if (served == null
+                      || !served.isSuccessful()
+                      || !served.sha1().equalsIgnoreCase(file.sha())) {
+                    mismatched.add(
+                        file.path()
+                            + (served == null
+                                ? " (no answer)"
+                                : served.isSuccessful() ? "" : " (" + served.status() + ")"));
+                  }
+                }));
+      }
+      for (java.util.concurrent.Future<?> f : all) {
+        f.get();
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while verifying.", e);
+    } finally {
+      pool.shutdownNow();
+    }
     int compared = chosen.size();
     return new VerificationResult.Check(
         "content",
@@ -136,6 +176,20 @@ public final class Verifier {
                 ? compared + " served file(s) match the deploy's SHA1s"
                 : "served bytes differ from the deploy for "
                     + String.join(", ", mismatched.stream().sorted().toList()));
+  }
+
+  /** A served file's status and SHA1, streamed; null when it did not answer. */
+  private Fetched.Digest digest(String base, String path) {
+    URI root = Urls.parse(base);
+    if (root == null) {
+      return null;
+    }
+    String relative = path.startsWith("/") ? path.substring(1) : path;
+    try {
+      return client.fetchDigest(Urls.of(root).root().segments(relative).build().toString());
+    } catch (NetlifyException | IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /**

@@ -23,6 +23,7 @@ public final class RateBudget {
   private int inFlight;
   private long lastServerResetMillis = -1;
   private boolean unmetered;
+  private long pausedUntilMillis;
 
   /** A budget of {@code limit} requests per {@code window}, starting full now. */
   public RateBudget(int limit, Duration window, LongSupplier clockMillis) {
@@ -43,20 +44,24 @@ public final class RateBudget {
       long wait;
       synchronized (this) {
         long now = clockMillis.getAsLong();
-        if (now >= resetAtMillis) {
-          remaining = limit;
-          resetAtMillis = now + windowMillis;
+        if (now < pausedUntilMillis) {
+          wait = pausedUntilMillis - now;
+        } else {
+          if (now >= resetAtMillis) {
+            remaining = limit;
+            resetAtMillis = now + windowMillis;
+          }
+          if (unmetered) {
+            inFlight++;
+            return;
+          }
+          if (remaining > 0) {
+            remaining--;
+            inFlight++;
+            return;
+          }
+          wait = resetAtMillis - now;
         }
-        if (unmetered) {
-          inFlight++;
-          return;
-        }
-        if (remaining > 0) {
-          remaining--;
-          inFlight++;
-          return;
-        }
-        wait = resetAtMillis - now;
       }
       sleeper.sleep(Math.max(1, wait));
     }
@@ -98,11 +103,15 @@ public final class RateBudget {
     inFlight = Math.max(0, inFlight - 1);
   }
 
-  /** The server said the budget is spent for the next {@code millis}. */
-  public synchronized void exhaustedFor(long millis) {
+  /**
+   * The server refused a request with 429 and said to wait {@code millis}: no request is sent until
+   * then. A pause, not a window: answers that arrive meanwhile (sent before the refusal) neither
+   * lengthen it nor end it, and the window's count stays the server's.
+   */
+  public synchronized void pauseFor(long millis) {
+    inFlight = Math.max(0, inFlight - 1);
     unmetered = false;
-    remaining = 0;
-    resetAtMillis = clockMillis.getAsLong() + millis;
+    pausedUntilMillis = Math.max(pausedUntilMillis, clockMillis.getAsLong() + millis);
   }
 
   /** Milliseconds from now until {@code epochSeconds}, on this budget's clock. */

@@ -57,32 +57,35 @@ public final class RateLimit implements Interceptor {
         throw e;
       }
       Long reset = longHeader(response, "X-RateLimit-Reset");
-      budget.answered(
-          response.status(),
-          intHeader(response, "X-RateLimit-Limit"),
-          intHeader(response, "X-RateLimit-Remaining"),
-          reset);
+      Integer limit = intHeader(response, "X-RateLimit-Limit");
       if (response.status() != 429) {
+        budget.answered(
+            response.status(), limit, intHeader(response, "X-RateLimit-Remaining"), reset);
         return response;
       }
       listener.rateLimited(request);
       boolean concurrency = response.header("x-concurrent-limit") != null;
+      // A 429's headers describe the limit that refused, which may not be the request limit
+      // (Netlify limits deploys per minute separately): they pause, they do not set the window.
+      boolean requestLimit = !concurrency && (limit == null || limit == budget.limit());
       long wait;
       if (concurrency) {
         wait = Math.min(2_000, 100L << Math.min(attempt, 4)); // another upload ends soon
       } else {
         wait = reset == null ? 5_000 : Math.max(1_000, budget.millisUntil(reset));
-        budget.exhaustedFor(wait);
       }
       if (waited + wait > maxWait.toMillis()) {
+        budget.abandoned();
         return response; // the caller reports the 429
       }
       response.close();
       listener.waiting(request, wait);
       waited += wait;
-      if (!concurrency) {
-        continue; // acquire() waits for the reset the budget was told of
+      if (requestLimit) {
+        budget.pauseFor(wait); // every request of the run waits: the token's budget is spent
+        continue;
       }
+      budget.abandoned();
       sleeper.sleep(wait);
     }
   }

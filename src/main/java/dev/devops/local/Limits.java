@@ -40,15 +40,40 @@ final class Limits {
     }
   }
 
-  private final FixedWindow requests;
-  private final FixedWindow deploys;
+  private volatile FixedWindow requests;
+  private volatile FixedWindow deploys;
+  private final int requestsPerMinute;
+  private final int deploysPerMinute;
   private final int uploadSlots;
   private final AtomicInteger uploadsInFlight = new AtomicInteger();
 
+  /** While above zero, nothing is charged or bounded (a test seeding history, say so). */
+  private final AtomicInteger suspended = new AtomicInteger();
+
   Limits(int requestsPerMinute, int deploysPerMinute, int uploadSlots) {
+    this.requestsPerMinute = requestsPerMinute;
+    this.deploysPerMinute = deploysPerMinute;
     this.requests = window(requestsPerMinute);
     this.deploys = window(deploysPerMinute);
     this.uploadSlots = uploadSlots;
+  }
+
+  /** New windows, as if a minute had passed since the last request. */
+  void reset() {
+    requests = window(requestsPerMinute);
+    deploys = window(deploysPerMinute);
+  }
+
+  void suspend() {
+    suspended.incrementAndGet();
+  }
+
+  void resume() {
+    suspended.decrementAndGet();
+  }
+
+  private boolean charging() {
+    return suspended.get() == 0;
   }
 
   private static FixedWindow window(int perMinute) {
@@ -59,16 +84,18 @@ final class Limits {
 
   /** Charges one API request; null when requests are not limited. */
   Quota chargeRequest() {
-    return requests == null ? null : requests.charge(System.currentTimeMillis());
+    FixedWindow w = requests;
+    return w == null || !charging() ? null : w.charge(System.currentTimeMillis());
   }
 
   /** Charges one deploy creation; null when deploys are not limited. */
   Quota chargeDeploy() {
-    return deploys == null ? null : deploys.charge(System.currentTimeMillis());
+    FixedWindow w = deploys;
+    return w == null || !charging() ? null : w.charge(System.currentTimeMillis());
   }
 
   boolean uploadsLimited() {
-    return uploadSlots != LocalPlatform.Options.OFF;
+    return uploadSlots != LocalPlatform.Options.OFF && charging();
   }
 
   int uploadSlots() {

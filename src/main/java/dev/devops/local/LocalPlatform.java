@@ -268,8 +268,10 @@ public final class LocalPlatform implements AutoCloseable {
   private final byte[] tokenBytes;
   private final int port;
   private final String apiUrl;
+  private final Options options;
 
   private LocalPlatform(Options options) throws IOException {
+    this.options = options;
     Path dataDir = options.dataDir().toAbsolutePath();
     AtomicFiles.createPrivateDirectories(dataDir);
     this.token = options.token() != null ? options.token() : storedToken(dataDir);
@@ -318,6 +320,11 @@ public final class LocalPlatform implements AutoCloseable {
     return port;
   }
 
+  /** What the platform was started with. */
+  public Options options() {
+    return options;
+  }
+
   /** Where a site's published deploy is served: {@code http://NAME.localhost:PORT}. */
   public String siteUrl(String siteName) {
     return "http://" + siteName + ".localhost:" + port;
@@ -330,6 +337,25 @@ public final class LocalPlatform implements AutoCloseable {
 
   public Faults faults() {
     return faults;
+  }
+
+  /**
+   * Runs {@code work} with Netlify's limits lifted: nothing it sends is charged to the request or
+   * deploy windows, nor bounded in uploads. For tests that seed a site's history: the flow under
+   * test then runs with the limits on.
+   */
+  public <T> T withoutLimits(java.util.function.Supplier<T> work) {
+    limits.suspend();
+    try {
+      return work.get();
+    } finally {
+      limits.resume();
+    }
+  }
+
+  /** Starts new request and deploy windows, as if a minute had passed (a test's fresh start). */
+  public void resetLimits() {
+    limits.reset();
   }
 
   @Override
@@ -663,6 +689,19 @@ public final class LocalPlatform implements AutoCloseable {
       case "POST faults" -> {
         JsonNode spec = parse(body);
         faults.inject(faultFrom(spec));
+        exchange.sendResponseHeaders(204, -1);
+      }
+      case "POST limits" -> {
+        JsonNode spec = parse(body);
+        if (spec.path("suspended").asBoolean(false)) {
+          limits.suspend();
+        } else {
+          limits.resume();
+        }
+        exchange.sendResponseHeaders(204, -1);
+      }
+      case "DELETE limits" -> {
+        limits.reset();
         exchange.sendResponseHeaders(204, -1);
       }
       case "DELETE faults" -> {

@@ -1,8 +1,11 @@
 package dev.devops.netlify;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** A Netlify deploy, as the API returns it; unknown fields are ignored. */
 public record Deploy(
@@ -32,7 +35,8 @@ public record Deploy(
     String framework,
     @JsonProperty("deploy_source") String deploySource,
     @JsonProperty("available_functions") List<DeployFunction> availableFunctions,
-    Links links) {
+    Links links,
+    JsonNode summary) {
 
   /** A deploy without function information (as older callers build one). */
   public Deploy(
@@ -88,6 +92,7 @@ public record Deploy(
         framework,
         deploySource,
         null,
+        null,
         null);
   }
 
@@ -117,6 +122,33 @@ public record Deploy(
   private static boolean hostStartsWith(String url, String prefix) {
     int scheme = url.indexOf("://");
     return scheme > 0 && url.regionMatches(true, scheme + 3, prefix, 0, prefix.length());
+  }
+
+  private static final Pattern RULES_PROCESSED =
+      Pattern.compile("(No|[0-9]{1,6}) (redirect|header) rules? processed");
+
+  /**
+   * How many redirect ({@code "redirect"}) or header ({@code "header"}) rules Netlify processed for
+   * this deploy, read from its {@code summary} ("3 redirect rules processed", "No header rules
+   * processed"); null when the summary does not say. Kept as a tree, not bound: a summary of an
+   * unexpected shape must not make the deploy unreadable.
+   */
+  public Integer ruleCount(String kind) {
+    JsonNode messages = summary == null ? null : summary.get("messages");
+    if (messages == null || !messages.isArray()) {
+      return null;
+    }
+    for (JsonNode message : messages) {
+      JsonNode title = message.get("title");
+      if (title == null || !title.isTextual()) {
+        continue;
+      }
+      Matcher m = RULES_PROCESSED.matcher(title.asText());
+      if (m.matches() && m.group(2).equals(kind)) {
+        return m.group(1).equals("No") ? 0 : Integer.parseInt(m.group(1));
+      }
+    }
+    return null;
   }
 
   /** One function of a deploy: its name and the SHA256 of its bundle. */

@@ -445,10 +445,16 @@ public final class NetlifyClient {
     if (!deploy.isReady()) {
       return listDeployFiles(deploy.id());
     }
+    return onceFor("deploy:" + deploy.id(), () -> listDeployFiles(deploy.id()));
+  }
+
+  /** The listing under {@code key}, fetched once per client; a failed fetch is not kept. */
+  private List<DeployFile> onceFor(
+      String key, java.util.function.Supplier<List<DeployFile>> fetch) {
     CompletableFuture<List<DeployFile>> mine = new CompletableFuture<>();
     CompletableFuture<List<DeployFile>> earlier;
     synchronized (readyListings) {
-      earlier = readyListings.putIfAbsent(deploy.id(), mine);
+      earlier = readyListings.putIfAbsent(key, mine);
     }
     if (earlier != null) {
       try {
@@ -458,10 +464,10 @@ public final class NetlifyClient {
       }
     }
     try {
-      mine.complete(listDeployFiles(deploy.id()));
+      mine.complete(fetch.get());
     } catch (RuntimeException e) {
       synchronized (readyListings) {
-        readyListings.remove(deploy.id(), mine);
+        readyListings.remove(key, mine);
       }
       mine.completeExceptionally(e);
       throw e;
@@ -480,6 +486,93 @@ public final class NetlifyClient {
             DeployFile::readList,
             null);
     return files == null ? List.of() : files;
+  }
+
+  /**
+   * The files of the site's published deploy (documented: {@code GET /sites/{id}/files}), all of
+   * them in one answer. {@code publishedDeployId} names the deploy the caller knows is published: a
+   * run reads that listing once (the backup and the impact analysis share it).
+   */
+  public List<DeployFile> listSiteFiles(String siteId, String publishedDeployId) {
+    String key = "site:" + id(siteId) + ":" + publishedDeployId;
+    return onceFor(
+        key,
+        () -> {
+          List<DeployFile> files =
+              decoded(
+                  get("listSiteFiles", url().segment("sites").segment(siteId).segment("files")),
+                  DeployFile::readList,
+                  null);
+          return files == null ? List.of() : files;
+        });
+  }
+
+  /**
+   * Streams one file of the site's published deploy to {@code target} (documented: {@code GET
+   * /sites/{id}/files/{path}} with the raw content type), hashing it on the way.
+   */
+  public Download downloadSiteFile(String siteId, String path, Path target, long maxBytes) {
+    Urls.Builder url =
+        url().segment("sites").segment(id(siteId)).segment("files").segments(filePath(path));
+    return downloadApi(
+        get("getSiteFileByPathName", url)
+            .header("Content-Type", "application/vnd.bitballoon.v1.raw")
+            .header("Accept", "application/octet-stream"),
+        target,
+        maxBytes);
+  }
+
+  /**
+   * Streams one file of any deploy (the undocumented per-deploy raw download) to {@code target}.
+   */
+  public Download downloadDeployFile(String deployId, String path, Path target, long maxBytes) {
+    return downloadApi(
+        get("getDeployFile", filesUrl(deployId, path))
+            .header("Content-Type", "application/vnd.bitballoon.v1.raw")
+            .header("Accept", "application/octet-stream"),
+        target,
+        maxBytes);
+  }
+
+  /** Streams a served URL's body to {@code target} (no auth), hashing it on the way. */
+  public Download downloadServed(String rawUrl, Path target, long maxBytes) {
+    URI url = servedUrl(rawUrl);
+    try (Response response = sendServed(url)) {
+      return Download.of(response, target, maxBytes);
+    } catch (IOException e) {
+      throw new NetlifyException("fetch", 0, url + " did not answer: " + describe(e) + ".", e);
+    }
+  }
+
+  private Download downloadApi(Request request, Path target, long maxBytes) {
+    try (Response response = api.execute(request)) {
+      if (response.status() == 429) {
+        throw new NetlifyException(
+            request.operation(),
+            429,
+            "Netlify API rate limit reached ("
+                + request.operation()
+                + "): wait a minute and retry.",
+            null);
+      }
+      if (!response.successful()) {
+        throw new NetlifyException(
+            request.operation(),
+            response.status(),
+            errorMessage(request.operation(), response),
+            null);
+      }
+      return Download.of(response, target, maxBytes);
+    } catch (ResponseTooLargeException e) {
+      throw new NetlifyException(
+          request.operation(), 0, "Netlify API " + e.getMessage() + ": refused.", e);
+    } catch (IOException e) {
+      throw new NetlifyException(
+          request.operation(),
+          0,
+          "Netlify API unreachable during " + request.operation() + " (" + describe(e) + ").",
+          e);
+    }
   }
 
   /** The raw bytes of one file of a deploy, as uploaded. */
@@ -582,7 +675,7 @@ public final class NetlifyClient {
   public Fetched.Digest fetchDigest(String rawUrl) {
     URI url = servedUrl(rawUrl);
     try (Response response = sendServed(url)) {
-      MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+      MessageDigest sha1 = Sha1.newDigest();
       long size = 0;
       byte[] buffer = new byte[64 * 1024];
       for (int n; (n = response.body().read(buffer)) > 0; ) {
@@ -590,15 +683,9 @@ public final class NetlifyClient {
         size += n;
       }
       return new Fetched.Digest(
-          url.toString(),
-          response.status(),
-          response.headers(),
-          HexFormat.of().formatHex(sha1.digest()),
-          size);
+          url.toString(), response.status(), response.headers(), Sha1.hex(sha1), size);
     } catch (IOException e) {
       throw new NetlifyException("fetch", 0, url + " did not answer: " + describe(e) + ".", e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 

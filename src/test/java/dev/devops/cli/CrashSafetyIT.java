@@ -189,6 +189,14 @@ class CrashSafetyIT extends RollbackTestBase {
     }
     if (batch == Batch.BACKUP) {
       Cli.Result verify = p.cli.run("backup", "verify");
+      if (verify.exitCode() == ExitCode.UNVERIFIED.code()) {
+        // Killed before every byte was stored: the backup says so, and --resume finishes it.
+        assertThat(verify.all()).as(what).contains("incomplete").doesNotContain("corrupt:");
+        Cli.Result resume = p.cli.run("backup", "create", "--resume");
+        assertThat(resume.exitCode()).as(what + ": " + resume.all()).isZero();
+        output += verify.all() + resume.all();
+        verify = p.cli.run("backup", "verify");
+      }
       assertThat(verify.exitCode()).as(what + ": " + verify.all()).isZero();
       output += verify.all();
     }
@@ -220,7 +228,7 @@ class CrashSafetyIT extends RollbackTestBase {
         command.addAll(List.of("deploy", "--dir", "public", "--prod", "--version", "v3." + seed));
       }
       case BACKUP ->
-          command.addAll(List.of("backup", "create", "--deployment", "v1.0.0", "--reason", "x"));
+          command.addAll(List.of("backup", "create", "--deployment", "v2.0.0", "--reason", "x"));
       default -> command.addAll(List.of("rollback", "--yes", "--reason", "crash trial"));
     }
     ProcessBuilder builder =

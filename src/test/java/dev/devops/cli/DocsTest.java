@@ -47,12 +47,11 @@ class DocsTest {
     String current = null;
     for (String line : block.lines().toList()) {
       if (line.startsWith("devops ")) {
+        // A command may have several lines (its forms): they are read as one.
         current = line.trim();
-        entries.put(commandPath(current), current);
+        entries.merge(commandPath(current), current, (a, b) -> a + " " + b);
       } else if (!line.isBlank() && current != null) {
-        String joined = entries.get(commandPath(current)) + " " + line.trim();
-        entries.put(commandPath(current), joined);
-        current = joined;
+        entries.merge(commandPath(current), line.trim(), (a, b) -> a + " " + b);
       }
     }
     return entries;

@@ -161,10 +161,10 @@ class HostileInputTest extends RollbackTestBase {
     PlatformProject p = twoDeploys("unsafe");
     faults()
         .inject(
-            Fault.on("listDeployFiles")
+            Fault.on("listSiteFiles")
                 .replyWith(
                     "[{\"id\":\"f\",\"path\":\"/../x\",\"sha\":\"" + "a".repeat(40) + "\"}]"));
-    Cli.Result r = p.cli.run("backup", "create", "--deployment", "v1.0.0", "--reason", "x");
+    Cli.Result r = p.cli.run("backup", "create", "--deployment", "v2.0.0", "--reason", "x");
     PlatformProject.assertOneLineError(
         r, ExitCode.API.code(), "Netlify listed an unsafe file path");
     OUTPUTS.add(r.all());
@@ -256,7 +256,7 @@ class HostileInputTest extends RollbackTestBase {
       if (hostile.getKey().equals("no SHA1")) {
         listing = "[{\"id\":\"f\",\"path\":\"/index.html\",\"sha\":\"../x\"}]";
       }
-      faults().inject(Fault.on("listDeployFiles").replyWith(listing).times(Integer.MAX_VALUE));
+      faults().inject(Fault.on("listSiteFiles").replyWith(listing).times(Integer.MAX_VALUE));
       record(
           "backup of a deploy listing a path with " + hostile.getKey(),
           p.cli.run("backup", "create", "--deployment", v2, "--reason", "x"),
@@ -266,7 +266,7 @@ class HostileInputTest extends RollbackTestBase {
     // A literal '%2e%2e' segment is a file name, not a parent: it stays inside the backup.
     String encoded =
         "[{\"id\":\"f\",\"path\":\"/%2e%2e/%2e%2e/escape2.txt\",\"sha\":\"" + sha + "\"}]";
-    faults().inject(Fault.on("listDeployFiles").replyWith(encoded).times(Integer.MAX_VALUE));
+    faults().inject(Fault.on("listSiteFiles").replyWith(encoded).times(Integer.MAX_VALUE));
     record(
         "backup of a deploy listing %2e%2e segments",
         p.cli.run("backup", "create", "--deployment", v2, "--reason", "x"),

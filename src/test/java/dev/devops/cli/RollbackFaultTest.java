@@ -32,20 +32,29 @@ class RollbackFaultTest extends RollbackTestBase {
           "getSite",
           "listSiteDeploys",
           "getDeploy",
-          "listDeployFiles",
+          "listSiteFiles",
           "getEnvVars",
-          "getDeployFile",
+          "getSiteFileByPathName",
           "unlockDeploy",
           "restoreSiteDeploy",
           "lockDeploy");
+
+  private static final String RULES = "/old /index.html 301\n";
 
   /** A site on v2 (locked), with v1 to roll back to. */
   private record Scenario(PlatformProject project, String v1, String v2) {}
 
   private Scenario scenario() {
     PlatformProject p = newProject("faults");
-    String v1 = p.deploy("v1.0.0", Map.of("index.html", "<h1>one</h1>", "a.js", "a1", "b.js", "b"));
-    String v2 = p.deploy("v2.0.0", Map.of("index.html", "<h1>two</h1>", "a.js", "a2", "b.js", "b"));
+    // The rule file is read through the API before the switch: the CDN does not serve it.
+    String v1 =
+        p.deploy(
+            "v1.0.0",
+            Map.of("index.html", "<h1>one</h1>", "a.js", "a1", "b.js", "b", "_redirects", RULES));
+    String v2 =
+        p.deploy(
+            "v2.0.0",
+            Map.of("index.html", "<h1>two</h1>", "a.js", "a2", "b.js", "b", "_redirects", RULES));
     platform.call("POST", "/deploys/" + v2 + "/lock", null);
     return new Scenario(p, v1, v2);
   }

@@ -2,12 +2,15 @@ package dev.devops.cli;
 
 import static dev.devops.cli.PlatformProject.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.devops.local.Fault;
 import dev.devops.state.DeploymentRecords;
 import dev.devops.testing.Cli;
 import dev.devops.testing.PlatformFixture.DeployOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -66,8 +69,11 @@ class RollbackFlowTest extends RollbackTestBase {
     Cli.Result r = p.cli.run("rollback", "--yes", "--reason", "listing once");
 
     assertThat(r.exitCode()).as(r.err()).isZero();
-    // Compare, backup and verify all read the same two ready deploys: one listing each.
-    assertThat(platform.platform().faults().calls("listDeployFiles")).isEqualTo(2);
+    // Compare and backup share the live deploy's documented listing; verification reads the
+    // target's once it is published; the target's own listing is read once, to compare.
+    assertThat(platform.platform().faults().calls("listSiteFiles")).isEqualTo(2);
+    assertThat(platform.platform().faults().calls("listDeployFiles"))
+        .isEqualTo(undocumentedEndpoints() ? 1 : 0);
   }
 
   /** Runs {@code run} with {@code fault} armed on the platform. */
@@ -196,8 +202,13 @@ class RollbackFlowTest extends RollbackTestBase {
     p.deploy("v1.1.0", Map.of("index.html", "new", "_redirects", "/a /b 301"));
     Cli.Result blocked = p.cli.run("rollback", "--yes", "--reason", "x");
     assertThat(blocked.exitCode()).as(blocked.err()).isEqualTo(ExitCode.INVALID_TARGET.code());
+    // Without the target's file list, the deploy summaries' rule counts still show the change.
     assertThat(blocked.screen())
-        .contains("Reason: Redirects or headers change: /_redirects differ.");
+        .contains(
+            undocumentedEndpoints()
+                ? "Reason: Redirects or headers change: /_redirects differ."
+                : "Reason: Redirects or headers change: redirects 1 → 0 rules, by Netlify's"
+                    + " deploy summaries.");
     assertThat(served(p, "/")).isEqualTo("new");
     Cli.Result accepted = p.cli.run("rollback", "--yes", "--reason", "x", "--accept-breaking");
     assertThat(accepted.exitCode()).as(accepted.err()).isZero();
@@ -287,11 +298,66 @@ class RollbackFlowTest extends RollbackTestBase {
             () -> p.cli.run("rollback", "--yes", "--reason", "no file lists"));
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.screen())
-        .contains("- unknown: Netlify did not list the deploys' files")
-        .contains("⚠️ Netlify listed no files for this deploy: the backup holds its metadata only.")
-        .contains("same index bytes as the deploy's permalink");
+        .contains("- unknown: Netlify lists only the published deploy's files")
+        .contains("Redirects and headers:\n- unknown")
+        .contains("/ as served: differs between the two deploys")
+        .contains("served file(s) match the deploy's SHA1s");
+    assertThat(rollbackHistory(p).get(0).get("backup_complete").asBoolean()).isTrue();
     assertThat(publishedId(p)).isEqualTo(ids.get(1));
     assertThat(rollbackHistory(p).get(0).get("outcome").asText()).isEqualTo("verified");
+  }
+
+  @Test
+  void withOnlyDocumentedEndpointsChangedRedirectsAreNeverReportedUnchanged() throws Exception {
+    assumeFalse(undocumentedEndpoints(), "the case of Netlify's documented API only");
+    PlatformProject p = project();
+    String fourRules =
+        p.deploy(
+            "v1.0.0",
+            Map.of(
+                "index.html",
+                "<h1>v1.0.0</h1>",
+                "_redirects",
+                "/old /new 301\n/spa/* /index.html 200\n/gone /x 410\n/a /b 302\n"));
+    String sameCount =
+        p.deploy(
+            "v1.1.0", Map.of("index.html", "<h1>v1.1.0</h1>", "_redirects", "/one /two 301\n"));
+    String live =
+        p.deploy(
+            "v1.2.0", Map.of("index.html", "<h1>v1.2.0</h1>", "_redirects", "/three /four 301\n"));
+
+    // The same number of rules, different rules: the summaries cannot tell, so "unknown".
+    Cli.Result dry = p.cli.run("rollback", sameCount, "--dry-run");
+    assertThat(dry.exitCode()).as(dry.err()).isZero();
+    assertThat(dry.screen())
+        .contains(
+            "Redirects and headers:\n- unknown: Netlify does not list the target's rule files")
+        .doesNotContain("Redirects and headers:\n- unchanged");
+
+    // Four rules where one is live: the change shows, and blocks until accepted.
+    Cli.Result analyze =
+        p.cli.run("rollback", "analyze", "--from", live, "--to", fourRules, "--json");
+    assertThat(json(analyze).at("/comparison/config_files").isNull()).isTrue();
+    assertThat(json(analyze).at("/comparison/rules/redirects/from").asInt()).isEqualTo(1);
+    assertThat(json(analyze).at("/comparison/rules/redirects/to").asInt()).isEqualTo(4);
+    Cli.Result r =
+        p.cli.run("rollback", fourRules, "--yes", "--reason", "rules", "--accept-breaking");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.screen())
+        .contains("- redirects: 1 → 4 rules (Netlify's deploy summaries)")
+        .doesNotContain("Redirects and headers:\n- unchanged");
+    JsonNode entry = rollbackHistory(p).get(0);
+    assertThat(entry.get("outcome").asText()).isEqualTo("verified");
+    assertThat(publishedId(p)).isEqualTo(fourRules);
+
+    Path manifest = p.dir.resolve(entry.get("backup").asText()).resolve("manifest.json");
+    JsonNode backup = dev.devops.util.Json.mapper().readTree(Files.readString(manifest));
+    assertThat(backup.get("files_source").asText()).isEqualTo("site_files");
+    assertThat(backup.get("complete").asBoolean()).isTrue();
+    List<String> paths = new java.util.ArrayList<>();
+    backup.get("files").forEach(f -> paths.add(f.get("path").asText()));
+    assertThat(paths).containsExactlyInAnyOrder("/index.html", "/_redirects");
+    assertThat(backup.at("/deploy/id").asText()).isEqualTo(live);
   }
 
   @Test
@@ -300,7 +366,9 @@ class RollbackFlowTest extends RollbackTestBase {
     List<String> ids = threeReleases(p);
     Cli.Result r =
         withFault(
-            Fault.on("getDeployFile").status(500).times(Integer.MAX_VALUE),
+            Fault.on(undocumentedEndpoints() ? "getDeployFile" : "getSiteFileByPathName")
+                .status(500)
+                .times(Integer.MAX_VALUE),
             () ->
                 p.cli.run(
                     "backup",

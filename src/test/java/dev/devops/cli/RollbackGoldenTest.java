@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.devops.local.Fault;
 import dev.devops.testing.Cli;
+import dev.devops.testing.PlatformFixture;
 import dev.devops.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,13 +20,23 @@ import org.junit.jupiter.api.Test;
 /**
  * Every human block of the rollback spec, pinned as golden files (src/test/resources/golden/
  * rollback/). Ids, ports, times and timestamps are replaced by stable names.
+ *
+ * <p>The spec's impact block lists the files that change, which needs the target's file list: on
+ * Netlify that comes from the per-deploy listing (answered, not documented) or from devops's own
+ * deploy records. These goldens run with that listing; {@link #documentedApiOnly} pins the same
+ * rollback as Netlify's documented API alone allows it.
  */
+@PlatformTest.WithUndocumentedEndpoints
 class RollbackGoldenTest extends RollbackTestBase {
   /** The spec's history: v1.2.0, v1.2.1, a failed v1.2.2, and v1.2.3 live; a clock 2h later. */
   private record Spec(PlatformProject p, List<String> ids) {}
 
   private Spec spec() {
-    PlatformProject p = newProject("golden");
+    return spec(newProject("golden"));
+  }
+
+  private static Spec spec(PlatformProject p) {
+    PlatformFixture platform = p.platform;
     List<String> ids = new ArrayList<>();
     ids.add(
         p.deploy(
@@ -71,6 +82,7 @@ class RollbackGoldenTest extends RollbackTestBase {
         .replaceAll("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC", "TIME")
         .replaceAll("pid \\d+", "pid PID")
         .replaceAll(" \\d+ms", " Nms")
+        .replaceAll("\\d+(\\.\\d)? [KMGT]?B/s", "RATE")
         .replaceAll("[0-9a-f]{24}", "DEPLOY_NEW");
   }
 
@@ -80,6 +92,17 @@ class RollbackGoldenTest extends RollbackTestBase {
     Cli.Result r = s.p().cli.run("rollback", "--yes", "--reason", "dashboard broken");
     assertThat(r.exitCode()).as(r.err()).isZero();
     Golden.assertMatches("rollback/rollback-success.txt", normalize(s, r.screen()));
+  }
+
+  /** The same rollback where Netlify lists only the published deploy's files. */
+  @Test
+  void documentedApiOnly() throws Exception {
+    try (PlatformFixture documented = PlatformFixture.start(dir.resolve("documented-platform"))) {
+      Spec s = spec(new PlatformProject(documented, dir.resolve("p"), "golden-documented"));
+      Cli.Result r = s.p().cli.run("rollback", "--yes", "--reason", "dashboard broken");
+      assertThat(r.exitCode()).as(r.err()).isZero();
+      Golden.assertMatches("rollback/rollback-success-documented.txt", normalize(s, r.screen()));
+    }
   }
 
   @Test

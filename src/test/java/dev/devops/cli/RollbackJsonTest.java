@@ -98,7 +98,22 @@ class RollbackJsonTest extends RollbackTestBase {
   @Test
   void analyzeImpact() throws Exception {
     Site s = site();
-    Cli.Result r = s.p().cli.run("rollback", "analyze", "--from", s.v2(), "--to", s.v1(), "--json");
+    Cli.Result unlisted =
+        s.p().cli.run("rollback", "analyze", "--from", s.v2(), "--to", s.v1(), "--json");
+    assertThat(unlisted.exitCode()).as(unlisted.err()).isZero();
+    JsonNode unknown = Json.mapper().readTree(unlisted.out()).get("comparison");
+    assertThat(unknown.get("files").isNull()).as("Netlify does not list v1's files").isTrue();
+    assertThat(unknown.get("files_listed").asBoolean()).isFalse();
+    assertThat(unknown.at("/served/~1").asText()).isEqualTo("changed");
+    assertDocumented(unknown.at("/rules/redirects"), "rollback-analyze.md", "RULE_COUNT");
+
+    // A backup taken while v1 was live keeps its file list: the comparison is then complete.
+    PlatformProject p = newProject("json-listed");
+    String v1 = p.deploy("v1.0.0", Map.of("index.html", "<h1>one</h1>", "a.css", "a"));
+    assertThat(p.cli.run("backup", "create", "--deployment", v1, "--reason", "v1 live").exitCode())
+        .isZero();
+    String v2 = p.deploy("v1.1.0", Map.of("index.html", "<h1>two</h1>", "b.css", "b"));
+    Cli.Result r = p.cli.run("rollback", "analyze", "--from", v2, "--to", v1, "--json");
     assertThat(r.exitCode()).as(r.err()).isZero();
     JsonNode impact = Json.mapper().readTree(r.out());
     assertDocumented(impact, "rollback-analyze.md", "IMPACT");

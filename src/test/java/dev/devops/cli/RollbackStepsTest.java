@@ -83,7 +83,7 @@ class RollbackStepsTest extends RollbackTestBase {
     assertThat(r.screen())
         .contains("🔄 Rolling back deployment...")
         .contains("[00:00] Starting rollback...")
-        .contains("Creating backup...")
+        .contains("Recording what is live...")
         .contains("Code reverted to v1.1.0")
         .contains("Health check: passed");
     assertThat(served(s)).isEqualTo("<h1>two</h1>");
@@ -235,6 +235,8 @@ class RollbackStepsTest extends RollbackTestBase {
         s.p().cli.run("backup", "create", "--deployment", "v1.2.0", "--reason", "again", "--json");
     assertThat(json(second).get("new_blobs").asInt()).isZero();
     assertThat(json(second).get("reused_blobs").asInt()).isEqualTo(3);
+    // Netlify lists only the published deploy's files: v1 is backed up once it is live again.
+    platform.call("POST", "/sites/" + s.p().siteId + "/deploys/" + s.v1() + "/restore", null);
     Cli.Result older =
         s.p().cli.run("backup", "create", "--deployment", s.v1(), "--reason", "older", "--json");
     assertThat(json(older).get("new_blobs").asInt())

@@ -19,7 +19,7 @@ class DeployComparisonTest {
   }
 
   private static DeployComparison compare(List<DeployFile> current, List<DeployFile> target) {
-    return DeployComparison.of(FROM, current, TO, target, null, T, null);
+    return DeployComparison.of(FROM, current, TO, target, null, T, null, null);
   }
 
   @Test
@@ -66,7 +66,7 @@ class DeployComparisonTest {
   void unlistedFilesAreUnknownNotUnchanged() {
     DeployComparison c = compare(null, List.of(file("/index.html", "a")));
     assertThat(c.filesListed()).isFalse();
-    assertThat(c.files().isEmpty()).isTrue();
-    assertThat(c.configFiles()).isEmpty();
+    assertThat(c.files()).isNull();
+    assertThat(c.configFiles()).isNull();
   }
 }

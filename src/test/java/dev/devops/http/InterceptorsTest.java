@@ -159,6 +159,52 @@ class InterceptorsTest {
   }
 
   @Test
+  void aRefusalByAnotherLimitWaitsForThatRequestOnlyAndLeavesTheBudget() throws IOException {
+    long[] now = {1_000_000L};
+    List<Long> waits = new ArrayList<>();
+    Sleeper clockSleeper =
+        millis -> {
+          waits.add(millis);
+          now[0] += millis;
+        };
+    RateBudget budget = new RateBudget(500, Duration.ofMinutes(1), () -> now[0]);
+    AtomicInteger n = new AtomicInteger();
+    // Netlify's deploy limit (3 a minute) refuses with its own numbers in the headers.
+    Stub stub =
+        new Stub(
+            r ->
+                n.incrementAndGet() == 1
+                    ? Stub.answer(
+                        r,
+                        429,
+                        Map.of(
+                            "x-ratelimit-limit", List.of("3"),
+                            "x-ratelimit-remaining", List.of("0"),
+                            "x-ratelimit-reset", List.of(Long.toString(now[0] / 1000 + 20))),
+                        "")
+                    : Stub.answer(
+                        r,
+                        200,
+                        Map.of(
+                            "x-ratelimit-limit", List.of("500"),
+                            "x-ratelimit-remaining", List.of("498"),
+                            "x-ratelimit-reset", List.of(Long.toString(now[0] / 1000 + 60))),
+                        "{}"));
+    Transport transport =
+        new Transport(
+            List.of(
+                new RateLimit(r -> true, budget, Duration.ofSeconds(60), clockSleeper, null),
+                stub));
+    try (Response response = transport.execute(get(API + "/sites/s/deploys", true))) {
+      assertThat(response.status()).isEqualTo(200);
+    }
+    assertThat(waits).hasSize(1);
+    assertThat(waits.get(0)).isBetween(19_000L, 20_000L);
+    assertThat(budget.limit()).isEqualTo(500);
+    assertThat(budget.remaining()).isEqualTo(498);
+  }
+
+  @Test
   void rateLimitGivesUpWhenTheWaitWouldExceedItsBound() throws IOException {
     Stub stub =
         new Stub(

@@ -89,4 +89,17 @@ class RateBudgetTest {
     assertThat(budget.timeFor(501)).isEqualTo(Duration.ofSeconds(60));
     assertThat(budget.timeFor(1_600)).isEqualTo(Duration.ofSeconds(180));
   }
+
+  @Test
+  void aPauseIsNeitherLengthenedNorEndedByAnswersFromBeforeIt() throws Exception {
+    RateBudget budget = new RateBudget(500, Duration.ofSeconds(60), () -> now[0]);
+    budget.acquire(sleeper);
+    budget.acquire(sleeper);
+    budget.pauseFor(1_000); // the first request met a 429 that lifts in a second
+    // The other one, answered after, says the window has plenty left until it ends in 60 s.
+    budget.answered(200, 500, 498, now[0] / 1000 + 60);
+    budget.acquire(sleeper);
+    assertThat(waits).containsExactly(1_000L);
+    assertThat(budget.remaining()).isEqualTo(497);
+  }
 }

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.devops.local.Fault;
 import dev.devops.testing.PlatformFixture;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,7 +105,9 @@ class NetlifyClientTest {
 
   @Test
   void deployFileListingsAreReadWholeAndHostileOnesAreRefused() {
-    try (PlatformFixture fx = PlatformFixture.start(dir)) {
+    // Netlify answers GET /deploys/{id}/files but does not document it: the platform serves it
+    // only when asked to, and the client must still read it safely when it is there.
+    try (PlatformFixture fx = PlatformFixture.startWithUndocumentedEndpoints(dir)) {
       String siteId = fx.createSite("client-files");
       String deployId =
           fx.deploy(
@@ -138,6 +142,56 @@ class NetlifyClientTest {
       fx.platform().faults().clear();
       fx.platform().faults().inject(Fault.on("listDeployFiles").malformedBody());
       assertThat(client.listDeployFiles(deployId)).hasSize(2); // cut mid-body: fetched again
+    }
+  }
+
+  @Test
+  void theSitesFilesAreListedOncePerPublishedDeployAndStreamedRaw() throws Exception {
+    try (PlatformFixture fx = PlatformFixture.start(dir)) {
+      String siteId = fx.createSite("client-site-files");
+      String v1 =
+          fx.deploy(
+              siteId,
+              java.util.Map.of("index.html", "<h1>home</h1>", "css/site.css", "body{}"),
+              PlatformFixture.DeployOptions.prod("v1"));
+      NetlifyClient client = quickClient(fx, 1);
+      fx.platform().faults().resetCalls();
+      List<DeployFile> files = client.listSiteFiles(siteId, v1);
+      assertThat(files)
+          .extracting(DeployFile::path)
+          .containsExactlyInAnyOrder("/index.html", "/css/site.css");
+      assertThat(client.listSiteFiles(siteId, v1)).isEqualTo(files);
+      assertThat(fx.platform().faults().calls("listSiteFiles")).isEqualTo(1);
+
+      String v2 =
+          fx.deploy(
+              siteId,
+              java.util.Map.of("index.html", "<h1>two</h1>"),
+              PlatformFixture.DeployOptions.prod("v2"));
+      assertThat(client.listSiteFiles(siteId, v2))
+          .extracting(DeployFile::path)
+          .containsExactly("/index.html");
+
+      Path target = dir.resolve("index.html.part");
+      Download download = client.downloadSiteFile(siteId, "/index.html", target, 1024);
+      assertThat(download.isSuccessful()).isTrue();
+      assertThat(Files.readString(target)).isEqualTo("<h1>two</h1>");
+      assertThat(download.size()).isEqualTo(12);
+      assertThat(download.sha1()).isEqualTo(Sha1.hex("<h1>two</h1>".getBytes()));
+
+      assertThatThrownBy(() -> client.downloadSiteFile(siteId, "/index.html", target, 4))
+          .isInstanceOf(NetlifyException.class)
+          .hasMessageContaining("exceeds 4 bytes");
+      assertThatThrownBy(() -> client.downloadSiteFile(siteId, "/missing.html", target, 1024))
+          .isInstanceOfSatisfying(
+              NetlifyException.class, e -> assertThat(e.status()).isEqualTo(404));
+
+      fx.platform()
+          .faults()
+          .inject(Fault.on("listSiteFiles").replyWith("[{\"path\":{\"x\":1}}]").times(2));
+      assertThatThrownBy(() -> client.listSiteFiles(siteId, "other"))
+          .isInstanceOf(NetlifyException.class)
+          .hasMessageContaining("malformed body");
     }
   }
 

@@ -71,14 +71,21 @@ public final class PlatformFixture implements AutoCloseable {
   }
 
   /**
-   * A platform with the old kindness, {@link LocalPlatform.Options#legacyKind()}: no request,
-   * deploy or upload limits, the undocumented per-deploy file endpoints, site names as ids. The CLI
-   * and engine tests rely on it. TEMPORARY: once the CLI follows Netlify's terms this becomes
-   * {@code start(LocalPlatform.Options.inTempDir(dataDir))}. Platform tests use {@link
-   * #start(LocalPlatform.Options)} with Netlify's defaults.
+   * A platform on Netlify's terms: its API limits (500 requests and 3 deploys a minute, 5 uploads
+   * in flight) and only its documented endpoints. What this fixture itself sends (seeding a site's
+   * history, reading the API to check a result) is not charged to the limits; what the code under
+   * test sends is.
    */
   public static PlatformFixture start(Path dataDir) {
-    return start(LocalPlatform.Options.inTempDir(dataDir).legacyKind());
+    return start(LocalPlatform.Options.inTempDir(dataDir));
+  }
+
+  /**
+   * The same, with the per-deploy file listing and download that Netlify does not document but
+   * answers in practice: for tests that run a flow in both modes.
+   */
+  public static PlatformFixture startWithUndocumentedEndpoints(Path dataDir) {
+    return start(LocalPlatform.Options.inTempDir(dataDir).undocumentedEndpoints(true));
   }
 
   /** A platform started with {@code options} (Netlify's behaviour unless they say otherwise). */
@@ -112,6 +119,11 @@ public final class PlatformFixture implements AutoCloseable {
     return call("POST", "/sites", body).get("id").asText();
   }
 
+  /** Runs fixture work without charging it to Netlify's limits (see {@link #start(Path)}). */
+  private <T> T uncharged(java.util.function.Supplier<T> work) {
+    return platform.withoutLimits(work);
+  }
+
   /** A full digest deploy of UTF-8 text files; waits until it is ready (or failed). */
   public String deploy(String siteId, Map<String, String> files, DeployOptions opts) {
     Map<String, byte[]> bytes = new LinkedHashMap<>();
@@ -120,6 +132,10 @@ public final class PlatformFixture implements AutoCloseable {
   }
 
   public String deployBytes(String siteId, Map<String, byte[]> files, DeployOptions opts) {
+    return uncharged(() -> deployUncharged(siteId, files, opts));
+  }
+
+  private String deployUncharged(String siteId, Map<String, byte[]> files, DeployOptions opts) {
     ObjectNode body = Json.mapper().createObjectNode();
     ObjectNode digest = body.putObject("files");
     Map<String, String> shaByPath = new LinkedHashMap<>();
@@ -169,6 +185,14 @@ public final class PlatformFixture implements AutoCloseable {
    * nothing; find it with listSiteDeploys ({@code state=error}).
    */
   public void failDeploy(String siteId, String title) {
+    uncharged(
+        () -> {
+          failDeployUncharged(siteId, title);
+          return null;
+        });
+  }
+
+  private void failDeployUncharged(String siteId, String title) {
     ObjectNode body = Json.mapper().createObjectNode();
     byte[] never = ("never uploaded " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
     body.putObject("files").put("index.html", hex("SHA-1", never));
@@ -179,6 +203,14 @@ public final class PlatformFixture implements AutoCloseable {
 
   /** Sets (creates or replaces) a site env var for all contexts, through the env-var API. */
   public void setEnv(String siteId, String key, String value) {
+    uncharged(
+        () -> {
+          setEnvUncharged(siteId, key, value);
+          return null;
+        });
+  }
+
+  private void setEnvUncharged(String siteId, String key, String value) {
     String accountId = call("GET", "/accounts", null).get(0).get("id").asText();
     ObjectNode var = Json.mapper().createObjectNode();
     var.put("key", key);
@@ -206,6 +238,10 @@ public final class PlatformFixture implements AutoCloseable {
 
   /** One authenticated API call ({@code path} below /api/v1); fails on any non-2xx answer. */
   public JsonNode call(String method, String path, JsonNode body) {
+    return uncharged(() -> callUncharged(method, path, body));
+  }
+
+  private JsonNode callUncharged(String method, String path, JsonNode body) {
     try (Response response = send(method, path, body)) {
       String text = response.body().string();
       if (!response.isSuccessful()) {

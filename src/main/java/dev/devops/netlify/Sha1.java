@@ -1,0 +1,50 @@
+package dev.devops.netlify;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/** SHA1 hex digests: how Netlify names file contents. */
+public final class Sha1 {
+  private static final Pattern HEX40 = Pattern.compile("[0-9a-f]{40}");
+
+  private Sha1() {}
+
+  public static String hex(byte[] bytes) {
+    return HexFormat.of().formatHex(newDigest().digest(bytes));
+  }
+
+  /** The digest of a file, read in 64 KB pieces whatever its size. */
+  public static String hex(Path file) throws IOException {
+    MessageDigest digest = newDigest();
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[64 * 1024];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  public static String hex(MessageDigest digest) {
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  public static MessageDigest newDigest() {
+    try {
+      return MessageDigest.getInstance("SHA-1");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-1 is missing from this JVM", e);
+    }
+  }
+
+  /** True for a lower-case 40-digit hex digest (safe to use as a file name). */
+  public static boolean isValid(String sha) {
+    return sha != null && HEX40.matcher(sha).matches();
+  }
+}
