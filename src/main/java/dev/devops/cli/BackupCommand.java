@@ -152,7 +152,7 @@ final class BackupList extends EngineCommand {
     }
     StringBuilder b = new StringBuilder("💾 Backups");
     for (BackupCommand.BackupJson v : views) {
-      b.append("\n\n").append(v.dir());
+      b.append("\n\n").append(Text.clean(v.dir()));
       b.append("\nDeploy: ")
           .append(RollbackView.label(v.version(), v.deployId()))
           .append("  Files: ")
@@ -220,7 +220,7 @@ final class BackupVerify extends EngineCommand {
       results.add(
           new Checked(display(d), v.ok(), v.files(), v.blobsChecked(), v.missing(), v.corrupt()));
       text.append(v.ok() ? "✓ " : "✗ ")
-          .append(display(d))
+          .append(Text.clean(display(d)))
           .append(": ")
           .append(v.blobsChecked())
           .append(" blob(s) checked");
