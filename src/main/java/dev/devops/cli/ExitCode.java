@@ -36,7 +36,7 @@ public enum ExitCode {
       13, "the rollback and the automatic recovery both failed: run devops emergency-recover"),
   NO_TARGET(14, "there is no previous deploy to roll back to"),
   LOCAL_IO(
-      15,
+      17,
       "a local file or folder cannot be read or written (permissions, full disk, read-only file"
           + " system)"),
   INTERRUPTED(130, "interrupted (Ctrl-C)");
