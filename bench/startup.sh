@@ -66,7 +66,7 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 if $list_ready; then
-  export NETLIFY_AUTH_TOKEN=$token
+  export NETLIFY_AUTH_TOKEN=$token NETLIFY_API_URL="http://127.0.0.1:$port"
   curl -fs -o /dev/null -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
     -d '{"name":"bench"}' "http://127.0.0.1:$port/api/v1/sites" || list_ready=false
   (cd "$project" && "$repo/bin/devops" init --site bench --api-url "http://127.0.0.1:$port" >/dev/null 2>&1) \

@@ -3,9 +3,17 @@ package dev.devops.cli;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.devops.netlify.NetlifyException;
 import dev.devops.util.Json;
+import dev.devops.util.SafeFiles;
 import dev.devops.util.Secrets;
+import dev.devops.util.UnsafeFileException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.Arrays;
 import java.util.Locale;
 import picocli.CommandLine;
@@ -19,6 +27,7 @@ public final class App {
 
   /** Runs the CLI with {@code args} in {@code ctx} and returns the exit code. */
   public static int run(CliContext ctx, String... args) {
+    SafeFiles.forgetSweeps();
     try {
       return commandLine(ctx, args).execute(args);
     } finally {
@@ -92,7 +101,11 @@ public final class App {
     if (base != null && base.debug()) {
       StringWriter trace = new StringWriter();
       error.printStackTrace(new PrintWriter(trace));
-      err.println(Secrets.redact(trace.toString()));
+      // Exception messages may quote API answers or file contents: each line made printable.
+      for (String line : trace.toString().split("\\R")) {
+        String indent = line.startsWith("\t") ? "\t" : "";
+        err.println(Secrets.redact(indent + Text.clean(line.substring(indent.length()))));
+      }
     }
     if (base != null && base.json()) {
       printError(ctx, code, message);
@@ -117,10 +130,73 @@ public final class App {
           ? message
           : message + " Retry shortly; rerun with --debug for the request trace.";
     }
+    UnsafeFileException unsafe = ExitCode.cause(error, UnsafeFileException.class);
+    if (unsafe != null) {
+      return unsafe.getMessage();
+    }
+    if (code == ExitCode.LOCAL_IO) {
+      return localFailure(error, ExitCode.localFailure(error));
+    }
     if (code == ExitCode.FAILURE) {
       return "Internal error: " + message + " (rerun with --debug for details)";
     }
     return message;
+  }
+
+  /**
+   * "What could not be done: what the file system said", then what to do: {@code error}'s own
+   * message names the file when it wraps {@code io}; else the file system's exception does.
+   */
+  static String localFailure(Throwable error, IOException io) {
+    String reason = reason(io);
+    String what = null;
+    for (Throwable t = error; t != null && t != io && what == null; t = t.getCause()) {
+      String m = t.getMessage();
+      if (m != null && (t.getCause() == null || !m.equals(t.getCause().toString()))) {
+        what = m; // the first message of ours, not a wrapper repeating its cause
+      }
+    }
+    if (what == null) {
+      what =
+          io instanceof FileSystemException f && f.getFile() != null
+              ? "Cannot use " + f.getFile()
+              : "A local file operation failed";
+    }
+    String line = what.contains(reason) ? what : what + ": " + reason;
+    String lower = reason.toLowerCase(Locale.ROOT);
+    if (lower.contains("no space left")) {
+      return line + " (the disk is full: free some space, then run the command again).";
+    }
+    if (lower.contains("read-only file system")) {
+      return line + " (the file system is read-only: run devops from a writable folder).";
+    }
+    if (io instanceof AccessDeniedException || lower.contains("permission denied")) {
+      return line + " (check the permissions of that file or folder).";
+    }
+    return line + " (a local file or folder could not be used; rerun with --debug for details).";
+  }
+
+  /** The file system's words, never empty. */
+  private static String reason(IOException io) {
+    if (io instanceof FileSystemException f) {
+      if (f.getReason() != null) {
+        return f.getReason();
+      }
+      if (f instanceof AccessDeniedException) {
+        return "Permission denied";
+      }
+      if (f instanceof NoSuchFileException) {
+        return "No such file or folder";
+      }
+      if (f instanceof FileAlreadyExistsException) {
+        return "Already exists";
+      }
+      if (f instanceof NotDirectoryException) {
+        return "Not a folder";
+      }
+      return f.getClass().getSimpleName();
+    }
+    return io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage();
   }
 
   /** Creates commands and hands each {@link BaseCommand} the process context. */

@@ -191,7 +191,7 @@ final class BackupList extends EngineCommand {
     }
     StringBuilder b = new StringBuilder("💾 Backups");
     for (BackupCommand.BackupJson v : views) {
-      b.append("\n\n").append(v.dir());
+      b.append("\n\n").append(Text.clean(v.dir()));
       b.append("\nDeploy: ")
           .append(RollbackView.label(v.version(), v.deployId()))
           .append("  Files: ")
@@ -272,7 +272,7 @@ final class BackupVerify extends EngineCommand {
               v.missing(),
               v.corrupt()));
       text.append(v.ok() ? "✓ " : "✗ ")
-          .append(display(d))
+          .append(Text.clean(display(d)))
           .append(": ")
           .append(v.blobsChecked())
           .append(" blob(s) checked");

@@ -145,6 +145,7 @@ public final class DemoCommand extends BaseCommand {
               + "   # in another terminal");
       err.println("   cd " + project);
       err.println("   export NETLIFY_AUTH_TOKEN=" + token);
+      err.println("   export NETLIFY_API_URL=" + platform.apiUrl());
       err.println("   devops status                  # the pinned deploy and the last rollback");
       err.println("   devops rollback history        # what was done, step by step");
       err.println("   devops rollback " + broken.version() + "   # roll forward again");

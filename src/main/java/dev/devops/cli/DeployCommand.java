@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -55,6 +56,12 @@ public final class DeployCommand extends EngineCommand {
       description =
           "Give up (and cancel the deploy) when it is not ready after this long; default: ${DEFAULT-VALUE}.")
   long timeoutSeconds;
+
+  @Option(
+      names = "--follow-symlinks",
+      description =
+          "Deploy what symbolic links in DIR point to, even outside DIR (default: links are skipped, as netlify-cli does, and links pointing outside DIR are refused).")
+  boolean followSymlinks;
 
   @Mixin JsonOption jsonOption;
 
@@ -111,8 +118,11 @@ public final class DeployCommand extends EngineCommand {
                       title(),
                       version,
                       gitCommit(),
-                      Duration.ofSeconds(timeoutSeconds)),
+                      Duration.ofSeconds(timeoutSeconds),
+                      followSymlinks),
                   progress);
+    } catch (SiteFiles.LinksOutsideException e) {
+      throw e; // its own block (errorBlock) and code (ExitCode.of)
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCode.USAGE, "--dir " + e.getMessage());
     }
@@ -135,7 +145,7 @@ public final class DeployCommand extends EngineCommand {
       return ExitCode.OK.code();
     }
     StringBuilder b = new StringBuilder("✓ Deploy ready" + (version == null ? "" : ": " + version));
-    b.append("\nID: ").append(deploy.id());
+    b.append("\nID: ").append(Text.clean(deploy.id()));
     b.append("\nFiles: ")
         .append(result.uploadedFiles())
         .append(" uploaded, ")
@@ -146,14 +156,35 @@ public final class DeployCommand extends EngineCommand {
       b.append("\nLive: ").append(Text.clean(site.liveUrl()));
     } else if (prod) {
       b.append("\nLive: NOT published: auto publishing is locked (a rollback pinned deploy ")
-          .append(site.publishedDeploy().id())
+          .append(Text.clean(site.publishedDeploy().id()))
           .append(")\n💡 To publish this deploy anyway: devops rollback ")
-          .append(deploy.id());
+          .append(Text.clean(deploy.id()));
     } else {
       b.append("\nLive: unchanged (draft deploy; use --prod to publish)");
     }
     report(b.toString());
     return ExitCode.OK.code();
+  }
+
+  /** Links pointing outside --dir: the refusal with the whole list. */
+  @Override
+  protected String errorBlock(Throwable error) {
+    if (error instanceof SiteFiles.LinksOutsideException e) {
+      StringBuilder b =
+          new StringBuilder("❌ --dir ")
+              .append(Text.clean(dir.toString()))
+              .append(" has ")
+              .append(e.links().size())
+              .append(" symbolic link(s) pointing outside it: nothing was deployed.\n");
+      for (String link : e.links()) {
+        b.append("   ").append(Text.clean(link)).append('\n');
+      }
+      return b.append(
+              "💡 Remove them, or pass --follow-symlinks to deploy what they point to"
+                  + " (netlify-cli skips every link).")
+          .toString();
+    }
+    return super.errorBlock(error);
   }
 
   private String title() {
@@ -214,6 +245,16 @@ public final class DeployCommand extends EngineCommand {
     @Override
     public void hashed(SiteFiles files) {
       line("✓ " + files.count() + " files, " + Text.bytes(files.totalBytes()) + " hashed");
+      List<String> links = files.skippedLinks();
+      if (!links.isEmpty()) {
+        line(
+            "ℹ️  Skipped "
+                + links.size()
+                + " symbolic link(s) inside the folder, as netlify-cli does: "
+                + Text.clean(String.join(", ", links.subList(0, Math.min(5, links.size()))))
+                + (links.size() > 5 ? ", ..." : "")
+                + " (--follow-symlinks deploys what they point to)");
+      }
     }
 
     @Override
@@ -228,7 +269,7 @@ public final class DeployCommand extends EngineCommand {
     public synchronized void created(Deploy deploy) {
       line(
           "🚀 Deploy "
-              + deploy.id()
+              + Text.clean(deploy.id())
               + " created ("
               + (Boolean.TRUE.equals(deploy.draft()) ? "draft" : "production")
               + ")");
@@ -262,7 +303,7 @@ public final class DeployCommand extends EngineCommand {
     public void notRecorded(Deploy deploy, RuntimeException why) {
       line(
           "⚠️ Deploy "
-              + deploy.id()
+              + Text.clean(deploy.id())
               + " is not recorded in .devops/deployments.json: "
               + Text.clean(why.getMessage()));
     }
@@ -280,9 +321,9 @@ public final class DeployCommand extends EngineCommand {
     public void interrupted(String deployId, RuntimeException failure) {
       command.say(
           failure == null
-              ? "🛑 Interrupted: deploy " + deployId + " canceled."
+              ? "🛑 Interrupted: deploy " + Text.clean(deployId) + " canceled."
               : "🛑 Interrupted: deploy "
-                  + deployId
+                  + Text.clean(deployId)
                   + " could not be canceled ("
                   + Text.clean(failure.getMessage())
                   + ").");

@@ -23,7 +23,7 @@ final class DeploymentsView {
           .append(Text.clean(current.version()))
           .append(deployed(current, now))
           .append(" - ACTIVE\n");
-      b.append("ID: ").append(current.id()).append('\n');
+      b.append("ID: ").append(Text.clean(current.id())).append('\n');
       b.append("Status: ").append(current.status().label()).append('\n');
       b.append("URL: ").append(Text.clean(history.site().liveUrl())).append('\n');
     } else {
@@ -41,7 +41,7 @@ final class DeploymentsView {
           .append(Text.clean(target.version()))
           .append(deployed(target, now))
           .append('\n');
-      b.append("ID: ").append(target.id()).append('\n');
+      b.append("ID: ").append(Text.clean(target.id())).append('\n');
       b.append("Status: ").append(target.status().label()).append('\n');
       b.append("Duration: ")
           .append(

@@ -1,5 +1,6 @@
 package dev.devops.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.devops.config.ConfigException;
 import dev.devops.engine.BackupStore;
 import dev.devops.engine.RollbackException;
@@ -8,6 +9,9 @@ import dev.devops.engine.RollbackPlanner;
 import dev.devops.engine.VerificationResult;
 import dev.devops.netlify.InvalidInputException;
 import dev.devops.netlify.NetlifyException;
+import dev.devops.netlify.SiteFiles;
+import dev.devops.util.UnsafeFileException;
+import java.io.IOException;
 import picocli.CommandLine;
 
 /**
@@ -31,6 +35,10 @@ public enum ExitCode {
   RECOVERY_FAILED(
       13, "the rollback and the automatic recovery both failed: run devops emergency-recover"),
   NO_TARGET(14, "there is no previous deploy to roll back to"),
+  LOCAL_IO(
+      17,
+      "a local file or folder cannot be read or written (permissions, full disk, read-only file"
+          + " system)"),
   INTERRUPTED(130, "interrupted (Ctrl-C)");
 
   private final int code;
@@ -64,7 +72,9 @@ public enum ExitCode {
     if (error instanceof CliException e) {
       return e.exitCode();
     }
-    if (error instanceof CommandLine.ParameterException || error instanceof InvalidInputException) {
+    if (error instanceof CommandLine.ParameterException
+        || error instanceof InvalidInputException
+        || error instanceof SiteFiles.LinksOutsideException) {
       return USAGE;
     }
     if (error instanceof ConfigException e) {
@@ -105,7 +115,40 @@ public enum ExitCode {
     if (error instanceof InterruptedException) {
       return INTERRUPTED;
     }
-    return FAILURE;
+    if (cause(error, UnsafeFileException.class) != null) {
+      return CONFIG;
+    }
+    return localFailure(error) != null ? LOCAL_IO : FAILURE;
+  }
+
+  /**
+   * The failure of the machine's files behind {@code error} (a full disk, a read-only file system,
+   * a permission, an unreadable file), or null when there is none: an {@link IOException} in its
+   * causes that is neither a JSON mapping error nor the network's (those are mapped above).
+   */
+  static IOException localFailure(Throwable error) {
+    IOException found = null;
+    int depth = 0;
+    for (Throwable t = error; t != null && depth < 20; t = t.getCause(), depth++) {
+      if (t instanceof JsonProcessingException) {
+        return null;
+      }
+      if (t instanceof IOException io) {
+        found = io; // the deepest one says what the file system said
+      }
+    }
+    return found;
+  }
+
+  /** The first exception of type {@code type} in {@code error}'s causes, or null. */
+  static <T extends Throwable> T cause(Throwable error, Class<T> type) {
+    int depth = 0;
+    for (Throwable t = error; t != null && depth < 20; t = t.getCause(), depth++) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
   }
 
   /** The code of a rollback's outcome. */

@@ -7,6 +7,7 @@ import dev.devops.config.ProjectConfig;
 import dev.devops.netlify.NetlifyClient;
 import dev.devops.netlify.Site;
 import dev.devops.util.Json;
+import dev.devops.util.SafeFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,9 +45,8 @@ public final class InitCommand extends ProjectCommand {
   @Override
   protected int execute() throws Exception {
     Path cwd = ctx().cwd();
-    Path file = ConfigStore.file(cwd);
     ProjectConfig previous = null;
-    if (Files.exists(file)) {
+    if (ConfigStore.exists(cwd)) {
       if (!force) {
         throw new ConfigException(
             ConfigException.Kind.ALREADY_EXISTS,
@@ -62,8 +62,8 @@ public final class InitCommand extends ProjectCommand {
         throw new CliException(ExitCode.USAGE, "--api-url: " + e.getMessage());
       }
     }
-    String base = apiUrl != null ? apiUrl : apiUrl(null);
-    Site found = newClient(base).findSite(wanted);
+    NetlifyClient client = newClient(apiUrl, null);
+    Site found = client.findSite(wanted);
     ProjectConfig config =
         previous == null
             ? ProjectConfig.netlify(found.id(), found.name(), apiUrl)
@@ -75,13 +75,28 @@ public final class InitCommand extends ProjectCommand {
                 previous.healthPaths(),
                 previous.rollback());
     ConfigStore.save(cwd, config);
-    say(style().green("✓") + " Linked to Netlify site " + found.name() + " (" + found.id() + ")");
+    say(
+        style().green("✓")
+            + " Linked to Netlify site "
+            + Text.clean(found.name())
+            + " ("
+            + Text.clean(found.id())
+            + ")");
     say(
         "  Wrote "
             + ConfigStore.STATE_DIR
             + "/"
             + ConfigStore.FILE_NAME
-            + (apiUrl == null ? "" : " (API: " + apiUrl + ")"));
+            + (apiUrl == null ? "" : " (API: " + Text.clean(apiUrl) + ")"));
+    if (apiUrl != null && !isNetlifyApi(NetlifyClient.parseBaseUrl(apiUrl))) {
+      // The file comes with the repository: its api_url is trusted only when the user names it.
+      say(
+          "💡 Not Netlify's API: run devops here with "
+              + API_URL_ENV
+              + "="
+              + Text.clean(client.baseUrl())
+              + " and NETLIFY_AUTH_TOKEN set.");
+    }
     say("💡 Next: devops deployments list");
     if (json()) {
       printJson(ConfigStore.toJson(config));
@@ -113,7 +128,9 @@ public final class InitCommand extends ProjectCommand {
       Path state = dir.resolve(".netlify").resolve("state.json");
       if (Files.isRegularFile(state)) {
         try {
-          JsonNode node = Json.mapper().readTree(state.toFile());
+          byte[] bytes =
+              SafeFiles.readBounded(state, SafeFiles.SMALL_FILE_BYTES).orElse(new byte[0]);
+          JsonNode node = Json.mapper().readTree(bytes);
           String id = node == null ? null : node.path("siteId").asText(null);
           if (id != null && !id.isBlank()) {
             return id;
@@ -121,7 +138,7 @@ public final class InitCommand extends ProjectCommand {
         } catch (IOException e) {
           throw new ConfigException(
               ConfigException.Kind.INVALID,
-              state + " is not valid JSON: fix it, or pass --site NAME_OR_ID.");
+              state + " is not a small JSON file: fix it, or pass --site NAME_OR_ID.");
         }
       }
     }

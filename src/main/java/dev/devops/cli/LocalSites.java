@@ -1,5 +1,6 @@
 package dev.devops.cli;
 
+import dev.devops.config.Credentials;
 import dev.devops.netlify.NetlifyClient;
 import dev.devops.netlify.Site;
 import java.io.IOException;
@@ -63,6 +64,7 @@ final class LocalSites implements Runnable {
                   + " --data-dir DIR of the running platform.");
         }
       }
+      token = Credentials.checked(token.trim(), "The local platform's token");
       try {
         return new NetlifyClient(
             NetlifyClient.Options.defaults(url, token, "devops/" + VersionProvider.version()));
@@ -111,10 +113,11 @@ final class LocalSitesCreate extends BaseCommand {
           "✓ Site "
               + Text.clean(site.name())
               + " created ("
-              + site.id()
+              + Text.clean(site.id())
               + ")\nURL: "
               + Text.clean(site.liveUrl())
-              + "\n💡 Next, in your project folder: devops init --site "
+              + "\n💡 Next, in your project folder, with NETLIFY_API_URL and NETLIFY_AUTH_TOKEN set:"
+              + " devops init --site "
               + Text.clean(site.name())
               + " --api-url "
               + Text.clean(
@@ -152,7 +155,7 @@ final class LocalSitesList extends BaseCommand {
       for (LocalSites.SiteJson s : sites) {
         b.append(Text.clean(s.name()))
             .append("  ")
-            .append(s.id())
+            .append(Text.clean(s.id()))
             .append("  ")
             .append(Text.clean(s.url()))
             .append('\n');

@@ -7,6 +7,7 @@ import dev.devops.config.ProjectConfig;
 import dev.devops.netlify.NetlifyClient;
 import dev.devops.netlify.NetlifyException;
 import dev.devops.state.DeploymentRecords;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +38,7 @@ public abstract class ProjectCommand extends BaseCommand {
   /** The Netlify client for this project, built once. */
   protected NetlifyClient client() {
     if (client == null) {
-      client = newClient(apiUrl(config().apiUrl()));
+      client = newClient(null, config().apiUrl());
     }
     return client;
   }
@@ -69,26 +70,80 @@ public abstract class ProjectCommand extends BaseCommand {
     return ConfigStore.stateDir(ctx().cwd());
   }
 
-  /** The API root: {@code NETLIFY_API_URL}, else the config's, else Netlify's. */
-  protected String apiUrl(String configured) {
+  /**
+   * The API root of this run: {@code flag} ({@code init --api-url}), else {@code NETLIFY_API_URL},
+   * else the project's {@code api_url}, else Netlify's. The project's file comes with the
+   * repository, so its {@code api_url} alone never decides where the token goes: one that is not
+   * Netlify's API is refused unless the user names it too ({@code NETLIFY_API_URL}, which then
+   * decides).
+   */
+  protected String apiUrl(String flag, String configured) {
+    if (flag != null) {
+      return flag;
+    }
     String fromEnv = ctx().env(API_URL_ENV);
     if (fromEnv != null) {
-      return fromEnv;
+      return fromEnv.trim();
     }
-    return configured != null ? configured : NetlifyClient.DEFAULT_BASE_URL;
+    if (configured == null) {
+      return NetlifyClient.DEFAULT_BASE_URL;
+    }
+    if (!isNetlifyApi(parsed(configured, ConfigStore.STATE_DIR + "/" + ConfigStore.FILE_NAME))) {
+      throw new ConfigException(
+          ConfigException.Kind.INVALID,
+          ".devops/config.json sends API requests to "
+              + configured
+              + ", which is not Netlify's API, and the file comes with the repository: to trust"
+              + " it, set "
+              + API_URL_ENV
+              + " to that URL (and "
+              + Credentials.TOKEN_ENV
+              + " to its token).");
+    }
+    return configured;
   }
 
-  /** A client for {@code baseUrl} with the token, timeouts and retries this process is given. */
-  protected NetlifyClient newClient(String baseUrl) {
+  /** Netlify's own API ({@code https://api.netlify.com}): where any token may go. */
+  static boolean isNetlifyApi(URI base) {
+    return "https".equals(base.getScheme())
+        && "api.netlify.com".equalsIgnoreCase(base.getHost())
+        && (base.getPort() == -1 || base.getPort() == 443);
+  }
+
+  private static URI parsed(String url, String where) {
     try {
-      NetlifyClient.parseBaseUrl(baseUrl);
+      return NetlifyClient.parseBaseUrl(url);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(ConfigException.Kind.INVALID, e.getMessage());
+      throw new ConfigException(ConfigException.Kind.INVALID, where + ": " + e.getMessage());
     }
-    String token = Credentials.token(ctx().env());
+  }
+
+  /**
+   * A client for the API root {@link #apiUrl(String, String)} picks, with the token, timeouts and
+   * retries this process is given. The token of netlify-cli's login goes to Netlify's API only;
+   * another API needs {@code NETLIFY_AUTH_TOKEN}. Checked in this order, before any request: the
+   * settings (exit 2), the token (5), the API root (3), the token for that root (5).
+   */
+  protected NetlifyClient newClient(String flag, String configured) {
     NetlifyClient.Options defaults =
-        NetlifyClient.Options.defaults(baseUrl, token, "devops/" + VersionProvider.version());
+        NetlifyClient.Options.defaults(
+            NetlifyClient.DEFAULT_BASE_URL, null, "devops/" + VersionProvider.version());
     Duration timeout = seconds(TIMEOUT_ENV, defaults.readTimeout());
+    int retries = intEnv(RETRIES_ENV, defaults.maxRetries(), 0, 20);
+    int retryBaseMs = intEnv(RETRY_BASE_ENV, (int) defaults.retryBase().toMillis(), 0, 60_000);
+    Credentials.Token found = Credentials.find(ctx().env());
+    String baseUrl = apiUrl(flag, configured);
+    URI base = parsed(baseUrl, flag != null ? "--api-url" : API_URL_ENV);
+    if (found.source() != Credentials.Source.ENV && !isNetlifyApi(base)) {
+      throw new ConfigException(
+          ConfigException.Kind.NO_TOKEN,
+          "The token of 'netlify login' is sent to Netlify's API only, not to "
+              + base
+              + ": set "
+              + Credentials.TOKEN_ENV
+              + " to a token for that API.");
+    }
+    String token = found.value();
     Duration connect =
         timeout.compareTo(defaults.connectTimeout()) < 0 ? timeout : defaults.connectTimeout();
     NetlifyClient.Options options =
@@ -98,11 +153,10 @@ public abstract class ProjectCommand extends BaseCommand {
             defaults.userAgent(),
             connect,
             timeout,
-            intEnv(RETRIES_ENV, defaults.maxRetries(), 0, 20),
-            Duration.ofMillis(
-                intEnv(RETRY_BASE_ENV, (int) defaults.retryBase().toMillis(), 0, 60_000)),
+            retries,
+            Duration.ofMillis(retryBaseMs),
             defaults.maxRateLimitWait(),
-            debug() ? this::say : null);
+            debug() ? line -> say(Text.clean(line)) : null);
     String caFile = ctx().env(CA_CERTS_ENV);
     if (caFile != null) {
       try {
@@ -123,14 +177,15 @@ public abstract class ProjectCommand extends BaseCommand {
     }
     try {
       double value = Double.parseDouble(raw.trim());
-      if (value > 0 && value <= 3600) {
-        return Duration.ofMillis((long) (value * 1000));
+      if (value >= 0.001 && value <= 3600) {
+        return Duration.ofMillis(Math.round(value * 1000));
       }
     } catch (NumberFormatException ignored) {
       // Reported below.
     }
     throw new CliException(
-        ExitCode.USAGE, name + "='" + raw + "' is not a number of seconds in (0, 3600].");
+        ExitCode.USAGE,
+        name + "='" + raw + "' is not a number of seconds from 0.001 (1 ms) to 3600.");
   }
 
   private int intEnv(String name, int fallback, int min, int max) {

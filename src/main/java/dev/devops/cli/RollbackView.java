@@ -43,7 +43,7 @@ final class RollbackView {
       b.append("   skipped ")
           .append(label(s.version(), s.id()))
           .append(": ")
-          .append(s.reason())
+          .append(Text.clean(s.reason()))
           .append('\n');
     }
     return b.append("💡 Nothing to rollback to").toString();
@@ -55,7 +55,7 @@ final class RollbackView {
       b.append("⏭  Skipped ")
           .append(label(s.version(), s.id()))
           .append(": ")
-          .append(s.reason())
+          .append(Text.clean(s.reason()))
           .append('\n');
     }
     b.append("🎯 Target: ")
@@ -68,30 +68,30 @@ final class RollbackView {
     StringBuilder b = new StringBuilder("⚠️ Rollback Impact Analysis\n\n");
     boolean forward = "forward".equals(impact.direction());
     b.append(forward ? "Rolling forward from " : "Rolling back from ")
-        .append(impact.from().version())
+        .append(Text.clean(impact.from().version()))
         .append(" to ")
-        .append(impact.to().version())
+        .append(Text.clean(impact.to().version()))
         .append("\n\n");
     b.append(forward ? "Changes that will be applied:\n" : "Changes that will be reverted:\n");
     if (impact.deploys().isEmpty()) {
       b.append("- none recorded between the two deploys\n");
     }
     for (Impact.DeployChange d : impact.deploys()) {
-      b.append("- ").append(d.title() == null || d.title().isBlank() ? d.version() : d.title());
+      b.append("- ")
+          .append(Text.clean(d.title() == null || d.title().isBlank() ? d.version() : d.title()));
       List<String> facts = new ArrayList<>();
       if (d.commitRef() != null) {
-        facts.add(
-            "commit "
-                + (d.commitRef().length() > 7 ? d.commitRef().substring(0, 7) : d.commitRef()));
+        String ref = d.commitRef();
+        facts.add("commit " + Text.clean(ref.length() > 7 ? ref.substring(0, 7) : ref));
       }
       if (d.branch() != null) {
-        facts.add(d.branch());
+        facts.add(Text.clean(d.branch()));
       }
       Instant when = d.createdAt() != null ? d.createdAt() : d.publishedAt();
       if (when != null) {
         facts.add(dev.devops.util.Durations.ago(Duration.between(when, now)));
       }
-      facts.add(d.id());
+      facts.add(Text.clean(d.id()));
       b.append(" (").append(String.join(", ", facts)).append(")\n");
     }
     DeployComparison c = impact.comparison();
@@ -147,43 +147,45 @@ final class RollbackView {
       b.append("- unchanged\n");
     } else {
       for (String path : c.configFiles()) {
-        b.append("- ").append(path).append(" changes\n");
+        b.append("- ").append(Text.clean(path)).append(" changes\n");
       }
     }
     if (c.frameworkChanged()) {
       b.append("\nFramework: ")
-          .append(c.frameworkFrom())
+          .append(Text.clean(c.frameworkFrom()))
           .append(" → ")
-          .append(c.frameworkTo())
+          .append(Text.clean(c.frameworkTo()))
           .append('\n');
     }
     b.append("\nConfiguration changes:\n");
     if (c.envChanged() == null) {
       b.append("⚠️ ")
-          .append(c.envNote() == null ? "Env vars not checked." : c.envNote())
+          .append(c.envNote() == null ? "Env vars not checked." : Text.clean(c.envNote()))
           .append('\n');
     } else if (c.envChanged().isEmpty()) {
-      b.append("- env vars unchanged since ").append(impact.to().version()).append(" was live\n");
+      b.append("- env vars unchanged since ")
+          .append(Text.clean(impact.to().version()))
+          .append(" was live\n");
     } else {
       b.append("⚠️ Env vars changed since ")
-          .append(impact.to().version())
+          .append(Text.clean(impact.to().version()))
           .append(" was live: ")
-          .append(String.join(", ", c.envChanged()))
+          .append(Text.clean(String.join(", ", c.envChanged())))
           .append('\n');
     }
     b.append("- env vars are NOT rolled back (managed separately)\n");
     for (Finding finding : impact.findings()) {
       if (finding.code().equals("retention") || Finding.ACCEPTED.equals(finding.severity())) {
         b.append(Finding.ACCEPTED.equals(finding.severity()) ? "⚠️ Accepted: " : "⚠️ ")
-            .append(finding.message())
+            .append(Text.clean(finding.message()))
             .append('\n');
       }
     }
     b.append("\nAuto publishing:\n- now: ")
         .append(impact.lockedNow() ? "locked (stopped)" : "on")
         .append('\n');
-    b.append("- ").append(impact.nextGitDeploy()).append('\n');
-    b.append("\nEstimated downtime: ").append(impact.downtime());
+    b.append("- ").append(Text.clean(impact.nextGitDeploy())).append('\n');
+    b.append("\nEstimated downtime: ").append(Text.clean(impact.downtime()));
     return b.toString();
   }
 
@@ -227,7 +229,7 @@ final class RollbackView {
   private static void paths(StringBuilder b, String mark, List<String> paths) {
     int shown = paths.size() <= PATHS_SHOWN + 1 ? paths.size() : PATHS_SHOWN;
     for (int i = 0; i < shown; i++) {
-      b.append("  ").append(mark).append(' ').append(paths.get(i)).append('\n');
+      b.append("  ").append(mark).append(' ').append(Text.clean(paths.get(i))).append('\n');
     }
     if (paths.size() > shown) {
       b.append("  … and ").append(paths.size() - shown).append(" more\n");
@@ -236,7 +238,11 @@ final class RollbackView {
 
   private static void names(StringBuilder b, String what, List<String> names) {
     if (!names.isEmpty()) {
-      b.append("- ").append(what).append(": ").append(String.join(", ", names)).append('\n');
+      b.append("- ")
+          .append(what)
+          .append(": ")
+          .append(Text.clean(String.join(", ", names)))
+          .append('\n');
     }
   }
 
@@ -250,14 +256,14 @@ final class RollbackView {
         .append("\n\nThis will:\n");
     DeployComparison c = impact.comparison();
     b.append("- Publish ")
-        .append(impact.to().version())
+        .append(Text.clean(impact.to().version()))
         .append(": ")
         .append(c.filesListed() ? c.files().total() + " file change(s)" : "file changes unknown")
         .append(c.functions().isEmpty() ? "" : ", functions roll back too")
         .append('\n');
     b.append(
         lock
-            ? "- Lock auto publishing on " + impact.to().version() + "\n"
+            ? "- Lock auto publishing on " + Text.clean(impact.to().version()) + "\n"
             : "- Leave auto publishing on (the next git deploy replaces the rollback)\n");
     b.append("- Not change env vars (they are not rolled back)\n");
     b.append("- Cause no downtime (atomic swap)\n\n");
@@ -266,7 +272,7 @@ final class RollbackView {
   }
 
   static String backupCreated(String dir) {
-    return "✓ Backup created: " + dir;
+    return "✓ Backup created: " + Text.clean(dir);
   }
 
   /** "Backup created", with what it holds and what it lacks. */
@@ -322,24 +328,24 @@ final class RollbackView {
   /** An earlier rollback of this site that never recorded its end (its process died). */
   static String unfinished(RollbackRecord r) {
     return "⚠️ Rollback "
-        + r.id()
+        + Text.clean(r.id())
         + " ("
         + label(r.from().version(), r.from().id())
         + " → "
         + label(r.to().version(), r.to().id())
         + ") never finished. To put the site back where it was before it: devops"
         + " emergency-recover --rollback-id "
-        + r.id();
+        + Text.clean(r.id());
   }
 
   /** Ctrl-C or SIGTERM stopped a rollback mid-switch. */
   static String interrupted(RollbackRecord r) {
     return "🛑 Interrupted: rollback "
-        + r.id()
+        + Text.clean(r.id())
         + " stopped; the site's "
         + Text.clean(r.siteState().summary())
         + ". To put it back as before: devops emergency-recover --rollback-id "
-        + r.id();
+        + Text.clean(r.id());
   }
 
   /** {@code devops rollback history}. */
@@ -350,9 +356,9 @@ final class RollbackView {
     StringBuilder b = new StringBuilder("🕘 Rollback History\n");
     for (RollbackRecord r : newestFirst) {
       b.append('\n')
-          .append(r.id())
+          .append(Text.clean(r.id()))
           .append("  ")
-          .append(r.outcome().toUpperCase(java.util.Locale.ROOT).replace('_', ' '))
+          .append(Text.clean(r.outcome().toUpperCase(java.util.Locale.ROOT).replace('_', ' ')))
           .append('\n');
       b.append("From: ")
           .append(label(r.from().version(), r.from().id()))
@@ -374,10 +380,10 @@ final class RollbackView {
         List<String> steps = new ArrayList<>();
         for (var st : r.steps()) {
           steps.add(
-              st.name()
+              Text.clean(st.name())
                   + (st.outcome().equals("done")
                       ? ""
-                      : " " + st.outcome().toUpperCase(java.util.Locale.ROOT))
+                      : " " + Text.clean(st.outcome().toUpperCase(java.util.Locale.ROOT)))
                   + " "
                   + st.durationMs()
                   + "ms");
@@ -390,7 +396,7 @@ final class RollbackView {
       if (r.error() != null) {
         b.append("Error: ")
             .append(Text.clean(r.error()))
-            .append(r.failedStep() == null ? "" : " (step " + r.failedStep() + ")")
+            .append(r.failedStep() == null ? "" : " (step " + Text.clean(r.failedStep()) + ")")
             .append('\n');
       }
     }
@@ -405,25 +411,25 @@ final class RollbackView {
     long s = e.elapsedMs() / 1000;
     String time = String.format("[%02d:%02d] ", s / 60, s % 60);
     return switch (e.status()) {
-      case FAILED -> time + "Failed: " + e.message();
-      default -> time + e.message();
+      case FAILED -> time + "Failed: " + Text.clean(e.message());
+      default -> time + Text.clean(e.message());
     };
   }
 
   static String success(RollbackRecord r, String url, String nextTarget) {
     StringBuilder b = new StringBuilder("✓ Rollback successful!\n\nCurrent deployment:\n");
-    b.append("Version: ").append(r.to().version()).append('\n');
+    b.append("Version: ").append(Text.clean(r.to().version())).append('\n');
     b.append("Status: Healthy (verified)\n");
-    b.append("URL: ").append(url).append("\n\nVerification:\n");
+    b.append("URL: ").append(Text.clean(url)).append("\n\nVerification:\n");
     verification(b, r.verification());
-    b.append("\nPrevious deployment (").append(r.from().version()).append("):\n");
+    b.append("\nPrevious deployment (").append(Text.clean(r.from().version())).append("):\n");
     b.append("Status: Rolled back (marked bad; still restorable)\n");
     b.append("Backup: ").append(backupLine(r)).append("\n\n");
     b.append("Auto publishing: ")
         .append(
             Boolean.TRUE.equals(r.lockAfter())
                 ? "locked on "
-                    + r.to().version()
+                    + Text.clean(r.to().version())
                     + " (the next git deploy will not go live until you unlock it)"
                 : "on (the next git deploy to production replaces this rollback)")
         .append("\n");
@@ -431,10 +437,10 @@ final class RollbackView {
     b.append("💡 Monitor: devops status\n💡 View logs: devops logs\n");
     if (nextTarget != null) {
       b.append("💡 If issues persist, rollback further: devops rollback ")
-          .append(nextTarget)
+          .append(Text.clean(nextTarget))
           .append('\n');
     }
-    b.append("📝 Rollback ID: ").append(r.id());
+    b.append("📝 Rollback ID: ").append(Text.clean(r.id()));
     return b.toString();
   }
 
@@ -446,9 +452,9 @@ final class RollbackView {
     verification(b, r.verification());
     b.append("\nBackup: ").append(backupLine(r)).append('\n');
     b.append("💡 Check the site by hand; to undo: devops emergency-recover --rollback-id ")
-        .append(r.id())
+        .append(Text.clean(r.id()))
         .append('\n');
-    b.append("📝 Rollback ID: ").append(r.id());
+    b.append("📝 Rollback ID: ").append(Text.clean(r.id()));
     return b.toString();
   }
 
@@ -459,9 +465,9 @@ final class RollbackView {
     }
     for (VerificationResult.Check c : v.checks()) {
       b.append(c.ok() ? "✓ " : "✗ ")
-          .append(checkTitle(c))
+          .append(Text.clean(checkTitle(c)))
           .append(" (")
-          .append(c.detail())
+          .append(Text.clean(c.detail()))
           .append(")\n");
     }
   }
@@ -478,21 +484,22 @@ final class RollbackView {
   }
 
   static String failed(RollbackFailure f) {
+    String id = Text.clean(f.rollbackId());
     return "❌ Rollback failed!\n\nError: "
-        + f.error()
+        + Text.clean(f.error())
         + "\nFailed step: "
-        + f.failedStep()
+        + Text.clean(f.failedStep())
         + "\n\nEmergency recovery:\n1. Backup is safe: "
-        + (f.backup() == null ? "none taken" : f.backup())
+        + (f.backup() == null ? "none taken" : Text.clean(f.backup()))
         + "\n2. Current state: "
-        + f.currentState()
+        + Text.clean(f.currentState())
         + "\n3. Recovering automatically now (devops emergency-recover --rollback-id "
-        + f.rollbackId()
+        + id
         + ")"
         + "\n\n💡 If recovery fails, run it again: devops emergency-recover --rollback-id "
-        + f.rollbackId()
+        + id
         + "\n📝 Rollback ID: "
-        + f.rollbackId();
+        + id;
   }
 
   static String recovery(RollbackRecord r) {
@@ -500,23 +507,20 @@ final class RollbackView {
         r.recoveries() == null || r.recoveries().isEmpty()
             ? null
             : r.recoveries().get(r.recoveries().size() - 1);
-    String state = r.siteState() == null ? "unknown" : r.siteState().summary();
+    String state = r.siteState() == null ? "unknown" : Text.clean(r.siteState().summary());
+    String message = last == null ? "" : Text.clean(last.message());
+    String id = Text.clean(r.id());
     if (RollbackRecord.RECOVERED.equals(r.outcome())) {
-      return "✓ Recovered: "
-          + (last == null ? "" : last.message())
-          + "\nCurrent state: "
-          + state
-          + "\n📝 Rollback ID: "
-          + r.id();
+      return "✓ Recovered: " + message + "\nCurrent state: " + state + "\n📝 Rollback ID: " + id;
     }
     return "❌ Recovery failed: "
-        + (last == null ? "" : last.message())
+        + message
         + "\nCurrent state: "
         + state
         + "\n💡 Manual intervention required: run devops emergency-recover --rollback-id "
-        + r.id()
+        + id
         + " (safe to repeat), then check with devops status"
         + "\n📝 Rollback ID: "
-        + r.id();
+        + id;
   }
 }

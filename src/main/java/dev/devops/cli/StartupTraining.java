@@ -92,9 +92,13 @@ public final class StartupTraining {
       return;
     }
     String api = "http://127.0.0.1:" + port;
+    // As a user of the local platform does: the API named in the environment, not only in the
+    // project's config (which the repository could have written).
+    Map<String, String> linked = new java.util.HashMap<>(env);
+    linked.put("NETLIFY_API_URL", api);
     post(api + "/api/v1/sites", "{\"name\":\"training\"}");
 
-    run(env, project, "init", "--site", "training", "--api-url", api, "--json");
+    run(linked, project, "init", "--site", "training", "--api-url", api, "--json");
     for (int version = 0; version < 3; version++) {
       Path dir = Files.createDirectories(home.resolve("site-" + version));
       for (int file = 0; file < 8; file++) {
@@ -102,7 +106,7 @@ public final class StartupTraining {
       }
       Files.writeString(dir.resolve("index.html"), "<h1>v1.0." + version + "</h1>");
       run(
-          env,
+          linked,
           project,
           "deploy",
           "--dir",
@@ -112,23 +116,23 @@ public final class StartupTraining {
           "v1.0." + version,
           "--json");
     }
-    String list = run(env, project, "deployments", "list", "--json");
-    run(env, project, "deployments", "list");
+    String list = run(linked, project, "deployments", "list", "--json");
+    run(linked, project, "deployments", "list");
     JsonNode deploys = Json.mapper().readTree(list);
     String current = deploys.path("current").path("id").asText("");
     String target = deploys.path("targets").path(0).path("id").asText("");
-    run(env, project, "status", "--json");
-    run(env, project, "logs", "--json");
+    run(linked, project, "status", "--json");
+    run(linked, project, "logs", "--json");
     if (current.isEmpty() || target.isEmpty()) {
       return;
     }
-    run(env, project, "deployments", "validate", "--id", target, "--json");
-    run(env, project, "rollback", "analyze", "--from", current, "--to", target, "--json");
-    run(env, project, "rollback", "--dry-run", "--json");
-    run(env, project, "rollback", target, "--yes", "--reason", "training", "--json");
-    run(env, project, "verify-deployment", "--id", target, "--json");
-    run(env, project, "rollback", "history", "--json");
-    run(env, project, "backup", "list", "--json");
+    run(linked, project, "deployments", "validate", "--id", target, "--json");
+    run(linked, project, "rollback", "analyze", "--from", current, "--to", target, "--json");
+    run(linked, project, "rollback", "--dry-run", "--json");
+    run(linked, project, "rollback", target, "--yes", "--reason", "training", "--json");
+    run(linked, project, "verify-deployment", "--id", target, "--json");
+    run(linked, project, "rollback", "history", "--json");
+    run(linked, project, "backup", "list", "--json");
   }
 
   /** Runs one command in-process and returns its stdout. */

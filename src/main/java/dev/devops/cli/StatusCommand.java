@@ -129,9 +129,9 @@ public final class StatusCommand extends EngineCommand {
             r.finishedAt() == null
                 ? ""
                 : ", " + Durations.ago(Duration.between(r.finishedAt(), now)))
-        .append(r.outcome() == null ? "" : " (" + r.outcome() + ")")
+        .append(r.outcome() == null ? "" : " (" + Text.clean(r.outcome()) + ")")
         .append('\n');
-    b.append("Rollback ID: ").append(r.id());
+    b.append("Rollback ID: ").append(Text.clean(r.id()));
     if (r.who() != null) {
       b.append("\nBy: ").append(Text.clean(r.who()));
     }

@@ -1,5 +1,7 @@
 package dev.devops.cli;
 
+import dev.devops.util.Printable;
+
 /**
  * Makes text from outside (the API, files, the environment) safe to print on a terminal: control
  * characters, including escape sequences, are shown as {@code \\uXXXX} instead of acting on the
@@ -33,29 +35,11 @@ public final class Text {
     return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
   }
 
-  /** {@code text} with every control character (but none of the printable ones) made visible. */
+  /**
+   * {@code text} with every control sequence, bidirectional override and invisible character made
+   * visible ({@code \\u001b}): the one sanitiser, {@link Printable#clean}.
+   */
   public static String clean(String text) {
-    if (text == null) {
-      return null;
-    }
-    StringBuilder b = null;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      boolean control =
-          Character.isISOControl(c)
-              || c == '\u2028'
-              || c == '\u2029'
-              || (c >= '\u202a' && c <= '\u202e') // bidirectional overrides
-              || (c >= '\u2066' && c <= '\u2069');
-      if (control) {
-        if (b == null) {
-          b = new StringBuilder(text.length() + 8).append(text, 0, i);
-        }
-        b.append(String.format("\\u%04x", (int) c));
-      } else if (b != null) {
-        b.append(c);
-      }
-    }
-    return b == null ? text : b.toString();
+    return Printable.clean(text);
   }
 }

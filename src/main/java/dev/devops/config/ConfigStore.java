@@ -6,12 +6,12 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
-import dev.devops.util.AtomicFiles;
 import dev.devops.util.Json;
+import dev.devops.util.SafeFiles;
+import dev.devops.util.UnsafeFileException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * reported with its line and column and never overwritten.
  */
 public final class ConfigStore {
-  public static final String STATE_DIR = ".devops";
+  public static final String STATE_DIR = SafeFiles.STATE_DIR;
   public static final String FILE_NAME = "config.json";
 
   private static final Pattern SITE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
@@ -43,26 +43,43 @@ public final class ConfigStore {
     return stateDir(cwd).resolve(FILE_NAME);
   }
 
-  /** Loads and checks the config of the project in {@code cwd}. */
+  /** True when the project in {@code cwd} has a config file (checked like every .devops file). */
+  public static boolean exists(Path cwd) {
+    try {
+      return SafeFiles.exists(file(cwd));
+    } catch (UnsafeFileException e) {
+      throw new ConfigException(ConfigException.Kind.INVALID, e.getMessage(), null, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + STATE_DIR + "/" + FILE_NAME, e);
+    }
+  }
+
+  /**
+   * Loads and checks the config of the project in {@code cwd}: a regular file of this user, at most
+   * {@link SafeFiles#SMALL_FILE_BYTES}, never read through a link.
+   */
   public static ProjectConfig load(Path cwd) {
     Path file = file(cwd);
     String display = STATE_DIR + "/" + FILE_NAME;
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(
-          ConfigException.Kind.MISSING,
-          "No "
-              + display
-              + " in "
-              + cwd
-              + ": run 'devops init' to link this project to a Netlify site.");
+      bytes =
+          SafeFiles.readBounded(file, SafeFiles.SMALL_FILE_BYTES)
+              .orElseThrow(
+                  () ->
+                      new ConfigException(
+                          ConfigException.Kind.MISSING,
+                          "No "
+                              + display
+                              + " in "
+                              + cwd
+                              + ": run 'devops init' to link this project to a Netlify site."));
+    } catch (UnsafeFileException e) {
+      throw new ConfigException(ConfigException.Kind.INVALID, e.getMessage(), null, e);
     } catch (IOException e) {
-      throw new ConfigException(
-          ConfigException.Kind.INVALID, "Cannot read " + display + ": " + e.getMessage(), null, e);
+      throw new UncheckedIOException("Cannot read " + display, e);
     }
-    if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+    if (new String(bytes, StandardCharsets.UTF_8).isBlank()) {
       throw new ConfigException(
           ConfigException.Kind.MALFORMED, display + ":1:1: empty file; run 'devops init --force'.");
     }
@@ -81,15 +98,20 @@ public final class ConfigStore {
     return check(display, raw);
   }
 
-  /** Writes {@code config} atomically (temp file, fsync, rename). */
+  /** Writes {@code config} atomically (temp file, fsync, rename), owner-only. */
   public static void save(Path cwd, ProjectConfig config) {
+    String text;
     try {
-      AtomicFiles.createPrivateDirectories(stateDir(cwd));
-      String text =
-          Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(OnDisk.of(config));
-      AtomicFiles.writeString(file(cwd), text + "\n");
+      text = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(OnDisk.of(config));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    try {
+      SafeFiles.write(file(cwd), (text + "\n").getBytes(StandardCharsets.UTF_8));
+    } catch (UnsafeFileException e) {
+      throw new ConfigException(ConfigException.Kind.INVALID, e.getMessage(), null, e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file(cwd), e);
+      throw new UncheckedIOException("Cannot write " + STATE_DIR + "/" + FILE_NAME, e);
     }
   }
 

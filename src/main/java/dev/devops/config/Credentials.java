@@ -2,34 +2,68 @@ package dev.devops.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.devops.util.Json;
+import dev.devops.util.SafeFiles;
 import dev.devops.util.Secrets;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Finds the Netlify token the way netlify-cli does, so that an existing Netlify user needs no new
  * login: {@code NETLIFY_AUTH_TOKEN}, else the token netlify-cli's {@code login} stored. The token
- * is registered with {@link Secrets} at once and never written anywhere by us.
+ * is registered with {@link Secrets} at once and never written anywhere by us. Where it came from
+ * decides where it may be sent: netlify-cli's login goes to Netlify's API only.
  */
 public final class Credentials {
   public static final String TOKEN_ENV = "NETLIFY_AUTH_TOKEN";
 
+  /** netlify-cli's config file holds a few small objects; anything larger is not it. */
+  private static final long MAX_LOGIN_FILE_BYTES = 4L << 20;
+
   private Credentials() {}
+
+  /** Where a token came from. */
+  public enum Source {
+    /** {@code NETLIFY_AUTH_TOKEN}: given explicitly for this run. */
+    ENV,
+    /** netlify-cli's {@code login}: for Netlify's own API only. */
+    NETLIFY_LOGIN
+  }
+
+  /**
+   * A token and where it came from.
+   *
+   * @param value the token (never printed: {@link #toString} hides it)
+   * @param source where it came from
+   */
+  public record Token(String value, Source source) {
+    @Override
+    public String toString() {
+      return "Token[" + source + ", " + Secrets.MASK + "]";
+    }
+  }
 
   /** The token; {@link ConfigException.Kind#NO_TOKEN} when there is none. */
   public static String token(Map<String, String> env) {
+    return find(env).value();
+  }
+
+  /**
+   * The token and its source; {@link ConfigException.Kind#NO_TOKEN} when there is none or it cannot
+   * be sent (a line break, a space or a non-ASCII character in it), before any request.
+   */
+  public static Token find(Map<String, String> env) {
     String fromEnv = env.get(TOKEN_ENV);
     if (usable(fromEnv)) {
-      return registered(fromEnv.trim());
+      return new Token(checked(fromEnv.trim(), TOKEN_ENV), Source.ENV);
     }
     for (Path file : netlifyConfigFiles(env)) {
       String token = tokenIn(file);
       if (token != null) {
-        return registered(token);
+        return new Token(checked(token, "The token of 'netlify login'"), Source.NETLIFY_LOGIN);
       }
     }
     throw new ConfigException(
@@ -37,6 +71,22 @@ public final class Credentials {
         "No Netlify token: set "
             + TOKEN_ENV
             + " to a personal access token, or run 'netlify login'.");
+  }
+
+  /**
+   * {@code token}, registered as a secret, when it can go into an HTTP header; else a refusal that
+   * does not show it.
+   */
+  public static String checked(String token, String what) {
+    Secrets.register(token);
+    if (!Secrets.isHeaderSafe(token)) {
+      throw new ConfigException(
+          ConfigException.Kind.NO_TOKEN,
+          what
+              + " holds a line break, a space or a non-ASCII character: set it to the token alone"
+              + " (nothing was sent; the value is not shown).");
+    }
+    return token;
   }
 
   /**
@@ -61,18 +111,19 @@ public final class Credentials {
 
   /** {@code users.<userId>.auth.token}, where {@code userId} is the file's top-level key. */
   private static String tokenIn(Path file) {
-    if (!Files.isRegularFile(file)) {
-      return null;
-    }
     JsonNode root;
     try {
-      root = Json.mapper().readTree(file.toFile());
+      Optional<byte[]> bytes = SafeFiles.readBounded(file, MAX_LOGIN_FILE_BYTES);
+      if (bytes.isEmpty()) {
+        return null;
+      }
+      root = Json.mapper().readTree(bytes.get());
     } catch (IOException e) {
       throw new ConfigException(
           ConfigException.Kind.NO_TOKEN,
           "Cannot read netlify-cli's login in "
               + file
-              + " (not valid JSON): set "
+              + " (not a readable JSON file): set "
               + TOKEN_ENV
               + " or run 'netlify login' again.",
           null,
@@ -91,10 +142,5 @@ public final class Credentials {
 
   private static boolean usable(String token) {
     return token != null && !token.isBlank() && !token.trim().equals("null");
-  }
-
-  private static String registered(String token) {
-    Secrets.register(token);
-    return token;
   }
 }

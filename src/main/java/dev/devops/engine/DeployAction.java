@@ -36,6 +36,8 @@ public final class DeployAction {
    * @param version a version label to record, or null
    * @param commitRef the project's git commit, or null
    * @param timeout how long the deploy may take to become ready
+   * @param followLinks deploy what symbolic links point to, even outside {@code dir} (else links
+   *     are skipped, and those pointing outside {@code dir} refused: {@link SiteFiles#hash})
    */
   public record Request(
       Path dir,
@@ -43,7 +45,8 @@ public final class DeployAction {
       String title,
       String version,
       String commitRef,
-      Duration timeout) {}
+      Duration timeout,
+      boolean followLinks) {}
 
   /** Told of each stage as it happens. */
   public interface Listener extends DigestDeploy.Listener {
@@ -86,7 +89,10 @@ public final class DeployAction {
     CompletableFuture<Site> siteLookup =
         CompletableFuture.supplyAsync(() -> ctx.client().getSite(ctx.siteId()));
     SiteFiles files =
-        SiteFiles.hash(request.dir(), Math.max(2, Runtime.getRuntime().availableProcessors()));
+        SiteFiles.hash(
+            request.dir(),
+            Math.max(2, Runtime.getRuntime().availableProcessors()),
+            request.followLinks());
     if (files.count() == 0) {
       throw new IllegalArgumentException(
           request.dir() + " has no files to deploy (dotfiles are skipped).");

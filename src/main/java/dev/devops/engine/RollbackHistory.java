@@ -1,15 +1,16 @@
 package dev.devops.engine;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.devops.config.ConfigException;
-import dev.devops.util.AtomicFiles;
 import dev.devops.util.Json;
+import dev.devops.util.SafeFiles;
+import dev.devops.util.UnsafeFileException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,6 +28,7 @@ public final class RollbackHistory {
   static final int MAX_ENTRIES = 1000;
 
   private static final TypeReference<List<RollbackRecord>> LIST = new TypeReference<>() {};
+  private static final String DISPLAY = SafeFiles.STATE_DIR + "/rollback-history.json";
 
   private final Path file;
   private final Path lockFile;
@@ -40,24 +42,87 @@ public final class RollbackHistory {
     return file;
   }
 
-  /** All entries, oldest first; an absent file is an empty history. */
+  /**
+   * All entries, oldest first; an absent file is an empty history. A file that is not a plain file
+   * of this user, too large, not valid JSON, or with an entry that lacks what every entry has
+   * ({@code id}, {@code site_id}, {@code from.id}, {@code to.id}, {@code outcome}) is a config
+   * error that names the problem; it is never overwritten while so.
+   */
   public List<RollbackRecord> all() {
-    if (!Files.isRegularFile(file)) {
-      return List.of();
-    }
+    List<RollbackRecord> records;
     try {
-      List<RollbackRecord> records = Json.mapper().readValue(file.toFile(), LIST);
-      return records == null ? List.of() : records;
-    } catch (IOException e) {
+      Optional<byte[]> bytes = SafeFiles.readBounded(file, SafeFiles.RECORD_FILE_BYTES);
+      if (bytes.isEmpty()) {
+        return List.of();
+      }
+      records = Json.mapper().readValue(bytes.get(), LIST);
+    } catch (UnsafeFileException e) {
+      throw new ConfigException(ConfigException.Kind.INVALID, e.getMessage(), null, e);
+    } catch (JsonProcessingException e) {
       // A torn, hostile or hand-edited file is the user's to fix: a config error, not a crash.
       throw new ConfigException(
           ConfigException.Kind.MALFORMED,
-          ".devops/rollback-history.json is unreadable ("
-              + firstLine(e.getMessage())
+          DISPLAY
+              + " is unreadable ("
+              + firstLine(e.getOriginalMessage())
               + "): fix or move the file aside (it is never overwritten while unreadable).",
           null,
           e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + DISPLAY, e);
     }
+    if (records == null) {
+      return List.of();
+    }
+    for (int i = 0; i < records.size(); i++) {
+      String missing = missingField(records.get(i));
+      if (missing != null) {
+        RollbackRecord r = records.get(i);
+        throw new ConfigException(
+            ConfigException.Kind.INVALID,
+            DISPLAY
+                + ": entry "
+                + (i + 1)
+                + (r == null || r.id() == null ? "" : " (" + r.id() + ")")
+                + " has no '"
+                + missing
+                + "': fix or remove that entry (the file is never overwritten while invalid).");
+      }
+    }
+    return records;
+  }
+
+  /** The first field every entry needs that {@code r} lacks, or null. */
+  private static String missingField(RollbackRecord r) {
+    if (r == null) {
+      return "id";
+    }
+    if (r.id() == null || r.id().isBlank()) {
+      return "id";
+    }
+    if (r.siteId() == null) {
+      return "site_id";
+    }
+    if (r.from() == null || r.from().id() == null) {
+      return "from";
+    }
+    if (r.to() == null || r.to().id() == null) {
+      return "to";
+    }
+    if (r.outcome() == null) {
+      return "outcome";
+    }
+    if (r.steps() != null) {
+      for (StepRecord step : r.steps()) {
+        if (step == null || step.name() == null) {
+          return "steps[].name";
+        }
+        if (step.outcome() == null) {
+          return "steps[].outcome";
+        }
+      }
+    }
+    return null;
   }
 
   private static String firstLine(String message) {
@@ -101,9 +166,7 @@ public final class RollbackHistory {
   public RollbackRecord update(String id, UnaryOperator<RollbackRecord> change) {
     synchronized (JVM_LOCK) {
       try {
-        AtomicFiles.createPrivateDirectories(lockFile.getParent());
-        try (FileChannel ch =
-                FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try (FileChannel ch = SafeFiles.openLock(lockFile);
             FileLock ignored = ch.lock()) {
           List<RollbackRecord> records = new ArrayList<>(all());
           int index = -1;
@@ -121,14 +184,14 @@ public final class RollbackHistory {
           } else {
             records.set(index, updated);
           }
-          AtomicFiles.write(
-              file,
-              Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(records),
-              AtomicFiles.OWNER_ONLY_FILE);
+          SafeFiles.write(
+              file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(records));
           return updated;
         }
+      } catch (UnsafeFileException e) {
+        throw new ConfigException(ConfigException.Kind.INVALID, e.getMessage(), null, e);
       } catch (IOException e) {
-        throw new IllegalStateException("Cannot write " + file + ": " + e.getMessage(), e);
+        throw new UncheckedIOException("Cannot write " + DISPLAY, e);
       }
     }
   }

@@ -1,16 +1,18 @@
 package dev.devops.engine;
 
+import dev.devops.config.ConfigException;
 import dev.devops.engine.RollbackException.Kind;
-import dev.devops.util.AtomicFiles;
+import dev.devops.util.Printable;
+import dev.devops.util.SafeFiles;
+import dev.devops.util.UnsafeFileException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
@@ -45,11 +47,15 @@ public final class SiteLock implements AutoCloseable {
     Path path = dir.resolve(siteId + ".lock").toAbsolutePath().normalize();
     long deadline = System.nanoTime() + wait.toNanos();
     try {
-      AtomicFiles.createPrivateDirectories(dir);
       while (true) {
         SiteLock taken = tryTake(path);
         if (taken != null) {
-          taken.describeHolder(rollbackId, clock);
+          try {
+            taken.describeHolder(rollbackId, clock);
+          } catch (IOException e) {
+            taken.close();
+            throw e;
+          }
           return taken;
         }
         if (System.nanoTime() >= deadline) {
@@ -61,9 +67,11 @@ public final class SiteLock implements AutoCloseable {
         }
         Thread.sleep(100);
       }
+    } catch (UnsafeFileException e) {
+      throw new ConfigException(ConfigException.Kind.INVALID, e.getMessage(), null, e);
     } catch (IOException e) {
-      throw new RollbackException(
-          Kind.CONFLICT, "Cannot take the site lock " + path + ": " + e.getMessage(), e);
+      // The file system's failure (read-only, full, permissions), not another rollback.
+      throw new UncheckedIOException("Cannot take the site lock " + SafeFiles.display(path), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RollbackException(Kind.CONFLICT, "Interrupted while waiting for the site lock.", e);
@@ -76,16 +84,19 @@ public final class SiteLock implements AutoCloseable {
     }
     FileChannel channel = null;
     try {
-      channel =
-          FileChannel.open(
-              path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      AtomicFiles.setPermissions(path, AtomicFiles.OWNER_ONLY_FILE);
+      channel = SafeFiles.openLock(path);
       FileLock lock = channel.tryLock();
       if (lock != null) {
         return new SiteLock(path, channel, lock);
       }
     } catch (OverlappingFileLockException e) {
       // Held by this JVM through another channel: treat as busy.
+    } catch (IOException | RuntimeException e) {
+      if (channel != null) {
+        channel.close();
+      }
+      HELD.remove(path);
+      throw e;
     }
     if (channel != null) {
       channel.close();
@@ -107,10 +118,13 @@ public final class SiteLock implements AutoCloseable {
     channel.force(false);
   }
 
+  /** What the holder wrote (pid, time, rollback id), made printable. */
   private static String holder(Path path) {
     try {
-      String text = Files.readString(path).trim();
-      return text.isEmpty() ? "holder unknown" : text;
+      String text =
+          new String(SafeFiles.readBounded(path, 4096).orElse(new byte[0]), StandardCharsets.UTF_8)
+              .trim();
+      return text.isEmpty() ? "holder unknown" : Printable.clean(text, 200);
     } catch (IOException e) {
       return "holder unknown";
     }

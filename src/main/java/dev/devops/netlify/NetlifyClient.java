@@ -20,6 +20,7 @@ import dev.devops.http.UrlConnectionNetwork;
 import dev.devops.http.Urls;
 import dev.devops.http.UserAgent;
 import dev.devops.util.Json;
+import dev.devops.util.Printable;
 import dev.devops.util.Secrets;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -194,6 +195,11 @@ public final class NetlifyClient {
     this.options = Objects.requireNonNull(options);
     this.base = parseBaseUrl(options.baseUrl());
     Secrets.register(options.token());
+    if (options.token() != null && !Secrets.isHeaderSafe(options.token())) {
+      // Never let a token split or corrupt the Authorization header; never echo it.
+      throw new InvalidInputException(
+          "The token holds a line break, a space or a non-ASCII character: it was not sent.");
+    }
     Predicate<Request> toApi = r -> BearerAuth.sameOrigin(r.url(), base);
     this.stats = new TransferStats(toApi);
     this.budget =
@@ -752,12 +758,9 @@ public final class NetlifyClient {
     return p;
   }
 
+  /** Text from outside, made printable ({@link Printable}) and cut, for one-line messages. */
   private static String printable(String value) {
-    if (value == null) {
-      return "";
-    }
-    String cleaned = value.replaceAll("\\p{Cntrl}", "?");
-    return cleaned.length() > 80 ? cleaned.substring(0, 80) + "..." : cleaned;
+    return value == null ? "" : Printable.clean(value, 80);
   }
 
   private static Request get(String operation, Urls.Builder url) {

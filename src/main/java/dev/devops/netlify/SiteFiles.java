@@ -2,6 +2,8 @@ package dev.devops.netlify;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,8 +11,10 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -20,7 +24,8 @@ import java.util.concurrent.Future;
 /**
  * The files of a static site directory and their SHA1 digests, as Netlify's file-digest deploy
  * wants them: paths relative to the directory with '/' separators and no leading slash; dotfiles
- * and dot-directories skipped except {@code .well-known} (as netlify-cli does).
+ * and dot-directories skipped except {@code .well-known} (as netlify-cli does). Symbolic links are
+ * not deployed unless asked for: see {@link #list}.
  */
 public final class SiteFiles {
   /** More files than this is almost certainly the wrong directory. */
@@ -29,11 +34,41 @@ public final class SiteFiles {
   private final Map<String, String> digest;
   private final Map<String, Path> paths;
   private final long totalBytes;
+  private final List<String> skippedLinks;
 
-  private SiteFiles(Map<String, String> digest, Map<String, Path> paths, long totalBytes) {
+  private SiteFiles(
+      Map<String, String> digest, Map<String, Path> paths, long totalBytes, List<String> skipped) {
     this.digest = Collections.unmodifiableMap(digest);
     this.paths = Collections.unmodifiableMap(paths);
     this.totalBytes = totalBytes;
+    this.skippedLinks = List.copyOf(skipped);
+  }
+
+  /**
+   * Symbolic links inside the directory were found and not followed: what {@link #list} says about
+   * those that point outside it, which are refused unless followed.
+   */
+  public static final class LinksOutsideException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+    private final transient List<String> links;
+
+    LinksOutsideException(Path dir, List<String> links) {
+      super(
+          dir
+              + " has "
+              + links.size()
+              + " symbolic link(s) pointing outside it ("
+              + String.join(", ", links.subList(0, Math.min(3, links.size())))
+              + (links.size() > 3 ? ", ..." : "")
+              + "): nothing was deployed; remove them, or pass --follow-symlinks to deploy what"
+              + " they point to.");
+      this.links = List.copyOf(links);
+    }
+
+    /** Each link as "path -> target", sorted. */
+    public List<String> links() {
+      return links;
+    }
   }
 
   /** Relative path to SHA1 hex, sorted by path. */
@@ -54,6 +89,11 @@ public final class SiteFiles {
     return totalBytes;
   }
 
+  /** Symbolic links inside the directory that were skipped (not followed), as relative paths. */
+  public List<String> skippedLinks() {
+    return skippedLinks;
+  }
+
   /**
    * Files whose SHA1s and sizes are already known, such as a backup's: {@code digest} maps each
    * relative path to its SHA1 and {@code files} to the local file holding those bytes. Dotfiles are
@@ -64,12 +104,26 @@ public final class SiteFiles {
     if (!files.keySet().containsAll(digest.keySet())) {
       throw new IllegalArgumentException("Every path of the digest needs a local file");
     }
-    return new SiteFiles(new TreeMap<>(digest), Map.copyOf(files), totalBytes);
+    return new SiteFiles(new TreeMap<>(digest), Map.copyOf(files), totalBytes, List.of());
   }
 
-  /** Lists and hashes the site in {@code dir} with up to {@code threads} files hashed at once. */
+  /** {@link #hash(Path, int, boolean)} without following symbolic links. */
   public static SiteFiles hash(Path dir, int threads) throws IOException {
-    List<Path> files = list(dir);
+    return hash(dir, threads, false);
+  }
+
+  /**
+   * Lists ({@link #list}) and hashes the site in {@code dir} with up to {@code threads} files
+   * hashed at once.
+   *
+   * @throws LinksOutsideException when links point outside {@code dir} and {@code followLinks} is
+   *     false
+   * @throws IOException when a file cannot be read (the message names it)
+   */
+  public static SiteFiles hash(Path dir, int threads, boolean followLinks) throws IOException {
+    Listing listing = list(dir, followLinks);
+    List<Path> files = listing.files();
+    Path root = listing.root();
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), SiteFiles::daemon);
     try {
       List<Future<String>> shas = new ArrayList<>(files.size());
@@ -81,15 +135,15 @@ public final class SiteFiles {
       long bytes = 0;
       for (int i = 0; i < files.size(); i++) {
         Path file = files.get(i);
-        String relative = relative(dir, file);
+        String relative = relative(root, file);
         digest.put(relative, shas.get(i).get());
         paths.put(relative, file);
         bytes += Files.size(file);
       }
-      return new SiteFiles(digest, paths, bytes);
+      return new SiteFiles(digest, paths, bytes, listing.skippedLinks());
     } catch (ExecutionException e) {
       if (e.getCause() instanceof UncheckedIOException io) {
-        throw io.getCause();
+        throw io;
       }
       throw new IOException("cannot hash " + dir + ": " + e.getCause(), e.getCause());
     } catch (InterruptedException e) {
@@ -100,15 +154,39 @@ public final class SiteFiles {
     }
   }
 
-  /** The files to deploy, in a stable order; symbolic links to directories are not followed. */
-  static List<Path> list(Path dir) throws IOException {
+  /**
+   * What {@link #list} found: the files to deploy, and the links skipped.
+   *
+   * @param root {@code dir} with its own links resolved (the user named it)
+   * @param files the files to deploy, sorted
+   * @param skippedLinks links inside {@code root} that were not followed, relative, sorted
+   */
+  record Listing(Path root, List<Path> files, List<String> skippedLinks) {}
+
+  /**
+   * The files to deploy, in a stable order. netlify-cli (folder-walker, {@code lstat}) skips every
+   * symbolic link; so does this, for links that stay inside {@code dir}. A link that points outside
+   * it (to a file or a folder, for example into {@code ~/.ssh}) is refused with the list of such
+   * links, so that nothing from elsewhere is published by surprise. With {@code followLinks}, every
+   * link is followed and what it points to is deployed. FIFOs, devices and sockets are skipped.
+   */
+  static Listing list(Path dir, boolean followLinks) throws IOException {
+    Path root = dir.toRealPath();
     List<Path> files = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    List<String> outside = new ArrayList<>();
+    Set<FileVisitOption> options =
+        followLinks
+            ? EnumSet.of(FileVisitOption.FOLLOW_LINKS)
+            : EnumSet.noneOf(FileVisitOption.class);
     Files.walkFileTree(
-        dir,
+        root,
+        options,
+        Integer.MAX_VALUE,
         new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-            return d.equals(dir) || included(d.getFileName().toString())
+            return d.equals(root) || included(d.getFileName().toString())
                 ? FileVisitResult.CONTINUE
                 : FileVisitResult.SKIP_SUBTREE;
           }
@@ -116,8 +194,18 @@ public final class SiteFiles {
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
               throws IOException {
-            if (included(file.getFileName().toString())
-                && (attrs.isRegularFile() || Files.isRegularFile(file))) {
+            if (!included(file.getFileName().toString())) {
+              return FileVisitResult.CONTINUE;
+            }
+            if (attrs.isSymbolicLink()) {
+              // Not followed (a dangling one is skipped in both modes, as netlify-cli does).
+              Path target = resolved(file);
+              if (target == null || target.startsWith(root) || followLinks) {
+                skipped.add(relative(root, file));
+              } else {
+                outside.add(relative(root, file) + " -> " + target);
+              }
+            } else if (attrs.isRegularFile()) {
               if (files.size() >= MAX_FILES) {
                 throw new IOException(
                     dir + " has more than " + MAX_FILES + " files: is it the site's build output?");
@@ -126,9 +214,32 @@ public final class SiteFiles {
             }
             return FileVisitResult.CONTINUE;
           }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            if (e instanceof FileSystemLoopException) {
+              throw new IllegalArgumentException(
+                  dir + " has a symbolic link loop at " + relative(root, file) + ".");
+            }
+            throw e;
+          }
         });
+    if (!outside.isEmpty()) {
+      outside.sort(null);
+      throw new LinksOutsideException(dir, outside);
+    }
     files.sort(null);
-    return files;
+    skipped.sort(null);
+    return new Listing(root, files, skipped);
+  }
+
+  /** Where a link leads, or null when it leads nowhere. */
+  private static Path resolved(Path link) {
+    try {
+      return link.toRealPath();
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   private static boolean included(String name) {
@@ -150,7 +261,7 @@ public final class SiteFiles {
     try {
       return Sha1.hex(file);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
+      throw new UncheckedIOException("Cannot read " + file, e);
     }
   }
 

@@ -5,16 +5,15 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.devops.config.ConfigException;
-import dev.devops.util.AtomicFiles;
 import dev.devops.util.Json;
+import dev.devops.util.SafeFiles;
+import dev.devops.util.UnsafeFileException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,6 +33,7 @@ import java.util.function.Consumer;
  */
 public final class DeploymentRecords {
   public static final String FILE_NAME = "deployments.json";
+  private static final String DISPLAY = SafeFiles.STATE_DIR + "/" + FILE_NAME;
   static final int MAX_DEPLOYS = 5000;
   static final int MAX_ROLLBACKS = 1000;
 
@@ -158,19 +158,21 @@ public final class DeploymentRecords {
     Path file = stateDir.resolve(FILE_NAME);
     IN_PROCESS.lock();
     try {
-      AtomicFiles.createPrivateDirectories(stateDir);
       Path lockFile = stateDir.resolve("." + FILE_NAME + ".lock");
-      try (FileChannel channel =
-              FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      try (FileChannel channel = SafeFiles.openLock(lockFile);
           FileLock ignored = channel.lock()) {
         Data fresh = read(file);
         change.accept(fresh);
-        AtomicFiles.writeString(
-            file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(fresh) + "\n");
+        SafeFiles.write(
+            file,
+            (Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(fresh) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
         data = fresh;
       }
+    } catch (UnsafeFileException e) {
+      throw new ConfigException(ConfigException.Kind.INVALID, e.getMessage(), null, e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot update " + file, e);
+      throw new UncheckedIOException("Cannot update " + DISPLAY, e);
     } finally {
       IN_PROCESS.unlock();
     }
@@ -179,11 +181,15 @@ public final class DeploymentRecords {
   private static Data read(Path file) {
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      return new Data();
+      Optional<byte[]> read = SafeFiles.readBounded(file, SafeFiles.RECORD_FILE_BYTES);
+      if (read.isEmpty()) {
+        return new Data();
+      }
+      bytes = read.get();
+    } catch (UnsafeFileException e) {
+      throw new ConfigException(ConfigException.Kind.INVALID, e.getMessage(), null, e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
+      throw new UncheckedIOException("Cannot read " + DISPLAY, e);
     }
     try {
       Data data = bytes.length == 0 ? null : READER.readValue(bytes);
@@ -195,14 +201,13 @@ public final class DeploymentRecords {
               : ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr();
       throw new ConfigException(
           ConfigException.Kind.MALFORMED,
-          ".devops/"
-              + FILE_NAME
+          DISPLAY
               + where
               + ": not valid JSON; fix or move the file aside (it is never overwritten).",
           null,
           e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
+      throw new UncheckedIOException("Cannot read " + DISPLAY, e);
     }
   }
 
@@ -254,7 +259,12 @@ public final class DeploymentRecords {
       if (bad == null) {
         bad = new LinkedHashMap<>();
       }
+      // Entries a hand edit left empty are dropped rather than read as nulls later.
+      deploys.values().removeIf(java.util.Objects::isNull);
+      bad.values().removeIf(java.util.Objects::isNull);
+      verified.values().removeIf(java.util.Objects::isNull);
       rollbacks = rollbacks == null ? new ArrayList<>() : new ArrayList<>(rollbacks);
+      rollbacks.removeIf(java.util.Objects::isNull);
       return this;
     }
   }

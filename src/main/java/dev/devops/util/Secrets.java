@@ -16,6 +16,23 @@ public final class Secrets {
     }
   }
 
+  /**
+   * True when {@code token} can go into an HTTP header as it is: printable ASCII without spaces
+   * (what every Netlify token is). A line break would split the header; other bytes corrupt it.
+   */
+  public static boolean isHeaderSafe(String token) {
+    if (token == null || token.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c <= ' ' || c >= 0x7f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public static String redact(String text) {
     if (text == null || KNOWN.isEmpty()) {
       return text;

@@ -237,6 +237,7 @@ class CrashSafetyIT extends RollbackTestBase {
             .redirectErrorStream(true)
             .redirectOutput(p.dir.resolve("output-" + seed + ".txt").toFile());
     builder.environment().put("NETLIFY_AUTH_TOKEN", platform.token());
+    builder.environment().put("NETLIFY_API_URL", platform.apiUrl());
     builder.environment().put("HOME", p.dir.toString());
     builder.environment().put("XDG_CONFIG_HOME", p.dir.resolve(".xdg").toString());
     builder.environment().put("DEVOPS_LOCK_WAIT_SECONDS", "10");

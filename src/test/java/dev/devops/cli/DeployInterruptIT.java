@@ -37,6 +37,7 @@ class DeployInterruptIT extends PlatformTest {
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("output.txt").toFile());
     builder.environment().put("NETLIFY_AUTH_TOKEN", platform.token());
+    builder.environment().put("NETLIFY_API_URL", platform.apiUrl());
     builder.environment().put("HOME", dir.toString());
     Process process = builder.start();
     awaitUploads();

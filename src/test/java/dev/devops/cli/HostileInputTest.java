@@ -16,11 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,78 +23,7 @@ import org.junit.jupiter.api.Test;
  * in a defined exit code with one clear line, nothing is written outside {@code .devops}, and the
  * token appears in no output and no file.
  */
-class HostileInputTest extends RollbackTestBase {
-  private static final Map<String, String> ROWS = new LinkedHashMap<>();
-  private static final List<String> OUTPUTS = new ArrayList<>();
-  private static int scanned;
-  private Set<String> around;
-
-  /** Every path under the test's directory (the projects and their surroundings). */
-  private Set<String> tree() throws IOException {
-    Set<String> paths = new TreeSet<>();
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.map(p -> dir.relativize(p).toString()).forEach(paths::add);
-    }
-    return paths;
-  }
-
-  @BeforeEach
-  void snapshot() throws IOException {
-    faults().clear();
-    around = tree();
-  }
-
-  @AfterEach
-  void nothingOutsideDevopsAndNoToken() throws IOException {
-    faults().clear();
-    Set<String> added = tree();
-    added.removeAll(around);
-    // New projects (p1/...) write their .devops, their site dirs and command output only.
-    added.removeIf(
-        path ->
-            path.matches("p\\d+") || path.matches("p\\d+/(\\.devops|public|output[^/]*)(/.*)?"));
-    assertThat(added).as("written outside .devops").isEmpty();
-    scanned += ReliabilityReport.assertNoSecret(platform.token(), OUTPUTS, dir);
-    OUTPUTS.clear();
-  }
-
-  @AfterAll
-  static void summary() {
-    StringBuilder md = new StringBuilder("## Hostile input, races and secrets\n\n");
-    md.append("| case | outcome |\n|---|---|\n");
-    ROWS.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" ✓ |\n"));
-    md.append("\n")
-        .append(ROWS.size())
-        .append(" cases, all passed; token absent from ")
-        .append(scanned)
-        .append(" outputs and files; nothing written outside .devops.\n");
-    ReliabilityReport.section("30-hostile-input", md.toString());
-  }
-
-  private static Cli.Result record(String name, Cli.Result r, Set<Integer> allowed) {
-    OUTPUTS.add(r.all());
-    assertThat(allowed).as(name + " exit " + r.exitCode() + ": " + r.all()).contains(r.exitCode());
-    assertThat(r.all()).as(name).doesNotContain("\tat ").doesNotContain("Exception");
-    if (r.exitCode() == 12) {
-      // Switched but not verified: the spec's warning block, with the way back.
-      assertThat(r.out()).as(name).contains("⚠️ Rollback switched, but not verified");
-      assertThat(r.out()).as(name).contains("devops emergency-recover --rollback-id");
-    } else if (r.exitCode() != 0) {
-      assertThat(r.err().lines().filter(l -> l.startsWith("❌")))
-          .as(name + ": " + r.all())
-          .hasSize(1);
-    }
-    ROWS.put(name, r.exitCode() == 0 ? "ok" : "exit " + r.exitCode());
-    return r;
-  }
-
-  private PlatformProject twoDeploys(String name) {
-    PlatformProject p = newProject(name);
-    p.deploy("v1.0.0", Map.of("index.html", "one"));
-    p.deploy("v2.0.0", Map.of("index.html", "two"));
-    return p;
-  }
-
+class HostileInputTest extends HostileCases {
   private static void writeLarge(Path file, String head, long fillerBytes, String tail)
       throws IOException {
     try (OutputStream out = Files.newOutputStream(file)) {
@@ -153,7 +77,7 @@ class HostileInputTest extends RollbackTestBase {
     Cli.Result r = p.cli.run("rollback", "--dry-run");
     PlatformProject.assertOneLineError(
         r, ExitCode.CONFIG.code(), ".devops/rollback-history.json is unreadable");
-    OUTPUTS.add(r.all());
+    scan(r);
   }
 
   @Test
@@ -167,7 +91,7 @@ class HostileInputTest extends RollbackTestBase {
     Cli.Result r = p.cli.run("backup", "create", "--deployment", "v2.0.0", "--reason", "x");
     PlatformProject.assertOneLineError(
         r, ExitCode.API.code(), "Netlify listed an unsafe file path");
-    OUTPUTS.add(r.all());
+    scan(r);
   }
 
   @Test
@@ -288,7 +212,7 @@ class HostileInputTest extends RollbackTestBase {
               Set.of(ExitCode.USAGE.code(), ExitCode.CONFIG.code()));
       assertThat(r.err()).contains("Refusing plain HTTP");
     }
-    p.cli.env("NETLIFY_API_URL", null);
+    p.cli.env("NETLIFY_API_URL", platform.apiUrl());
   }
 
   @Test
@@ -387,7 +311,7 @@ class HostileInputTest extends RollbackTestBase {
             java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(history)))
         .isEqualTo("rw-------");
-    ROWS.put("backups and history owner-only (" + (checked + 1) + " paths)", "0600/0700");
+    row("backups and history owner-only (" + (checked + 1) + " paths)", "0600/0700");
     assertThat(r.exitCode()).isZero();
   }
 }

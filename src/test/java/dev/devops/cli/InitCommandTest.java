@@ -8,6 +8,7 @@ import dev.devops.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class InitCommandTest extends PlatformTest {
@@ -113,7 +114,7 @@ class InitCommandTest extends PlatformTest {
   }
 
   @Test
-  void usesTheNetlifyCliLogin() throws IOException {
+  void theNetlifyCliLoginIsSentToNetlifysApiOnly() throws IOException {
     platform.createSite("init-login");
     Path xdg = dir.resolve("xdg");
     Files.createDirectories(xdg.resolve("netlify"));
@@ -122,12 +123,18 @@ class InitCommandTest extends PlatformTest {
         "{\"userId\":\"u1\",\"users\":{\"u1\":{\"id\":\"u1\",\"auth\":{\"token\":\""
             + platform.token()
             + "\"}}}}");
-    Cli.Result r =
-        new Cli(dir)
-            .env("XDG_CONFIG_HOME", xdg.toString())
-            .run("init", "--site", "init-login", "--api-url", platform.apiUrl());
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(Files.readString(dir.resolve(".devops/config.json")))
-        .doesNotContain(platform.token());
+    platform.platform().faults().resetCalls();
+    Cli login = new Cli(dir).env("XDG_CONFIG_HOME", xdg.toString());
+    for (Cli cli : List.of(login, login.env("NETLIFY_API_URL", platform.apiUrl()))) {
+      Cli.Result r = cli.run("init", "--site", "init-login", "--api-url", platform.apiUrl());
+      PlatformProject.assertOneLineError(
+          r,
+          ExitCode.AUTH.code(),
+          "The token of 'netlify login' is sent to Netlify's API only, not to "
+              + platform.apiUrl());
+      assertThat(r.all()).doesNotContain(platform.token());
+    }
+    assertThat(platform.platform().faults().allCalls()).as("requests sent").isEmpty();
+    assertThat(dir.resolve(".devops")).doesNotExist();
   }
 }

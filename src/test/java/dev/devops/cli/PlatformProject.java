@@ -37,6 +37,8 @@ final class PlatformProject {
     this.cli =
         new Cli(dir)
             .env("NETLIFY_AUTH_TOKEN", platform.token())
+            // The project's api_url is trusted only when the user names it too.
+            .env("NETLIFY_API_URL", platform.apiUrl())
             .env("DEVOPS_RETRIES", "2")
             .env("DEVOPS_RETRY_BASE_MS", "5")
             .env("DEVOPS_TIMEOUT_SECONDS", "5");

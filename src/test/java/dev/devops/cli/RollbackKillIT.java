@@ -95,6 +95,7 @@ class RollbackKillIT extends RollbackTestBase {
             .redirectErrorStream(true)
             .redirectOutput(p.dir.resolve("output.txt").toFile());
     builder.environment().put("NETLIFY_AUTH_TOKEN", platform.token());
+    builder.environment().put("NETLIFY_API_URL", platform.apiUrl());
     builder.environment().put("HOME", p.dir.toString());
     return builder.start();
   }

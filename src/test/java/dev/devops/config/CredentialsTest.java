@@ -53,6 +53,33 @@ class CredentialsTest {
         .hasMessageContaining("run 'netlify login'");
   }
 
+  @Test
+  void theSourceIsKnownSoThatTheLoginGoesToNetlifyOnly() throws IOException {
+    login(home.resolve(".config/netlify/config.json"), "u", "login-token-111");
+    Map<String, String> env = Map.of("HOME", home.toString());
+    assertThat(Credentials.find(env).source()).isEqualTo(Credentials.Source.NETLIFY_LOGIN);
+    assertThat(Credentials.find(env).toString()).doesNotContain("login-token-111");
+    Map<String, String> explicit = Map.of("HOME", home.toString(), "NETLIFY_AUTH_TOKEN", "e-222");
+    assertThat(Credentials.find(explicit).source()).isEqualTo(Credentials.Source.ENV);
+  }
+
+  @Test
+  void aTokenThatCannotGoIntoAHeaderIsRefusedWithoutShowingIt() throws IOException {
+    for (String bad : new String[] {"abc\ndef-333", "ab\u00e7def-333", "abc def-333"}) {
+      assertThatThrownBy(
+              () -> Credentials.token(Map.of("NETLIFY_AUTH_TOKEN", bad, "HOME", home.toString())))
+          .isInstanceOfSatisfying(
+              ConfigException.class,
+              e -> assertThat(e.kind()).isEqualTo(ConfigException.Kind.NO_TOKEN))
+          .hasMessageStartingWith("NETLIFY_AUTH_TOKEN holds a line break")
+          .hasMessageNotContaining("def-333");
+    }
+    login(home.resolve(".config/netlify/config.json"), "u", "login\\r\\nX-Evil: 1");
+    assertThatThrownBy(() -> Credentials.token(Map.of("HOME", home.toString())))
+        .hasMessageStartingWith("The token of 'netlify login' holds a line break")
+        .hasMessageNotContaining("X-Evil");
+  }
+
   private static void login(Path file, String userId, String token) throws IOException {
     Files.createDirectories(file.getParent());
     Files.writeString(
