@@ -24,8 +24,10 @@ import org.junit.jupiter.api.Test;
  * Deploy titles, commit refs, branches, file paths and log lines are written by whoever opens a
  * pull request; version labels by whoever edits {@code .devops/deployments.json}. On a terminal
  * they must show as text, never act: pinned as a golden file through every view that prints them,
- * including the prompt where the user types ROLLBACK.
+ * including the prompt where the user types ROLLBACK. Deploy file listings are on so that file
+ * paths from both deploys reach the diff view.
  */
+@PlatformTest.WithUndocumentedEndpoints
 class TerminalTextTest extends HostileCases {
   private static final String ESC = "\u001b";
 
