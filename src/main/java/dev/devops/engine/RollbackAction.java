@@ -27,9 +27,20 @@ public final class RollbackAction {
    * @param acceptBreaking go ahead despite structural changes
    * @param expectCurrent the deploy that must still be published (what the user saw); null: the one
    *     this run reads
+   * @param trigger what started it, recorded ({@link RollbackRecord#GUARD}); null: a person
    */
   public record Request(
-      String target, boolean dryRun, boolean lock, boolean acceptBreaking, String expectCurrent) {}
+      String target,
+      boolean dryRun,
+      boolean lock,
+      boolean acceptBreaking,
+      String expectCurrent,
+      String trigger) {
+    public Request(
+        String target, boolean dryRun, boolean lock, boolean acceptBreaking, String expectCurrent) {
+      this(target, dryRun, lock, acceptBreaking, expectCurrent, null);
+    }
+  }
 
   /** Told of each stage as it happens; {@link #confirm} is the one that answers. */
   public interface Listener extends ProgressListener {
@@ -161,7 +172,8 @@ public final class RollbackAction {
                 request.lock(),
                 reason,
                 ctx.who(),
-                backup),
+                backup,
+                request.trigger()),
             listener);
     RollbackRecord record = executed.record();
     return new Result(

@@ -58,6 +58,7 @@ public final class RollbackExecutor {
    * @param reason why (recorded)
    * @param who who ran it (recorded)
    * @param backup an existing backup of the current deploy; null: take one now
+   * @param trigger what started it, recorded ({@link RollbackRecord#GUARD}); null: a person
    */
   public record Request(
       String siteId,
@@ -66,7 +67,19 @@ public final class RollbackExecutor {
       boolean lock,
       String reason,
       String who,
-      BackupStore.Backup backup) {}
+      BackupStore.Backup backup,
+      String trigger) {
+    public Request(
+        String siteId,
+        String toId,
+        String expectedFromId,
+        boolean lock,
+        String reason,
+        String who,
+        BackupStore.Backup backup) {
+      this(siteId, toId, expectedFromId, lock, reason, who, backup, null);
+    }
+  }
 
   /**
    * How it ended: {@code record} is the final history entry; {@code site} the site as the switch
@@ -144,6 +157,7 @@ public final class RollbackExecutor {
               null,
               null,
               List.of());
+      record = record.triggeredBy(request.trigger());
       if (request.expectedFromId() != null && !request.expectedFromId().equals(fromId)) {
         String message =
             "The published deploy is now "

@@ -27,7 +27,8 @@ public record RollbackRecord(
     @JsonProperty("failed_step") String failedStep,
     @JsonProperty("site_state") SiteState siteState,
     @JsonProperty("lock_after") Boolean lockAfter,
-    List<Recovery> recoveries) {
+    List<Recovery> recoveries,
+    String trigger) {
 
   public static final String IN_PROGRESS = "in_progress";
   public static final String VERIFIED = "verified";
@@ -36,6 +37,75 @@ public record RollbackRecord(
   public static final String RECOVERY_FAILED = "recovery_failed";
   public static final String ABORTED = "aborted";
   public static final String INTERRUPTED = "interrupted";
+
+  /** {@link #trigger}: the guard rolled back a deploy that failed its checks. */
+  public static final String GUARD = "guard";
+
+  /** An entry started by a person or a script ({@code trigger} null). */
+  public RollbackRecord(
+      String id,
+      String siteId,
+      DeployRef from,
+      DeployRef to,
+      String direction,
+      String reason,
+      String who,
+      Instant startedAt,
+      Instant finishedAt,
+      List<StepRecord> steps,
+      String backup,
+      VerificationResult verification,
+      String outcome,
+      String error,
+      String failedStep,
+      SiteState siteState,
+      Boolean lockAfter,
+      List<Recovery> recoveries) {
+    this(
+        id,
+        siteId,
+        from,
+        to,
+        direction,
+        reason,
+        who,
+        startedAt,
+        finishedAt,
+        steps,
+        backup,
+        verification,
+        outcome,
+        error,
+        failedStep,
+        siteState,
+        lockAfter,
+        recoveries,
+        null);
+  }
+
+  /** This entry, saying what started it ({@link #GUARD}; null: a person or a script). */
+  public RollbackRecord triggeredBy(String trigger) {
+    return new RollbackRecord(
+        id,
+        siteId,
+        from,
+        to,
+        direction,
+        reason,
+        who,
+        startedAt,
+        finishedAt,
+        steps,
+        backup,
+        verification,
+        outcome,
+        error,
+        failedStep,
+        siteState,
+        lockAfter,
+        recoveries,
+        trigger);
+  }
 
   /** A deploy as the history names it. */
   public record DeployRef(String id, String version, Boolean locked) {}
@@ -152,7 +222,8 @@ public record RollbackRecord(
           failedStep,
           siteState,
           lockAfter,
-          recoveries);
+          recoveries,
+          base.trigger);
     }
   }
 }

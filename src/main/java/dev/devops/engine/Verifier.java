@@ -108,6 +108,15 @@ public final class Verifier {
     return new VerificationResult(ok, deployId, base, List.copyOf(checks), compared);
   }
 
+  /**
+   * The content check alone: the served bytes of {@code files} (index.html and up to the sample
+   * size of the others; the guard passes a rotating sample), or, without a file list, the index
+   * bytes of the deploy's permalink.
+   */
+  VerificationResult.Check content(String base, Deploy deploy, List<DeployFile> files) {
+    return files == null ? samePermalinkBytes(base, deploy) : sameSha1s(base, files);
+  }
+
   /** The served bytes of index.html and a sample of files have the deploy's SHA1s. */
   private VerificationResult.Check sameSha1s(String base, List<DeployFile> files) {
     List<DeployFile> chosen = filesToCompare(files);
