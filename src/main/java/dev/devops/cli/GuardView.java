@@ -147,8 +147,8 @@ final class GuardView {
             + ") but its process died during the rollback. ";
     return rollback == null
         ? head
-            + "The rollback never started: nothing was changed. To judge the live deploy again"
-            + " (and roll it back if it still fails): devops guard"
+            + "No rollback of it is left unfinished. To judge the live deploy again (and roll it"
+            + " back if it still fails): devops guard"
         : head
             + "To put the site back where it was before rollback "
             + rollback.id()
