@@ -127,7 +127,7 @@ final class GuardView {
           + Text.clean(deploy)
           + " (started "
           + started
-          + ") stopped before its verdict: its process died. Nothing was changed and "
+          + ") stopped before its verdict: its process ended. Nothing was changed and "
           + Text.clean(deploy)
           + " was never judged. To watch the live deploy again: devops guard";
     }
@@ -144,7 +144,7 @@ final class GuardView {
             + started
             + ") found it unhealthy ("
             + Text.clean(m.reason())
-            + ") but its process died during the rollback. ";
+            + ") but its process ended during the rollback. ";
     return rollback == null
         ? head
             + "No rollback of it is left unfinished. To judge the live deploy again (and roll it"

@@ -344,7 +344,7 @@ public final class Guard {
       int round = 0;
       while (true) {
         Instant roundStart = ctx.clock().instant();
-        Deploy published = ctx.client().getSite(ctx.siteId()).publishedDeploy();
+        Deploy published = published();
         if (published == null || !published.id().equals(guarded)) {
           return siteChanged(round, start, published);
         }
@@ -364,7 +364,7 @@ public final class Guard {
         boolean ok = states.stream().allMatch(CheckState::ok);
         if (!ok) {
           // A publish between the site check and the probes: the failures are not this deploy's.
-          Deploy now = ctx.client().getSite(ctx.siteId()).publishedDeploy();
+          Deploy now = published();
           if (now == null || !now.id().equals(guarded)) {
             return siteChanged(round, start, now);
           }
@@ -385,6 +385,22 @@ public final class Guard {
         }
         Instant next = roundStart.plus(settings.interval());
         pause(Duration.between(now, next.isAfter(deadline) ? deadline : next));
+      }
+    }
+
+    /** The site's published deploy; an API failure stops the guard, saying what it left. */
+    private Deploy published() {
+      try {
+        return ctx.client().getSite(ctx.siteId()).publishedDeploy();
+      } catch (NetlifyException e) {
+        throw new NetlifyException(
+            e.operation(),
+            e.status(),
+            e.getMessage()
+                + " The guard stopped before its verdict: nothing was rolled back, and "
+                + label(target)
+                + " stays live, not judged.",
+            e);
       }
     }
 

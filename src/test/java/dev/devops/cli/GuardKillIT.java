@@ -42,7 +42,7 @@ class GuardKillIT extends GuardTestBase {
     assertExit(next, ExitCode.OK);
     assertThat(next.err())
         .contains("⚠️ The guard of v2.0.0 (" + v2 + ")")
-        .contains("stopped before its verdict: its process died. Nothing was changed")
+        .contains("stopped before its verdict: its process ended. Nothing was changed")
         .contains("To watch the live deploy again: devops guard");
     assertThat(p.dir.resolve(".devops/guards").toFile().list()).isEmpty();
   }
@@ -89,7 +89,7 @@ class GuardKillIT extends GuardTestBase {
     assertThat(again.err())
         .contains("⚠️ The guard of v2.0.0 (" + v2 + ")")
         .contains("found it unhealthy (guard: health /healthz failed 1 time")
-        .contains("its process died during the rollback")
+        .contains("its process ended during the rollback")
         .contains("devops guard");
     assertExit(again, ExitCode.GUARD_ROLLED_BACK);
     assertThat(publishedId(p)).isEqualTo(v1);
