@@ -3,6 +3,7 @@ package dev.devops.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.devops.local.Fault;
 import dev.devops.testing.Cli;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -428,6 +429,28 @@ class GuardTest extends GuardTestBase {
         .contains("To watch the live deploy again: devops guard");
     assertThat(Files.exists(marker)).as("judged again: the warning is done").isFalse();
     assertThat(p.cli.run("guard").err()).doesNotContain("stopped before its verdict");
+  }
+
+  @Test
+  void anApiFailureInTheWindowStopsTheGuardAndRollsNothingBack() {
+    PlatformProject p = project("apifail");
+    good(p);
+    String v2 = p.deploy("v2.0.0", fine());
+    var faults = platform.platform().faults();
+    // One 502 is retried by the client and changes nothing.
+    faults.inject(Fault.on("getSite").status(502).afterCalls(3));
+    assertExit(p.cli.run("guard", "--guard-window", "30s"), ExitCode.OK);
+    faults.clear();
+    // A lasting outage of the API during the window: not the deploy's fault.
+    faults.inject(Fault.on("getSite").status(503).afterCalls(3).times(Integer.MAX_VALUE));
+    Cli.Result r = p.cli.run("guard");
+    faults.clear();
+    PlatformProject.assertOneLineError(
+        r, ExitCode.API.code(), "The guard stopped before its verdict: nothing was rolled back");
+    assertThat(r.err()).contains("v2.0.0 (" + v2 + ") stays live, not judged");
+    assertThat(rollbacks(p)).isEmpty();
+    assertThat(publishedId(p)).isEqualTo(v2);
+    assertThat(p.dir.resolve(".devops/guards").toFile().list()).isEmpty();
   }
 
   @Test
