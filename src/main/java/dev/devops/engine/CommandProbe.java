@@ -114,9 +114,11 @@ final class CommandProbe implements Probe {
     }
   }
 
+  /** Kills the probe first (so it cannot react), then the children it had then. */
   private static void stop(Process process) {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    List<ProcessHandle> children = process.descendants().toList();
     process.destroyForcibly();
+    children.forEach(ProcessHandle::destroyForcibly);
   }
 
   private static java.io.File nullDevice() {
