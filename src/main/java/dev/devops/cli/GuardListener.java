@@ -142,6 +142,16 @@ abstract class GuardListener implements Guard.Listener {
       super(command, RollbackListener.json(command));
     }
 
+    /** The rollback's JSON lines carry no warnings: they go to stderr, for people. */
+    @Override
+    public void orphaned(List<GuardMarkers.Marker> markers, List<RollbackRecord> unfinished) {
+      for (RollbackRecord r : unfinished) {
+        command.say(RollbackView.unfinished(r));
+        command.say("");
+      }
+      super.orphaned(markers, unfinished);
+    }
+
     @Override
     public void waiting(Site site, Duration timeout) {
       command.printJsonLine(
