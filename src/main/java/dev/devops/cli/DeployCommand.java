@@ -2,6 +2,7 @@ package dev.devops.cli;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.devops.engine.DeployAction;
+import dev.devops.engine.Guard;
 import dev.devops.netlify.Deploy;
 import dev.devops.netlify.Site;
 import dev.devops.netlify.SiteFiles;
@@ -63,6 +64,19 @@ public final class DeployCommand extends EngineCommand {
           "Deploy what symbolic links in DIR point to, even outside DIR (default: links are skipped, as netlify-cli does, and links pointing outside DIR are refused).")
   boolean followSymlinks;
 
+  @Option(
+      names = "--guard",
+      description =
+          "After publishing, watch the deploy (--guard-window) and roll it back at once if it fails its checks; needs --prod. The default for --prod when deployment.rollback_on_failure is true.")
+  boolean guard;
+
+  @Option(
+      names = "--no-guard",
+      description = "Do not guard this deploy, whatever deployment.rollback_on_failure says.")
+  boolean noGuard;
+
+  @Mixin GuardOptions guardOptions;
+
   @Mixin JsonOption jsonOption;
 
   // --version is this command's own option, so help cannot come from mixinStandardHelpOptions.
@@ -105,6 +119,7 @@ public final class DeployCommand extends EngineCommand {
       throw new CliException(
           ExitCode.USAGE, "--timeout " + timeoutSeconds + " is too short: give at least 1 second.");
     }
+    Guard.Settings guarding = guardSettings();
     Progress progress = new Progress(this);
     progress.line("🔎 Hashing files in " + Text.clean(dir.toString()) + "...");
     DeployAction.Result result;
@@ -130,20 +145,70 @@ public final class DeployCommand extends EngineCommand {
     Deploy deploy = result.deploy();
     Site site = result.site();
     String deployUrl = DeployJson.deployUrl(deploy);
-    if (json()) {
-      printJson(
-          new Report(
-              deploy.id(),
-              config().siteId(),
-              deploy.state(),
-              version,
-              deployUrl,
-              result.published() ? site.liveUrl() : null,
-              result.uploadedFiles(),
-              result.files().count(),
-              result.published()));
+    Report report =
+        new Report(
+            deploy.id(),
+            config().siteId(),
+            deploy.state(),
+            version,
+            deployUrl,
+            result.published() ? site.liveUrl() : null,
+            result.uploadedFiles(),
+            result.files().count(),
+            result.published());
+    if (json() && guarding == null) {
+      printJson(report);
       return ExitCode.OK.code();
     }
+    if (json()) {
+      printJsonLine(GuardEvents.Deployed.of(report));
+    } else {
+      report(text(result, deployUrl));
+    }
+    if (guarding == null) {
+      return ExitCode.OK.code();
+    }
+    if (!result.published()) {
+      say(GuardView.skipped());
+      return ExitCode.OK.code();
+    }
+    if (!json()) {
+      report("");
+    }
+    Guard guard = new Guard(engine(), guarding, GuardOptions.sleeper(ctx()));
+    GuardListener view = json() ? GuardListener.json(this) : GuardListener.text(this);
+    return view.finish(
+        guard.watch(Guard.Target.deployed(site, deploy, result.files().digest(), records()), view));
+  }
+
+  /**
+   * The guard's settings when this deploy is guarded ({@code --guard}, or {@code --prod} with
+   * {@code deployment.rollback_on_failure}), else null; checked before anything is uploaded.
+   */
+  private Guard.Settings guardSettings() {
+    if (guard && noGuard) {
+      throw new CliException(ExitCode.USAGE, "--guard and --no-guard exclude each other.");
+    }
+    if (guard && !prod) {
+      throw new CliException(
+          ExitCode.USAGE, "--guard needs --prod: only a published deploy can be guarded.");
+    }
+    boolean on = guard || (prod && !noGuard && config().deployment().rollbackOnFailure());
+    if (!on) {
+      if (GuardOptions.anyGiven(spec)) {
+        throw new CliException(
+            ExitCode.USAGE,
+            String.join(", ", GuardOptions.NAMES) + " apply only to a guarded deploy (--guard).");
+      }
+      return null;
+    }
+    return guardOptions.settings(config(), ctx());
+  }
+
+  /** The human report of the deploy itself. */
+  private String text(DeployAction.Result result, String deployUrl) {
+    Deploy deploy = result.deploy();
+    Site site = result.site();
     StringBuilder b = new StringBuilder("✓ Deploy ready" + (version == null ? "" : ": " + version));
     b.append("\nID: ").append(Text.clean(deploy.id()));
     b.append("\nFiles: ")
@@ -162,8 +227,7 @@ public final class DeployCommand extends EngineCommand {
     } else {
       b.append("\nLive: unchanged (draft deploy; use --prod to publish)");
     }
-    report(b.toString());
-    return ExitCode.OK.code();
+    return b.toString();
   }
 
   /** Links pointing outside --dir: the refusal with the whole list. */

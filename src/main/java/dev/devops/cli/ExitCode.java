@@ -3,6 +3,8 @@ package dev.devops.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.devops.config.ConfigException;
 import dev.devops.engine.BackupStore;
+import dev.devops.engine.Guard;
+import dev.devops.engine.GuardException;
 import dev.devops.engine.RollbackException;
 import dev.devops.engine.RollbackOutcome;
 import dev.devops.engine.RollbackPlanner;
@@ -29,12 +31,21 @@ public enum ExitCode {
   API(7, "the Netlify API or the network failed after retries"),
   INVALID_TARGET(8, "the rollback target failed validation, or a version label is ambiguous"),
   NOT_CONFIRMED(9, "the confirmation was not given (no terminal and no --yes, or not ROLLBACK)"),
-  CONFLICT(10, "the site changed during the rollback, or another rollback holds the lock"),
+  CONFLICT(
+      10, "the site changed during the rollback or the guard, or another rollback holds the lock"),
   RECOVERED(11, "the rollback failed; the site was recovered to the pre-rollback deploy"),
   UNVERIFIED(12, "switched but not verified: the served bytes or health checks did not match"),
   RECOVERY_FAILED(
       13, "the rollback and the automatic recovery both failed: run devops emergency-recover"),
   NO_TARGET(14, "there is no previous deploy to roll back to"),
+  GUARD_ROLLED_BACK(
+      15,
+      "deployed, then rolled back by the guard: the deploy failed its checks and the one live"
+          + " before it serves again"),
+  NOTHING_TO_GUARD(
+      16,
+      "nothing to guard: no deploy is published, or (guard --next) auto publishing is locked or"
+          + " nothing was published within --timeout"),
   LOCAL_IO(
       17,
       "a local file or folder cannot be read or written (permissions, full disk, read-only file"
@@ -112,6 +123,9 @@ public enum ExitCode {
           return RECOVERY_FAILED;
       }
     }
+    if (error instanceof GuardException) {
+      return NOTHING_TO_GUARD;
+    }
     if (error instanceof InterruptedException) {
       return INTERRUPTED;
     }
@@ -158,6 +172,22 @@ public enum ExitCode {
       case UNVERIFIED -> UNVERIFIED;
       case RECOVERED -> RECOVERED;
       case FAILED -> RECOVERY_FAILED;
+    };
+  }
+
+  /**
+   * How a guard ended: healthy is a success, a verified rollback has its own code, a rollback that
+   * went wrong has the rollback's, a rollback that was refused has the refusal's.
+   */
+  public static ExitCode of(Guard.Result result) {
+    return switch (result.outcome()) {
+      case HEALTHY -> OK;
+      case ROLLED_BACK -> GUARD_ROLLED_BACK;
+      case ROLLBACK_UNVERIFIED -> UNVERIFIED;
+      case ROLLBACK_RECOVERED -> RECOVERED;
+      case ROLLBACK_FAILED -> RECOVERY_FAILED;
+      case SITE_CHANGED -> CONFLICT;
+      case NOT_ROLLED_BACK -> of(result.refusal());
     };
   }
 

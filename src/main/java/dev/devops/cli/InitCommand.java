@@ -67,13 +67,7 @@ public final class InitCommand extends ProjectCommand {
     ProjectConfig config =
         previous == null
             ? ProjectConfig.netlify(found.id(), found.name(), apiUrl)
-            : new ProjectConfig(
-                ProjectConfig.NETLIFY,
-                found.id(),
-                found.name(),
-                apiUrl,
-                previous.healthPaths(),
-                previous.rollback());
+            : previous.relinked(found.id(), found.name(), apiUrl);
     ConfigStore.save(cwd, config);
     say(
         style().green("✓")

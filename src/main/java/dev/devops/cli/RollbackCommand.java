@@ -81,7 +81,8 @@ public final class RollbackCommand extends EngineCommand {
             !noLock && config().rollback().lock(),
             acceptBreaking,
             blank(expectCurrent) ? null : expectCurrent.trim(),
-            backupFirst);
+            backupFirst,
+            null);
     RollbackListener view = json() ? RollbackListener.json(this) : RollbackListener.text(this);
     RollbackAction.Result result =
         new RollbackAction(engine()).run(request, view.confirmingWith(confirmation));

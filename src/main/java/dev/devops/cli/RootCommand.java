@@ -28,6 +28,7 @@ public final class RootCommand implements Runnable {
           StatusCommand.class,
           LogsCommand.class,
           DeployCommand.class,
+          GuardCommand.class,
           DeploymentsCommand.class,
           RollbackCommand.class,
           BackupCommand.class,

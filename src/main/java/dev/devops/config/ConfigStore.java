@@ -1,11 +1,21 @@
 package dev.devops.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.type.TypeFactory;
 import dev.devops.util.Json;
 import dev.devops.util.SafeFiles;
 import dev.devops.util.UnsafeFileException;
@@ -13,6 +23,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -24,6 +35,12 @@ import java.util.regex.Pattern;
 public final class ConfigStore {
   public static final String STATE_DIR = SafeFiles.STATE_DIR;
   public static final String FILE_NAME = "config.json";
+
+  /** Health checks a config may list; each runs on every probe of the guard. */
+  static final int MAX_HEALTH_CHECKS = 50;
+
+  /** The longest text a health check may look for in a body. */
+  static final int MAX_CONTAINS = 1000;
 
   private static final Pattern SITE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
   private static final ObjectReader READER =
@@ -150,19 +167,8 @@ public final class ConfigStore {
     if (raw.siteId == null || !SITE_ID.matcher(raw.siteId).matches()) {
       throw invalid(display, "'site_id' is missing or not a site id; run 'devops init --force'.");
     }
-    List<String> paths = raw.healthChecks == null ? null : raw.healthChecks.paths;
-    if (paths != null) {
-      if (paths.isEmpty()) {
-        throw invalid(display, "'health_checks.paths' is empty; list at least \"/\".");
-      }
-      for (String path : paths) {
-        if (path == null || !path.startsWith("/") || path.contains("..") || path.length() > 2048) {
-          throw invalid(
-              display,
-              "health check path '" + path + "' must start with '/' and not contain '..'.");
-        }
-      }
-    }
+    List<ProjectConfig.HealthCheck> checks =
+        raw.healthChecks == null ? null : healthChecks(display, raw.healthChecks);
     ProjectConfig.RollbackDefaults defaults = ProjectConfig.RollbackDefaults.DEFAULTS;
     ProjectConfig.RollbackDefaults rollback = defaults;
     if (raw.rollback != null) {
@@ -178,9 +184,76 @@ public final class ConfigStore {
       boolean lock = raw.rollback.lock == null ? defaults.lock() : raw.rollback.lock;
       rollback = new ProjectConfig.RollbackDefaults(lock, timeout, sample);
     }
+    ProjectConfig.DeploymentDefaults deployment = ProjectConfig.DeploymentDefaults.DEFAULTS;
+    if (raw.deployment != null) {
+      deployment =
+          new ProjectConfig.DeploymentDefaults(
+              raw.deployment.rollbackOnFailure == null
+                  ? deployment.rollbackOnFailure()
+                  : raw.deployment.rollbackOnFailure,
+              raw.deployment.healthCheckEnabled == null
+                  ? deployment.healthCheckEnabled()
+                  : raw.deployment.healthCheckEnabled);
+    }
     String apiUrl = raw.apiUrl == null || raw.apiUrl.isBlank() ? null : raw.apiUrl.trim();
     return new ProjectConfig(
-        ProjectConfig.NETLIFY, raw.siteId, raw.siteName, apiUrl, paths, rollback);
+        ProjectConfig.NETLIFY, raw.siteId, raw.siteName, apiUrl, checks, rollback, deployment);
+  }
+
+  /** The health checks of either form, each checked: a bad one is named with its place. */
+  private static List<ProjectConfig.HealthCheck> healthChecks(String display, HealthChecks raw) {
+    if (raw.list == null && raw.paths == null) {
+      return null; // {}: the defaults
+    }
+    boolean shortForm = raw.list == null;
+    List<CheckOnDisk> entries = shortForm ? raw.paths : raw.list;
+    String where = shortForm ? "health_checks.paths" : "health_checks";
+    if (entries == null || entries.isEmpty()) {
+      throw invalid(
+          display,
+          "'"
+              + where
+              + "' is empty; list at least \"/\" (set 'deployment.health_check_enabled' to false"
+              + " to skip the checks).");
+    }
+    if (entries.size() > MAX_HEALTH_CHECKS) {
+      throw invalid(
+          display, "'" + where + "' lists more than " + MAX_HEALTH_CHECKS + " health checks.");
+    }
+    List<ProjectConfig.HealthCheck> checks = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      CheckOnDisk entry = entries.get(i);
+      String at = where + "[" + i + "]";
+      String path = entry == null ? null : entry.path;
+      if (path == null || !path.startsWith("/") || path.contains("..") || path.length() > 2048) {
+        throw invalid(
+            display,
+            "health check path '"
+                + printable(path)
+                + "' must start with '/' and not contain '..'.");
+      }
+      if (entry.status != null && (entry.status < 100 || entry.status > 599)) {
+        throw invalid(display, "'" + at + ".status' must be 100..599, not " + entry.status + ".");
+      }
+      if (entry.contains != null
+          && (entry.contains.isEmpty() || entry.contains.length() > MAX_CONTAINS)) {
+        throw invalid(
+            display, "'" + at + ".contains' must be 1.." + MAX_CONTAINS + " characters long.");
+      }
+      if (entry.maxMs != null && (entry.maxMs < 1 || entry.maxMs > 600_000)) {
+        throw invalid(display, "'" + at + ".max_ms' must be 1..600000, not " + entry.maxMs + ".");
+      }
+      checks.add(new ProjectConfig.HealthCheck(path, entry.status, entry.contains, entry.maxMs));
+    }
+    return List.copyOf(checks);
+  }
+
+  private static String printable(String text) {
+    if (text == null) {
+      return "null";
+    }
+    String shown = text.replaceAll("\\p{Cntrl}", "?");
+    return shown.length() > 80 ? shown.substring(0, 80) + "..." : shown;
   }
 
   private static int orDefault(Integer value, int fallback) {
@@ -210,24 +283,122 @@ public final class ConfigStore {
 
     public Rollback rollback;
 
+    public Deployment deployment;
+
     static OnDisk of(ProjectConfig config) {
       OnDisk d = new OnDisk();
       d.platform = config.platform();
       d.siteId = config.siteId();
       d.siteName = config.siteName();
       d.apiUrl = config.apiUrl();
-      d.healthChecks = new HealthChecks();
-      d.healthChecks.paths = config.healthPaths();
+      d.healthChecks = HealthChecks.of(config.healthChecks());
       d.rollback = new Rollback();
       d.rollback.lock = config.rollback().lock();
       d.rollback.publishTimeoutSeconds = config.rollback().publishTimeoutSeconds();
       d.rollback.verifySample = config.rollback().verifySample();
+      d.deployment = new Deployment();
+      d.deployment.rollbackOnFailure = config.deployment().rollbackOnFailure();
+      d.deployment.healthCheckEnabled = config.deployment().healthCheckEnabled();
       return d;
     }
   }
 
+  /**
+   * {@code health_checks}: a list of checks, or the short form {@code {"paths": [...]}} (written
+   * when every check is a plain path, so older configs read the same).
+   */
+  @JsonDeserialize(using = HealthChecksReader.class)
   static final class HealthChecks {
-    public List<String> paths;
+    /** The list form, or null for the short form. */
+    List<CheckOnDisk> list;
+
+    List<CheckOnDisk> paths;
+
+    static HealthChecks of(List<ProjectConfig.HealthCheck> checks) {
+      HealthChecks h = new HealthChecks();
+      List<CheckOnDisk> entries = checks.stream().map(CheckOnDisk::of).toList();
+      if (checks.stream().allMatch(ProjectConfig.HealthCheck::pathOnly)) {
+        h.paths = entries;
+      } else {
+        h.list = entries;
+      }
+      return h;
+    }
+
+    @JsonValue
+    Object written() {
+      if (list != null) {
+        return list;
+      }
+      return java.util.Map.of("paths", paths.stream().map(c -> c.path).toList());
+    }
+  }
+
+  /** One health check on disk: an object, or a bare path string (a check of that path). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  static final class CheckOnDisk {
+    public String path;
+    public Integer status;
+    public String contains;
+
+    @JsonProperty("max_ms")
+    public Integer maxMs;
+
+    CheckOnDisk() {}
+
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static CheckOnDisk ofPath(String path) {
+      CheckOnDisk c = new CheckOnDisk();
+      c.path = path;
+      return c;
+    }
+
+    static CheckOnDisk of(ProjectConfig.HealthCheck check) {
+      CheckOnDisk c = ofPath(check.path());
+      c.status = check.status();
+      c.contains = check.contains();
+      c.maxMs = check.maxMs();
+      return c;
+    }
+  }
+
+  /** Reads either form; anything else is a mapping error at its line and column. */
+  static final class HealthChecksReader extends StdDeserializer<HealthChecks> {
+    private static final long serialVersionUID = 1L;
+    private static final JavaType ENTRIES =
+        TypeFactory.defaultInstance().constructCollectionType(List.class, CheckOnDisk.class);
+
+    HealthChecksReader() {
+      super(HealthChecks.class);
+    }
+
+    @Override
+    public HealthChecks deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      HealthChecks h = new HealthChecks();
+      if (p.currentToken() == JsonToken.START_ARRAY) {
+        h.list = ctxt.readValue(p, ENTRIES);
+        return h;
+      }
+      if (p.currentToken() == JsonToken.START_OBJECT) {
+        h.paths = ctxt.readValue(p, ShortForm.class).paths;
+        return h;
+      }
+      throw MismatchedInputException.from(
+          p, HealthChecks.class, "'health_checks' must be a list of checks or {\"paths\": [...]}");
+    }
+  }
+
+  static final class ShortForm {
+    public List<CheckOnDisk> paths;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  static final class Deployment {
+    @JsonProperty("rollback_on_failure")
+    public Boolean rollbackOnFailure;
+
+    @JsonProperty("health_check_enabled")
+    public Boolean healthCheckEnabled;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)

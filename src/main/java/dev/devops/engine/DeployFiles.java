@@ -45,6 +45,22 @@ final class DeployFiles {
     return null;
   }
 
+  /**
+   * The files of the site's published deploy {@code deployId} (documented {@code GET
+   * /sites/{id}/files}); null when Netlify lists none (404 or empty).
+   */
+  static List<DeployFile> publishedOrNull(NetlifyClient client, String siteId, String deployId) {
+    try {
+      List<DeployFile> files = client.listSiteFiles(siteId, deployId);
+      return files.isEmpty() ? null : files;
+    } catch (NetlifyException e) {
+      if (e.isNotFound()) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
   /** The deploy's file list; null when Netlify does not list it (404 or empty). */
   static List<DeployFile> listOrNull(NetlifyClient client, Deploy deploy) {
     try {

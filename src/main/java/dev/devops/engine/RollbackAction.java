@@ -28,6 +28,7 @@ public final class RollbackAction {
    * @param expectCurrent the deploy that must still be published (what the user saw); null: the one
    *     this run reads
    * @param backupFirst store every byte of the backup before the switch (the switch then waits)
+   * @param trigger what started it, recorded ({@link RollbackRecord#GUARD}); null: a person
    */
   public record Request(
       String target,
@@ -35,11 +36,12 @@ public final class RollbackAction {
       boolean lock,
       boolean acceptBreaking,
       String expectCurrent,
-      boolean backupFirst) {
+      boolean backupFirst,
+      String trigger) {
 
     public Request(
         String target, boolean dryRun, boolean lock, boolean acceptBreaking, String expectCurrent) {
-      this(target, dryRun, lock, acceptBreaking, expectCurrent, false);
+      this(target, dryRun, lock, acceptBreaking, expectCurrent, false, null);
     }
   }
 
@@ -210,7 +212,8 @@ public final class RollbackAction {
                 ctx.who(),
                 backup,
                 request.backupFirst(),
-                validation.target()),
+                validation.target(),
+                request.trigger()),
             listener);
     RollbackRecord record = executed.record();
     return new Result(

@@ -64,6 +64,7 @@ public final class RollbackExecutor {
    * @param backup a backup of the current deploy (its manifest at least); null: take one now
    * @param backupFirst store every byte of the backup before the switch, not after it
    * @param target the target deploy as already read (ready); null: read it now
+   * @param trigger what started it, recorded ({@link RollbackRecord#GUARD}); null: a person
    */
   public record Request(
       String siteId,
@@ -74,7 +75,8 @@ public final class RollbackExecutor {
       String who,
       BackupStore.Backup backup,
       boolean backupFirst,
-      Deploy target) {
+      Deploy target,
+      String trigger) {
 
     public Request(
         String siteId,
@@ -84,7 +86,7 @@ public final class RollbackExecutor {
         String reason,
         String who,
         BackupStore.Backup backup) {
-      this(siteId, toId, expectedFromId, lock, reason, who, backup, false, null);
+      this(siteId, toId, expectedFromId, lock, reason, who, backup, false, null, null);
     }
   }
 
@@ -177,6 +179,7 @@ public final class RollbackExecutor {
               null,
               null,
               List.of());
+      record = record.triggeredBy(request.trigger());
       if (request.expectedFromId() != null && !request.expectedFromId().equals(fromId)) {
         String message =
             "The published deploy is now "

@@ -29,9 +29,21 @@ public record RollbackRecord(
     @JsonProperty("lock_after") Boolean lockAfter,
     List<Recovery> recoveries,
     @JsonProperty("backup_complete") Boolean backupComplete,
-    @JsonProperty("backup_completed_at") Instant backupCompletedAt) {
+    @JsonProperty("backup_completed_at") Instant backupCompletedAt,
+    String trigger) {
 
-  /** An entry as it is written when a rollback starts (no backup completion yet). */
+  public static final String IN_PROGRESS = "in_progress";
+  public static final String VERIFIED = "verified";
+  public static final String UNVERIFIED = "unverified";
+  public static final String RECOVERED = "recovered";
+  public static final String RECOVERY_FAILED = "recovery_failed";
+  public static final String ABORTED = "aborted";
+  public static final String INTERRUPTED = "interrupted";
+
+  /** {@link #trigger}: the guard rolled back a deploy that failed its checks. */
+  public static final String GUARD = "guard";
+
+  /** An entry as written when a person or a script starts a rollback (no backup completion yet). */
   public RollbackRecord(
       String id,
       String siteId,
@@ -71,16 +83,35 @@ public record RollbackRecord(
         lockAfter,
         recoveries,
         null,
+        null,
         null);
   }
 
-  public static final String IN_PROGRESS = "in_progress";
-  public static final String VERIFIED = "verified";
-  public static final String UNVERIFIED = "unverified";
-  public static final String RECOVERED = "recovered";
-  public static final String RECOVERY_FAILED = "recovery_failed";
-  public static final String ABORTED = "aborted";
-  public static final String INTERRUPTED = "interrupted";
+  /** This entry, saying what started it ({@link #GUARD}; null: a person or a script). */
+  public RollbackRecord triggeredBy(String trigger) {
+    return new RollbackRecord(
+        id,
+        siteId,
+        from,
+        to,
+        direction,
+        reason,
+        who,
+        startedAt,
+        finishedAt,
+        steps,
+        backup,
+        verification,
+        outcome,
+        error,
+        failedStep,
+        siteState,
+        lockAfter,
+        recoveries,
+        backupComplete,
+        backupCompletedAt,
+        trigger);
+  }
 
   /** A deploy as the history names it. */
   public record DeployRef(String id, String version, Boolean locked) {}
@@ -211,7 +242,8 @@ public record RollbackRecord(
           lockAfter,
           recoveries,
           backupComplete,
-          backupCompletedAt);
+          backupCompletedAt,
+          base.trigger);
     }
   }
 }

@@ -94,7 +94,9 @@ public final class Verifier {
             root == null ? base + " did not answer" : base + " answered " + root.status()));
     // The published deploy's files are documented (GET /sites/{id}/files); others are not.
     List<DeployFile> files =
-        isPublished ? publishedFiles(siteId, deployId) : DeployFiles.listOrNull(client, deploy);
+        isPublished
+            ? DeployFiles.publishedOrNull(client, siteId, deployId)
+            : DeployFiles.listOrNull(client, deploy);
     checks.add(files == null ? samePermalinkBytes(base, deploy) : sameSha1s(base, files));
     int compared = files == null ? 1 : Math.max(0, filesToCompare(files).size());
     for (String path : healthPaths) {
@@ -110,20 +112,17 @@ public final class Verifier {
     return new VerificationResult(ok, deployId, base, List.copyOf(checks), compared);
   }
 
-  private List<DeployFile> publishedFiles(String siteId, String deployId) {
-    try {
-      List<DeployFile> files = client.listSiteFiles(siteId, deployId);
-      return files.isEmpty() ? null : files;
-    } catch (NetlifyException e) {
-      if (e.isNotFound()) {
-        return null;
-      }
-      throw e;
-    }
-  }
-
   /** Served files fetched at once: each costs a round trip, none counts against the API limit. */
   static final int PARALLEL_FETCHES = 8;
+
+  /**
+   * The content check alone: the served bytes of {@code files} (index.html and up to the sample
+   * size of the others; the guard passes a rotating sample), or, without a file list, the index
+   * bytes of the deploy's permalink.
+   */
+  VerificationResult.Check content(String base, Deploy deploy, List<DeployFile> files) {
+    return files == null ? samePermalinkBytes(base, deploy) : sameSha1s(base, files);
+  }
 
   /** The served bytes of index.html and a sample of files have the deploy's SHA1s. */
   private VerificationResult.Check sameSha1s(String base, List<DeployFile> files) {

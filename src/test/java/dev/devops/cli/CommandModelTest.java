@@ -38,7 +38,7 @@ class CommandModelTest {
 
   @Test
   void helpCompletionAndUnknownWordsSeeEveryCommand() {
-    assertThat(ALL).hasSize(12).contains("generate-completion", "deployments");
+    assertThat(ALL).hasSize(13).contains("generate-completion", "deployments", "guard");
     assertThat(modelled()).containsExactlyElementsOf(ALL);
     assertThat(modelled("--help")).containsExactlyElementsOf(ALL);
     assertThat(modelled("generate-completion")).containsExactlyElementsOf(ALL);

@@ -1,0 +1,55 @@
+package dev.devops.cli;
+
+import dev.devops.engine.Guard;
+import java.time.Duration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code devops guard [--next]}: flags, then the engine's {@link Guard} (wait for the next publish,
+ * watch, roll back), then the view. For deploys {@code devops} did not make, such as a git push
+ * that Netlify built: a CI job runs it after the push.
+ */
+@Command(
+    name = "guard",
+    description =
+        "Watch the published deploy (or, with --next, the next one to publish) and roll it back"
+            + " if it fails its checks.",
+    mixinStandardHelpOptions = true)
+public final class GuardCommand extends EngineCommand {
+  @Option(
+      names = "--next",
+      description =
+          "Wait for the site's next published deploy (a git push Netlify builds), then guard it.")
+  boolean next;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      defaultValue = "30m",
+      converter = DurationConverter.class,
+      description =
+          "With --next: give up (exit 16) when nothing was published within this long; default: ${DEFAULT-VALUE}.")
+  Duration timeout;
+
+  @Mixin GuardOptions guardOptions;
+
+  @Mixin JsonOption jsonOption;
+
+  @Override
+  protected int execute() {
+    if (spec.commandLine().getParseResult().hasMatchedOption("--timeout") && !next) {
+      throw new CliException(ExitCode.USAGE, "--timeout applies only with --next.");
+    }
+    if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofDays(1)) > 0) {
+      throw new CliException(
+          ExitCode.USAGE, "--timeout " + Guard.spoken(timeout) + " is not in 1ms..24h.");
+    }
+    Guard guard =
+        new Guard(engine(), guardOptions.settings(config(), ctx()), GuardOptions.sleeper(ctx()));
+    GuardListener view = json() ? GuardListener.json(this) : GuardListener.text(this);
+    Guard.Target target = next ? guard.next(timeout, view) : guard.current();
+    return view.finish(guard.watch(target, view));
+  }
+}
