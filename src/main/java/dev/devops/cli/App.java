@@ -20,6 +20,11 @@ public final class App {
   /** Runs the CLI with {@code args} in {@code ctx} and returns the exit code. */
   public static int run(CliContext ctx, String... args) {
     try {
+      if (RootCommand.asksOnlyForVersion(args)) {
+        // The line picocli prints for --version, without building the command model first.
+        ctx.out().println(VersionProvider.line());
+        return ExitCode.OK.code();
+      }
       return commandLine(ctx, args).execute(args);
     } finally {
       ctx.out().flush();

@@ -12,7 +12,8 @@ import picocli.CommandLine.IFactory;
  * <p>The top-level commands are listed in {@link #SUBCOMMANDS}, not in the annotation: picocli
  * builds the model of every listed command eagerly (reflection over each class, its options and
  * mixins), which costs about 100 ms per start. {@link #register} adds only the command a run
- * invokes, and all of them where the whole tree is needed (help, completion, a mistyped name).
+ * invokes, and all of them where the whole tree is needed (help, completion, a mistyped name). A
+ * bare {@code --version} needs no model at all ({@link App#run}).
  */
 @Command(
     name = "devops",
@@ -72,6 +73,11 @@ public final class RootCommand implements Runnable {
     for (Class<?> type : SUBCOMMANDS) {
       root.addSubcommand(type);
     }
+  }
+
+  /** Whether {@code args} are exactly {@code --version} or {@code -V}: a run that only prints. */
+  static boolean asksOnlyForVersion(String[] args) {
+    return args.length == 1 && onlyVersion(args);
   }
 
   private static boolean onlyVersion(String[] args) {

@@ -19,8 +19,13 @@ public final class VersionProvider implements IVersionProvider {
     }
   }
 
+  /** What {@code devops --version} prints. */
+  static String line() {
+    return "devops " + version();
+  }
+
   @Override
   public String[] getVersion() {
-    return new String[] {"devops " + version()};
+    return new String[] {line()};
   }
 }

@@ -31,6 +31,18 @@ class CommandModelTest {
   }
 
   @Test
+  void onlyABareVersionSkipsTheModel(@TempDir Path dir) {
+    assertThat(RootCommand.asksOnlyForVersion(new String[] {"--version"})).isTrue();
+    assertThat(RootCommand.asksOnlyForVersion(new String[] {"-V"})).isTrue();
+    assertThat(RootCommand.asksOnlyForVersion(new String[] {"--version", "--version"})).isFalse();
+    Cli.Result version = new Cli(dir).run("--version");
+    assertThat(version.exitCode()).isEqualTo(ExitCode.OK.code());
+    assertThat(version.out()).isEqualTo("devops " + VersionProvider.version() + "\n");
+    Cli.Result twice = new Cli(dir).run("--version", "--version");
+    assertThat(twice.exitCode()).isEqualTo(ExitCode.USAGE.code());
+  }
+
+  @Test
   void versionModelsNoCommand() {
     assertThat(modelled("--version")).isEmpty();
     assertThat(modelled("-V")).isEmpty();
