@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Side by side, in one run, against the same local platform:
 #   1. `devops deployments list --json`  vs  `netlify api listSiteDeploys` (one page, production)
+#      and bench/BareGet.java (the same page with HttpURLConnection and Jackson, nothing else)
 #   2. `devops deploy`  vs  `netlify deploy --no-build`, for a 1,000-file site: every file new,
 #      then one file changed.
 # Prints a table of medians and ratios (devops / netlify-cli). Installs what it needs: hyperfine
@@ -8,7 +9,9 @@
 #
 # Environment: RUNS (default 15), DEPLOY_RUNS (default 5), DEVOPS (the devops command to time;
 # default bin/devops when present, else java -jar target/devops.jar with flags tuned for short
-# runs and a class-data archive made on the first run).
+# runs and a class-data archive made on the first run). OLD_JAR: another build of devops (an
+# earlier commit's target/devops.jar) to time in the same runs, through bin/devops with
+# DEVOPS_JAR (it gets its own class-data archive), from its own project folder.
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -31,6 +34,15 @@ for i in $(seq 1 10); do
 done
 
 pick_devops deployments list --json
+old=""
+if [ -n "${OLD_JAR:-}" ]; then
+  [ -f "$OLD_JAR" ] || { say "❌ OLD_JAR=$OLD_JAR: no such jar"; exit 1; }
+  mkdir -p "$work/project-old"
+  old="env -C $work/project-old DEVOPS_JAR=$OLD_JAR $root/bin/devops"
+  $old init --site bench >/dev/null 2>&1
+  devops="env DEVOPS_JAR=$jar $root/bin/devops" # the same launcher for both jars
+  devops_label="bin/devops with DEVOPS_JAR=target/devops.jar; old = the same with DEVOPS_JAR=$OLD_JAR"
+fi
 
 # A 1,000-file site; `--prepare` rewrites it with fresh content (every file new) or changes one.
 site="$work/site"
@@ -49,37 +61,64 @@ one_changed="bash -c 'echo \$RANDOM\$RANDOM >$site/p4/page-420.html'"
 per_page=6
 list_data="{\"site_id\":\"$site_id\",\"page\":1,\"per_page\":$per_page,\"production\":true}"
 
+reference BareGet "$(jackson_classpath)" "$api/api/v1/sites/$site_id/deploys?production=true&page=1&per_page=$per_page"
+bare_get="$reference_cmd $api/api/v1/sites/$site_id/deploys?production=true&page=1&per_page=$per_page"
+
+with_old() { # $1 = devops arguments: the old jar's command line, when there is one
+  [ -z "$old" ] || printf '%s\n' -n old "$old $1"
+}
 say "1/3 deployments list ($runs runs each)..."
+mapfile -t old_list < <(with_old "deployments list --json")
 hyperfine -N --style basic --warmup 2 --runs "$runs" --export-csv "$work/list.csv" \
   -n devops "$devops deployments list --json" \
+  "${old_list[@]}" \
+  -n bare-get "$bare_get" \
   -n netlify-cli "$netlify api listSiteDeploys --data '$list_data'" >&2
 
 say "2/3 deploy of 1,000 files, every file new ($deploy_runs runs each)..."
+mapfile -t old_deploy < <(with_old "deploy --dir $site --prod --json")
 hyperfine --style basic --warmup 1 --runs "$deploy_runs" --export-csv "$work/deploy-new.csv" \
   --prepare "$all_new" \
   -n devops "$devops deploy --dir $site --prod --json" \
+  "${old_deploy[@]}" \
   -n netlify-cli "$netlify deploy --no-build --dir $site --prod --json" >&2
 
 say "3/3 deploy of 1,000 files, one file changed ($deploy_runs runs each)..."
 hyperfine --style basic --warmup 1 --runs "$deploy_runs" --export-csv "$work/deploy-one.csv" \
   --prepare "$one_changed" \
   -n devops "$devops deploy --dir $site --prod --json" \
+  "${old_deploy[@]}" \
   -n netlify-cli "$netlify deploy --no-build --dir $site --prod --json" >&2
 
 median() { # $1 = csv, $2 = command name -> median seconds
   awk -F, -v name="$2" 'NR > 1 && $1 == name { print $4 }' "$1"
 }
 
-printf '\nMachine: %s, %s cores; %s; node %s\n' "$(uname -m)" "$(nproc)" "$("$java" -version 2>&1 | head -1)" "$(node --version)"
+printf '\nMachine: %s, %s cores; %s; node %s; load average %s at the end\n' "$(uname -m)" "$(nproc)" "$("$java" -version 2>&1 | head -1)" "$(node --version)" "$(load)"
 printf 'devops = %s\n\n' "$devops_label"
-printf '| %-46s | %12s | %15s | %7s |\n' "benchmark (median wall time)" "devops" "netlify-cli" "ratio"
-printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..48})" "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..17})" "$(printf -- '-%.0s' {1..9})"
+if [ -n "$old" ]; then
+  printf '| %-46s | %12s | %12s | %9s | %15s | %7s |\n' "benchmark (median wall time)" "devops" "old jar" "new ÷ old" "netlify-cli" "ratio"
+  printf '|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..48})" "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..11})" "$(printf -- '-%.0s' {1..17})" "$(printf -- '-%.0s' {1..9})"
+else
+  printf '| %-46s | %12s | %15s | %7s |\n' "benchmark (median wall time)" "devops" "netlify-cli" "ratio"
+  printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..48})" "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..17})" "$(printf -- '-%.0s' {1..9})"
+fi
 for row in "list.csv|deployments list --json vs api listSiteDeploys" \
   "deploy-new.csv|deploy, 1,000 files, all new" \
   "deploy-one.csv|deploy, 1,000 files, one changed"; do
   csv="$work/${row%%|*}"
   ours=$(median "$csv" devops)
   theirs=$(median "$csv" netlify-cli)
-  awk -v label="${row#*|}" -v a="$ours" -v b="$theirs" \
-    'BEGIN { printf "| %-46s | %10.3f s | %13.3f s | %7.2f |\n", label, a, b, a / b }'
+  if [ -n "$old" ]; then
+    before=$(median "$csv" old)
+    awk -v label="${row#*|}" -v a="$ours" -v o="$before" -v b="$theirs" \
+      'BEGIN { printf "| %-46s | %10.3f s | %10.3f s | %9.2f | %13.3f s | %7.2f |\n", label, a, o, a / o, b, a / b }'
+  else
+    awk -v label="${row#*|}" -v a="$ours" -v b="$theirs" \
+      'BEGIN { printf "| %-46s | %10.3f s | %13.3f s | %7.2f |\n", label, a, b, a / b }'
+  fi
 done
+list=$(median "$work/list.csv" devops)
+awk -v a="$list" -v n="$(median "$work/list.csv" netlify-cli)" -v g="$(median "$work/list.csv" bare-get)" 'BEGIN {
+  printf "\ngoals: deployments list --json at most 0.2 of netlify api listSiteDeploys: %.2f %s; at most 1.3 of bench/BareGet.java (%.3f s): %.2f %s\n",
+    a / n, (a / n <= 0.2 ? "✅" : "❌"), g, a / g, (a / g <= 1.3 ? "✅" : "❌") }'

@@ -33,6 +33,50 @@ need_tools() {
   java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 }
 
+# The JVM flags bin/devops runs a short command with (its archive aside): every Java program a
+# bench compares with devops runs with these too.
+short_run_flags=(-XX:+UseSerialGC -Xlog:disable -Xlog:all=warning:stderr -XX:TieredStopAtLevel=1)
+
+# jackson_classpath: the project's own Jackson jars (core, databind, annotations), as Maven
+# resolves them from the local repository, joined with ':'.
+jackson_classpath() {
+  (cd "$root" && mvn -q -B dependency:build-classpath -Dmdep.outputFile="$work/classpath.txt") >&2
+  tr ':' '\n' <"$work/classpath.txt" | grep -E '/jackson-(core|databind|annotations)-[^/]*[.]jar$' \
+    | paste -sd: -
+}
+
+# reference NAME CLASSPATH ARGS...: compiles bench/NAME.java (a single-file program) against
+# CLASSPATH into a jar, and gives it a class-data archive of its own, made the way bin/devops
+# makes one (the class list of one run with ARGS, then a static dump). Sets reference_cmd: the
+# command that runs it with the launcher's flags and that archive.
+reference() {
+  local name=$1 cp=$2
+  shift 2
+  local dir="$work/ref/$name" jdk_bin=${JAVA_HOME:+$JAVA_HOME/bin/}
+  mkdir -p "$dir/classes"
+  "${jdk_bin}javac" -d "$dir/classes" ${cp:+-cp "$cp"} "$root/bench/$name.java"
+  "${jdk_bin}jar" cf "$dir/$name.jar" -C "$dir/classes" .
+  local path="$dir/$name.jar${cp:+:$cp}"
+  "$java" "${short_run_flags[@]}" -XX:DumpLoadedClassList="$dir/classes.txt" -cp "$path" "$name" "$@" \
+    >/dev/null
+  "$java" -Xshare:dump -XX:SharedClassListFile="$dir/classes.txt" -XX:SharedArchiveFile="$dir/$name.jsa" \
+    -cp "$path" -Xlog:disable >/dev/null 2>&1
+  [ -s "$dir/$name.jsa" ] || { say "❌ no class-data archive for bench/$name.java"; exit 1; }
+  reference_cmd="$java ${short_run_flags[*]} -Xshare:auto -XX:SharedArchiveFile=$dir/$name.jsa -cp $path $name"
+}
+
+# launcher_java: the java command bin/devops ends with (flags, archive, jar, main class), to time
+# it without the launcher. Run bin/devops once before, so that the archive exists.
+launcher_java() {
+  local archive
+  archive=$(ls "${jar%.jar}"-jdk*.jsa 2>/dev/null | head -n 1)
+  [ -n "$archive" ] || { say "❌ bin/devops made no class-data archive next to $jar"; exit 1; }
+  printf '%s' "$java ${short_run_flags[*]} -Xshare:auto -XX:SharedArchiveFile=$archive -cp $jar dev.devops.cli.Main"
+}
+
+# load: the load average now (1, 5 and 15 minutes).
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+
 # pick_devops ARGS...: sets devops (the command timed) and devops_label. $DEVOPS wins, then
 # bin/devops; otherwise java -jar with tuned flags and a class-data archive recorded from ARGS.
 pick_devops() {

@@ -10,6 +10,8 @@
 #
 # Environment: RUNS (default 7), DEVOPS (the devops command; default bin/devops when present,
 # else java -jar target/devops.jar with flags tuned for short runs and a class-data archive).
+# OLD_JAR: another build of devops (an earlier commit's target/devops.jar) to time in the same
+# runs, through bin/devops with DEVOPS_JAR, from its own project folder (its own backups).
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -34,6 +36,15 @@ make_site() { # $1 = dir, $2 = release
 }
 make_site "$work/v1" v1.0.0
 make_site "$work/v2" v2.0.0
+old=""
+if [ -n "${OLD_JAR:-}" ]; then
+  [ -f "$OLD_JAR" ] || { say "❌ OLD_JAR=$OLD_JAR: no such jar"; exit 1; }
+  mkdir -p "$work/project-old"
+  old="env -C $work/project-old DEVOPS_JAR=$OLD_JAR $root/bin/devops"
+  $old init --site rollback-bench >/dev/null 2>&1
+  devops="env DEVOPS_JAR=$jar $root/bin/devops" # the same launcher for both jars
+  devops_label="bin/devops with DEVOPS_JAR=target/devops.jar; old = the same with DEVOPS_JAR=$OLD_JAR"
+fi
 $devops deploy --dir "$work/v1" --prod --version v1.0.0 --json >"$work/v1.json" 2>/dev/null
 $devops deploy --dir "$work/v2" --prod --version v2.0.0 --json >"$work/v2.json" 2>/dev/null
 deploy_id() { grep -o '"deploy_id" *: *"[^"]*"' "$1" | head -1 | cut -d'"' -f4; }
@@ -45,19 +56,21 @@ v2=$(deploy_id "$work/v2.json")
 printf '#!/usr/bin/env bash\nset -e\nc() { curl -sf -X POST -H "Authorization: Bearer %s" "%s/api/v1$1" >/dev/null; }\nc /deploys/%s/unlock\nc /deploys/%s/unlock\nc /sites/%s/deploys/%s/restore\n' \
   "$token" "$api" "$v1" "$v2" "$site_id" "$v2" >"$work/reset.sh"
 chmod +x "$work/reset.sh"
-printf '#!/usr/bin/env bash\n%q\nrm -rf %q\n' "$work/reset.sh" "$project/.devops/backups" >"$work/reset-cold.sh"
+printf '#!/usr/bin/env bash\n%q\nrm -rf %q %q\n' "$work/reset.sh" "$project/.devops/backups" "$work/project-old/.devops/backups" >"$work/reset-cold.sh"
 chmod +x "$work/reset-cold.sh"
 
 restore_data="{\"site_id\":\"$site_id\",\"deploy_id\":\"$v1\"}"
 
+old_run=()
+[ -z "$old" ] || old_run=(-n old "$old rollback --yes --reason bench")
 say "1/3 devops rollback, cold blob store ($runs runs)..."
 hyperfine -N --style basic --warmup 1 --runs "$runs" --export-csv "$work/cold.csv" \
   --prepare "$work/reset-cold.sh" \
-  -n devops "$devops rollback --yes --reason bench" >&2
+  -n devops "$devops rollback --yes --reason bench" "${old_run[@]}" >&2
 say "2/3 devops rollback, blob store kept ($runs runs)..."
 hyperfine -N --style basic --warmup 1 --runs "$runs" --export-csv "$work/warm.csv" \
   --prepare "$work/reset.sh" \
-  -n devops "$devops rollback --yes --reason bench" >&2
+  -n devops "$devops rollback --yes --reason bench" "${old_run[@]}" >&2
 say "3/3 netlify api restoreSiteDeploy ($runs runs)..."
 hyperfine -N --style basic --warmup 1 --runs "$runs" --export-csv "$work/netlify.csv" \
   --prepare "$work/reset.sh" \
@@ -67,8 +80,8 @@ hyperfine -N --style basic --warmup 1 --runs "$runs" --export-csv "$work/netlify
 grep -q '"outcome" : "verified"' "$project/.devops/rollback-history.json" \
   || { say "❌ the devops rollbacks did not verify"; exit 1; }
 
-median() { awk -F, 'NR == 2 { print $4 }' "$1"; }
-cold=$(median "$work/cold.csv"); warm=$(median "$work/warm.csv"); bare=$(median "$work/netlify.csv")
+median() { awk -F, -v name="${2:-}" 'NR > 1 && (name == "" || $1 == name) { print $4; exit }' "$1"; }
+cold=$(median "$work/cold.csv" devops); warm=$(median "$work/warm.csv" devops); bare=$(median "$work/netlify.csv")
 
 printf '\nMachine: %s, %s cores; %s; node %s; %s runs each\n' "$(uname -m)" "$(nproc)" \
   "$("$java" -version 2>&1 | head -1)" "$(node --version)" "$runs"
@@ -78,5 +91,12 @@ printf '|%s|%s|\n' "$(printf -- '-%.0s' {1..74})" "$(printf -- '-%.0s' {1..14})"
 printf '| %-72s | %10.3f s |\n' "devops rollback --yes (backup downloads 1,000 files; verify; lock)" "$cold"
 printf '| %-72s | %10.3f s |\n' "devops rollback --yes (blob store warm: 0 new blobs; verify; lock)" "$warm"
 printf '| %-72s | %10.3f s |\n' "netlify api restoreSiteDeploy (publish only: no checks, no backup)" "$bare"
+if [ -n "$old" ]; then
+  old_cold=$(median "$work/cold.csv" old); old_warm=$(median "$work/warm.csv" old)
+  printf '| %-72s | %10.3f s |\n' "the same with OLD_JAR, backup downloads 1,000 files" "$old_cold"
+  printf '| %-72s | %10.3f s |\n' "the same with OLD_JAR, blob store warm" "$old_warm"
+  awk -v a="$cold" -v b="$warm" -v c="$old_cold" -v d="$old_warm" \
+    'BEGIN { printf "\nnew ÷ old: cold %.2f, warm %.2f\n", a / c, b / d }'
+fi
 awk -v a="$cold" -v b="$warm" -v c="$bare" 'BEGIN { printf "\nratios: cold/restore %.2f, warm/restore %.2f\n", a / c, b / c }'
 awk -v a="$cold" 'BEGIN { printf "goal: a full rollback with backup and verification in at most 1.5 s: %s\n", (a <= 1.5 ? "✅ met" : "❌ not met") }'

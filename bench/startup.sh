@@ -1,124 +1,99 @@
 #!/usr/bin/env bash
-# Start-up of the CLI, side by side in one run: plain `java -jar`, JVM flags tuned for short
-# runs, a dynamic and the launcher's static class-data archive (AppCDS) with tuned flags, and
-# bin/devops itself (the launcher users run). With JDK 25 present, also its AOT cache.
-# Commands: --version, --help, and `deployments list --json` against a local platform.
-# Usage: bench/startup.sh [RUNS]   (default 30 timed runs per variant, 5 warm-up runs)
-# Installs hyperfine and curl with apt-get when missing. Prints one markdown table per command.
+# Start-up of the CLI against its floors and netlify-cli, side by side in one hyperfine run on
+# one machine, against the same local platform:
+#   - bare JVM: bench/Hello.java, which prints one line;
+#   - bare GET: bench/BareGet.java, one GET of a listSiteDeploys page with HttpURLConnection,
+#     read and printed with Jackson (the project's own Jackson jars);
+#   - devops --version, through bin/devops and as the java command bin/devops ends with (the
+#     difference is the launcher's own cost);
+#   - devops deployments list --json, through bin/devops (the same listSiteDeploys page, plus the
+#     site);
+#   - netlify api listSiteDeploys (netlify-cli from compat/), the same page.
+# Every Java program runs with the launcher's flags (-XX:+UseSerialGC -XX:TieredStopAtLevel=1)
+# and a class-data archive of its own, made the same way. With JDK 25 installed, bin/devops also
+# runs on it (its AOT cache). Prints the medians, then the ratios against their goals.
+# Usage: RUNS=30 bench/startup.sh   (default 30 timed runs per command, 3 warm-up runs)
+# Installs what it needs: hyperfine and python3 (apt), netlify-cli (npm ci in compat/).
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-repo=$PWD
-runs=${1:-30}
 
-missing=()
-command -v hyperfine >/dev/null 2>&1 || missing+=(hyperfine)
-command -v curl >/dev/null 2>&1 || missing+=(curl)
-command -v python3 >/dev/null 2>&1 || missing+=(python3-minimal)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing ${missing[*]}..." >&2
-  sudo=""
-  [ "$(id -u)" = 0 ] || sudo=sudo
-  $sudo apt-get update -q >&2 && $sudo apt-get install -y -q "${missing[@]}" >&2
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+runs=${RUNS:-30}
+need_tools
+if ! command -v python3 >/dev/null; then
+  say "Installing python3..."
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd=sudo
+  $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq python3-minimal >/dev/null
 fi
+devops="$root/bin/devops"
+"$devops" --version >/dev/null # builds the jar and its archive when needed
+start_platform startup-bench
 
-bin/devops --version >/dev/null # builds the jar and its archive when needed
-jar=$repo/target/devops.jar
-work=$(mktemp -d)
-server=""
-cleanup() {
-  [ -z "$server" ] || kill "$server" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+project="$work/project"
+mkdir -p "$project"
+cd "$project"
+"$devops" init --site startup-bench >/dev/null 2>&1
+for v in 1 2 3 4 5; do
+  mkdir -p "$work/site$v"
+  printf '<h1>v1.0.%s</h1>\n' "$v" >"$work/site$v/index.html"
+  "$devops" deploy --dir "$work/site$v" --prod --version "v1.0.$v" >/dev/null 2>&1
+done
 
-tuned=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:disable -Xlog:all=warning:stderr)
-java17=$(command -v java)
-static_jsa=$(ls "$repo"/target/devops-jdk17*.jsa 2>/dev/null | head -n 1)
-# For comparison: a dynamic archive from the same training run.
-"$java17" "${tuned[@]}" -XX:ArchiveClassesAtExit="$work/dynamic.jsa" -cp "$jar" \
-  dev.devops.cli.StartupTraining </dev/null >/dev/null 2>&1 || true
+# The page `deployments list` reads: its default 5 targets and the live deploy.
+page_url="$api/api/v1/sites/$site_id/deploys?production=true&page=1&per_page=6"
+list_data="{\"site_id\":\"startup-bench\",\"page\":1,\"per_page\":6,\"production\":true}"
+say "Compiling bench/Hello.java and bench/BareGet.java, with class-data archives..."
+reference Hello ""
+hello=$reference_cmd
+reference BareGet "$(jackson_classpath)" "$page_url"
+bare_get="$reference_cmd $page_url"
+direct=$(launcher_java)
 
-java25=""
+names=() commands=()
+add() { names+=("$1"); commands+=("$2"); }
+add "bare JVM (bench/Hello.java)" "$hello"
+add "bare GET (bench/BareGet.java)" "$bare_get"
+add "devops --version" "$devops --version"
+add "devops --version, the launcher's java command" "$direct --version"
+add "devops deployments list --json" "$devops deployments list --json"
+add "netlify api listSiteDeploys" "$netlify api listSiteDeploys --data '$list_data'"
+jdk25=""
 for candidate in "${JAVA25_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/java-25-openjdk-amd64; do
   if [ -n "$candidate" ] && [ -x "$candidate/bin/java" ]; then
-    java25=$candidate/bin/java
-    JAVA_HOME=$candidate bin/devops --version >/dev/null # makes the launcher's AOT cache
+    jdk25=$candidate
+    JAVA_HOME=$jdk25 "$devops" --version >/dev/null 2>&1 # makes the launcher's AOT cache
+    add "devops --version (JDK 25, AOT cache)" "env JAVA_HOME=$jdk25 $devops --version"
+    add "devops deployments list --json (JDK 25, AOT cache)" "env JAVA_HOME=$jdk25 $devops deployments list --json"
     break
   fi
 done
-aot=$(ls "$repo"/target/devops-jdk25*.aot 2>/dev/null | head -n 1)
 
-# A local platform with a site of three deploys, for `deployments list --json`.
-project=$work/project
-mkdir -p "$project"
-token=bench-token
-# --legacy-kind: TEMPORARY, no Netlify limits until the devops CLI follows Netlify's terms.
-"$java17" -jar "$jar" local serve --port 0 --data-dir "$work/platform" --token "$token" --legacy-kind \
-  >"$work/serve.log" 2>&1 &
-server=$!
-list_ready=false
-for _ in $(seq 100); do
-  port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/serve.log")
-  if [ -n "$port" ]; then
-    list_ready=true
-    break
-  fi
-  sleep 0.1
-done
-if $list_ready; then
-  export NETLIFY_AUTH_TOKEN=$token NETLIFY_API_URL="http://127.0.0.1:$port"
-  curl -fs -o /dev/null -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    -d '{"name":"bench"}' "http://127.0.0.1:$port/api/v1/sites" || list_ready=false
-  (cd "$project" && "$repo/bin/devops" init --site bench --api-url "http://127.0.0.1:$port" >/dev/null 2>&1) \
-    || list_ready=false
-  for v in 1 2 3; do
-    mkdir -p "$work/site$v" && echo "<h1>v1.0.$v</h1>" >"$work/site$v/index.html"
-    (cd "$project" && "$repo/bin/devops" deploy --dir "$work/site$v" --prod --version "v1.0.$v" >/dev/null 2>&1) \
-      || list_ready=false
-  done
-fi
+cli=()
+for i in "${!names[@]}"; do cli+=(-n "${names[$i]}" "${commands[$i]}"); done
+load_before=$(load)
+say "Timing ${#names[@]} commands, $runs runs each (load average $load_before)..."
+hyperfine -N --warmup 3 --runs "$runs" --style basic --export-json "$work/startup.json" "${cli[@]}" >&2
+load_after=$(load)
 
-machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)"
-echo "# Start-up, median of $runs runs ($machine; load average $(cut -d' ' -f1-3 /proc/loadavg))"
-echo "# JDK: $("$java17" -version 2>&1 | head -n 1)${java25:+; JDK 25: $("$java25" -version 2>&1 | head -n 1)}"
-
-commands=("--version" "--help")
-$list_ready && commands+=("deployments list --json") || echo "# (deployments list skipped: no local platform or no such command in this build)"
-
-cd "$project"
-for args in "${commands[@]}"; do
-  names=() lines=()
-  add() { names+=("$1"); lines+=("$2"); }
-  add "java -jar (JDK 17)" "$java17 -jar $jar $args"
-  add "tuned flags (JDK 17)" "$java17 -Xshare:auto ${tuned[*]} -jar $jar $args"
-  add "dynamic AppCDS + tuned (JDK 17)" "$java17 -Xshare:auto -XX:SharedArchiveFile=$work/dynamic.jsa ${tuned[*]} -jar $jar $args"
-  add "static AppCDS + tuned (JDK 17)" "$java17 -Xshare:auto -XX:SharedArchiveFile=$static_jsa ${tuned[*]} -jar $jar $args"
-  if [ -n "$java25" ]; then
-    add "java -jar (JDK 25)" "$java25 -jar $jar $args"
-    add "AOT cache + tuned (JDK 25)" "$java25 -XX:AOTCache=$aot ${tuned[*]} -jar $jar $args"
-  fi
-  add "bin/devops (launcher, JDK 17)" "$repo/bin/devops $args"
-
-  cli=()
-  for i in "${!names[@]}"; do cli+=(-n "${names[$i]}" "${lines[$i]}"); done
-  hyperfine -N --warmup 5 --runs "$runs" --style none --export-json "$work/result.json" \
-    "${cli[@]}" >/dev/null 2>&1
-  echo
-  echo "## devops $args"
-  echo
-  echo "| variant | median | mean ± σ | user CPU |"
-  echo "|---|---:|---:|---:|"
-  python3 - "$work/result.json" "$args" <<'PY'
+echo "Start-up, median of $runs runs, bench/startup.sh; $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); $("$java" -version 2>&1 | head -n 1)${jdk25:+; JDK 25: $("$jdk25/bin/java" -version 2>&1 | head -n 1)}; node $(node --version), $("$netlify" --version 2>/dev/null | head -n 1 | cut -d' ' -f1); load average $load_before before, $load_after after."
+echo
+python3 - "$work/startup.json" <<'PY'
 import json, sys
-goals = {"--version": 150, "deployments list --json": 250}
-launcher = None
-for r in json.load(open(sys.argv[1]))["results"]:
-    print(f"| {r['command']} | {r['median']*1000:.0f} ms | {r['mean']*1000:.0f} ± {r['stddev']*1000:.0f} ms | {r['user']*1000:.0f} ms |")
-    if r["command"].startswith("bin/devops"):
-        launcher = r["median"] * 1000
-goal = goals.get(sys.argv[2])
-if goal and launcher is not None:
-    mark = "✅ met" if launcher <= goal else "❌ not met"
-    print(f"\ngoal: bin/devops {sys.argv[2]} in at most {goal} ms (median): {launcher:.0f} ms, {mark}")
+results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+print("| command | median | mean ± σ | user CPU |")
+print("|---|---:|---:|---:|")
+for name, r in results.items():
+    print(f"| {name} | {r['median']*1000:.0f} ms | {r['mean']*1000:.0f} ± {r['stddev']*1000:.0f} ms | {r['user']*1000:.0f} ms |")
+m = {name: r["median"] for name, r in results.items()}
+print()
+print("| ratio of medians | value | goal |")
+print("|---|---:|---|")
+def ratio(label, a, b, goal):
+    value = m[a] / m[b]
+    print(f"| {label} | {value:.2f} | ≤ {goal} {'✅' if value <= goal else '❌'} |")
+ratio("`deployments list --json` ÷ `netlify api listSiteDeploys`", "devops deployments list --json", "netlify api listSiteDeploys", 0.2)
+ratio("`deployments list --json` ÷ bare GET", "devops deployments list --json", "bare GET (bench/BareGet.java)", 1.3)
+ratio("`--version` ÷ bare JVM", "devops --version", "bare JVM (bench/Hello.java)", 1.5)
+overhead = (m["devops --version"] - m["devops --version, the launcher's java command"]) * 1000
+print(f"\nbin/devops's own cost: {overhead:.1f} ms (median of `devops --version` minus that of the java command it runs).")
 PY
-done

@@ -29,6 +29,11 @@ public final class App {
   public static int run(CliContext ctx, String... args) {
     SafeFiles.forgetSweeps();
     try {
+      if (RootCommand.asksOnlyForVersion(args)) {
+        // The line picocli prints for --version, without building the command model first.
+        ctx.out().println(VersionProvider.line());
+        return ExitCode.OK.code();
+      }
       return commandLine(ctx, args).execute(args);
     } finally {
       ctx.out().flush();

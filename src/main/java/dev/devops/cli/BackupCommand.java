@@ -22,10 +22,14 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "backup",
     description = "Back up a deploy's files and metadata locally, list and verify backups.",
-    mixinStandardHelpOptions = true,
-    subcommands = {BackupCreate.class, BackupList.class, BackupVerify.class})
-public final class BackupCommand implements Runnable {
+    mixinStandardHelpOptions = true)
+public final class BackupCommand implements Runnable, CommandGroup {
   @Spec CommandSpec spec;
+
+  @Override
+  public List<Class<?>> subcommands() {
+    return List.of(BackupCreate.class, BackupList.class, BackupVerify.class);
+  }
 
   @Override
   public void run() {

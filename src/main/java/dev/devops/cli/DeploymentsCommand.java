@@ -19,10 +19,14 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "deployments",
     description = "List the site's deploys and the rollback targets.",
-    mixinStandardHelpOptions = true,
-    subcommands = {DeploymentsList.class, DeploymentsValidate.class})
-public final class DeploymentsCommand implements Runnable {
+    mixinStandardHelpOptions = true)
+public final class DeploymentsCommand implements Runnable, CommandGroup {
   @Spec CommandSpec spec;
+
+  @Override
+  public List<Class<?>> subcommands() {
+    return List.of(DeploymentsList.class, DeploymentsValidate.class);
+  }
 
   @Override
   public void run() {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -17,10 +18,14 @@ import picocli.CommandLine.Option;
 @Command(
     name = "local",
     description = "Run the local Netlify-compatible platform.",
-    mixinStandardHelpOptions = true,
-    subcommands = {LocalServe.class, LocalSites.class})
-public final class LocalCommand implements Runnable {
+    mixinStandardHelpOptions = true)
+public final class LocalCommand implements Runnable, CommandGroup {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public List<Class<?>> subcommands() {
+    return List.of(LocalServe.class, LocalSites.class);
+  }
 
   @Override
   public void run() {

@@ -20,10 +20,14 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "sites",
     description = "Create and list sites on a running local platform.",
-    mixinStandardHelpOptions = true,
-    subcommands = {LocalSitesCreate.class, LocalSitesList.class})
-final class LocalSites implements Runnable {
+    mixinStandardHelpOptions = true)
+final class LocalSites implements Runnable, CommandGroup {
   @Spec CommandSpec spec;
+
+  @Override
+  public List<Class<?>> subcommands() {
+    return List.of(LocalSitesCreate.class, LocalSitesList.class);
+  }
 
   @Override
   public void run() {

@@ -3,6 +3,7 @@ package dev.devops.cli;
 import dev.devops.engine.RollbackAction;
 import dev.devops.engine.RollbackException;
 import dev.devops.engine.RollbackPlanner;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,9 +16,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "rollback",
     description = "Roll the site back (or forward) to another deploy, safely and verified.",
-    mixinStandardHelpOptions = true,
-    subcommands = {RollbackAnalyze.class, RollbackExecute.class, RollbackHistoryCommand.class})
-public final class RollbackCommand extends EngineCommand {
+    mixinStandardHelpOptions = true)
+public final class RollbackCommand extends EngineCommand implements CommandGroup {
   @Parameters(
       index = "0",
       arity = "0..1",
@@ -70,6 +70,11 @@ public final class RollbackCommand extends EngineCommand {
   boolean acceptBreaking;
 
   @Mixin JsonOption jsonOption;
+
+  @Override
+  public List<Class<?>> subcommands() {
+    return List.of(RollbackAnalyze.class, RollbackExecute.class, RollbackHistoryCommand.class);
+  }
 
   @Override
   protected int execute() throws Exception {

@@ -1,5 +1,7 @@
 package dev.devops.cli;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import picocli.AutoComplete.GenerateCompletion;
 import picocli.CommandLine;
@@ -9,10 +11,12 @@ import picocli.CommandLine.IFactory;
 /**
  * {@code devops}: safe, verified rollbacks for Netlify sites.
  *
- * <p>The top-level commands are listed in {@link #SUBCOMMANDS}, not in the annotation: picocli
- * builds the model of every listed command eagerly (reflection over each class, its options and
- * mixins), which costs about 100 ms per start. {@link #register} adds only the command a run
- * invokes, and all of them where the whole tree is needed (help, completion, a mistyped name).
+ * <p>The top-level commands are listed in {@link #SUBCOMMANDS}, and each group's in its {@link
+ * CommandGroup#subcommands()}, not in the annotations: picocli builds the model of every listed
+ * command eagerly (reflection over each class, its options and mixins), a few milliseconds per
+ * command. {@link #register} adds only the commands a run can reach, and the whole tree where it is
+ * needed (help, completion, a mistyped name). A bare {@code --version} needs no model at all
+ * ({@link App#run}).
  */
 @Command(
     name = "devops",
@@ -53,9 +57,9 @@ public final class RootCommand implements Runnable {
   }
 
   /**
-   * Adds to {@code root} the top-level commands that running {@code args} can reach: none for a
-   * bare {@code --version}, the invoked one when the first word names a command, otherwise all
-   * ({@code null} args also means all).
+   * Adds to {@code root} the commands that running {@code args} can reach: none for a bare {@code
+   * --version}; the invoked one when the first word names a command, and below it only the
+   * subcommands the arguments name; otherwise the whole tree ({@code null} args also means all).
    */
   static void register(CommandLine root, String[] args) {
     if (args != null && onlyVersion(args)) {
@@ -65,14 +69,67 @@ public final class RootCommand implements Runnable {
     if (word != null) {
       for (Class<?> type : SUBCOMMANDS) {
         if (word.equals(nameOf(type)) && !type.equals(GenerateCompletion.class)) {
-          root.addSubcommand(type);
+          add(root, List.of(type), args);
           return;
         }
       }
     }
-    for (Class<?> type : SUBCOMMANDS) {
-      root.addSubcommand(type);
+    add(root, SUBCOMMANDS, null);
+  }
+
+  /**
+   * Adds {@code types} under {@code parent}, each group with the subcommands {@code args} reach.
+   */
+  private static void add(CommandLine parent, List<Class<?>> types, String[] args) {
+    for (Class<?> type : types) {
+      parent.addSubcommand(type);
+      CommandLine added = parent.getSubcommands().get(nameOf(type));
+      if (added.getCommand() instanceof CommandGroup group) {
+        add(added, reachable(group, args), args);
+      }
     }
+  }
+
+  /**
+   * The subcommands of {@code group} that {@code args} can reach. Picocli takes a word for a
+   * subcommand only when it is exactly a subcommand's name, so modelling the named ones parses
+   * every command line as the whole tree would. All of them for help (which lists them), an
+   * {@code @file} (whose words are not known yet), and a group named without a subcommand that
+   * cannot run by itself (it prints its usage or an error); none for one that can ({@code
+   * rollback}).
+   */
+  private static List<Class<?>> reachable(CommandGroup group, String[] args) {
+    List<Class<?>> all = group.subcommands();
+    if (args == null || wantsHelpOrFile(args)) {
+      return all;
+    }
+    List<String> words = Arrays.asList(args);
+    List<Class<?>> named = new ArrayList<>();
+    for (Class<?> type : all) {
+      if (words.contains(nameOf(type))) {
+        named.add(type);
+      }
+    }
+    return named.isEmpty() && !(group instanceof BaseCommand) ? all : named;
+  }
+
+  /** {@code --help}, a cluster of short options with {@code -h}, or an {@code @file}. */
+  private static boolean wantsHelpOrFile(String[] args) {
+    for (String arg : args) {
+      if (arg.equals("--")) {
+        return false;
+      }
+      boolean shortOptions = arg.startsWith("-") && !arg.startsWith("--");
+      if (arg.equals("--help") || arg.startsWith("@") || (shortOptions && arg.indexOf('h') > 0)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code args} are exactly {@code --version} or {@code -V}: a run that only prints. */
+  static boolean asksOnlyForVersion(String[] args) {
+    return args.length == 1 && onlyVersion(args);
   }
 
   private static boolean onlyVersion(String[] args) {

@@ -23,9 +23,11 @@ import java.util.stream.Stream;
 
 /**
  * The training run behind the launcher's class-data archive: it runs the commands of an incident
- * (list, validate, analyze, a real rollback, status, logs) in-process against a local platform on
- * loopback, in a throw-away folder, so that the archive holds the classes those commands load. Not
- * a user command; every failure is ignored, since a partial archive is still an archive.
+ * (list, status, logs, validate, analyze, a dry run, two real rollbacks), each as people read it
+ * and as scripts do ({@code --json}), in-process against a local platform on loopback, in a
+ * throw-away folder, so that the archive holds the classes those commands load. Not a user command;
+ * every failure is ignored, since a partial archive is still an archive. Each command's exit code
+ * and arguments go to stdout, one line each, which StartupTrainingIT checks.
  */
 public final class StartupTraining {
   private static final String TOKEN = "startup-training";
@@ -59,6 +61,8 @@ public final class StartupTraining {
   }
 
   private static void train(Path home) throws Exception {
+    // Every run starts in Main, which the training cannot call: it ends the JVM.
+    Class.forName(Main.class.getName());
     Path project = Files.createDirectories(home.resolve("project"));
     Map<String, String> env =
         Map.of(
@@ -74,9 +78,10 @@ public final class StartupTraining {
     Thread platform =
         new Thread(
             () ->
-                run(
+                execute(
                     env,
                     project,
+                    new PrintWriter(Writer.nullWriter()),
                     "local",
                     "serve",
                     "--port",
@@ -122,6 +127,7 @@ public final class StartupTraining {
     String current = deploys.path("current").path("id").asText("");
     String target = deploys.path("targets").path(0).path("id").asText("");
     run(linked, project, "status", "--json");
+    run(linked, project, "status");
     run(linked, project, "logs", "--json");
     if (current.isEmpty() || target.isEmpty()) {
       return;
@@ -129,31 +135,40 @@ public final class StartupTraining {
     run(linked, project, "deployments", "validate", "--id", target, "--json");
     run(linked, project, "rollback", "analyze", "--from", current, "--to", target, "--json");
     run(linked, project, "rollback", "--dry-run", "--json");
+    run(linked, project, "rollback", "--dry-run");
     run(linked, project, "rollback", target, "--yes", "--reason", "training", "--json");
     run(linked, project, "verify-deployment", "--id", target, "--json");
+    run(linked, project, "rollback", "--yes", "--reason", "training");
     run(linked, project, "rollback", "history", "--json");
     run(linked, project, "backup", "list", "--json");
   }
 
-  /** Runs one command in-process and returns its stdout. */
+  /** Runs one command of the training in-process, reports its exit code, returns its stdout. */
   private static String run(Map<String, String> env, Path cwd, String... args) {
     StringWriter out = new StringWriter();
+    int code = execute(env, cwd, new PrintWriter(out), args);
+    System.out.println(code + " " + String.join(" ", args));
+    return out.toString();
+  }
+
+  /** Runs one command in-process and returns its exit code (-1 when it threw). */
+  private static int execute(Map<String, String> env, Path cwd, PrintWriter out, String... args) {
     CliContext ctx =
         new CliContext(
             env,
             cwd,
             new ByteArrayInputStream(new byte[0]),
-            new PrintWriter(out),
+            out,
             new PrintWriter(Writer.nullWriter()),
             false,
             false,
             Clock.systemUTC());
     try {
-      App.run(ctx, args);
-    } catch (RuntimeException ignored) {
+      return App.run(ctx, args);
+    } catch (RuntimeException e) {
       // A command that is not there yet, or fails, still trained the classes it loaded.
+      return -1;
     }
-    return out.toString();
   }
 
   private static int freePort() throws IOException {

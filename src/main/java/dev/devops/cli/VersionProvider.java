@@ -6,7 +6,17 @@ import picocli.CommandLine.IVersionProvider;
 
 /** The version Maven stamped into the jar. */
 public final class VersionProvider implements IVersionProvider {
+  /**
+   * The jar's manifest, which the JVM has already read (or kept in the class-data archive): looking
+   * up a resource instead searches the JDK's modules and opens the jar, milliseconds of a short
+   * run. Classes outside the jar (tests, an IDE) read {@code version.properties}.
+   */
   public static String version() {
+    String fromManifest = VersionProvider.class.getPackage().getImplementationVersion();
+    return fromManifest != null ? fromManifest : fromProperties();
+  }
+
+  private static String fromProperties() {
     try (InputStream in =
         VersionProvider.class.getResourceAsStream("/dev/devops/version.properties")) {
       Properties props = new Properties();
@@ -19,8 +29,13 @@ public final class VersionProvider implements IVersionProvider {
     }
   }
 
+  /** What {@code devops --version} prints. */
+  static String line() {
+    return "devops " + version();
+  }
+
   @Override
   public String[] getVersion() {
-    return new String[] {"devops " + version()};
+    return new String[] {line()};
   }
 }

@@ -27,13 +27,10 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -947,14 +944,11 @@ public final class NetlifyClient {
     }
   }
 
+  /**
+   * The token itself keys its budget: the map lives in memory only, like the token in {@link
+   * Options} and {@link Secrets}, and a digest would load the JDK's security providers for nothing.
+   */
   private static String budgetKey(String token, URI base) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(String.valueOf(token).getBytes(StandardCharsets.UTF_8));
-      return base.getHost() + ":" + base.getPort() + ":" + HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return base.getHost() + ":" + base.getPort() + ":" + token;
   }
 }

@@ -30,6 +30,52 @@ class CommandModelTest {
         .containsExactly("rollback");
   }
 
+  /** The subcommands modelled under the top-level command {@code group} for {@code args}. */
+  private static List<String> modelledUnder(String group, String... args) {
+    CommandLine root = new CommandLine(new RootCommand());
+    RootCommand.register(root, args);
+    return List.copyOf(root.getSubcommands().get(group).getSubcommands().keySet());
+  }
+
+  @Test
+  void belowAGroupOnlyTheNamedSubcommandsAreModelled() {
+    assertThat(modelledUnder("deployments", "deployments", "list", "--json"))
+        .containsExactly("list");
+    assertThat(modelledUnder("rollback", "rollback", "--dry-run")).isEmpty();
+    assertThat(modelledUnder("rollback", "rollback", "v1.2.1", "--yes", "--reason", "r")).isEmpty();
+    assertThat(modelledUnder("rollback", "rollback", "--reason", "history", "--yes"))
+        .containsExactly("history");
+    assertThat(modelledUnder("local", "local", "sites", "create", "x")).containsExactly("sites");
+  }
+
+  @Test
+  void helpAnArgumentFileOrAGroupAloneModelsTheWholeGroup() {
+    List<String> rollback = List.of("analyze", "execute", "history");
+    assertThat(modelledUnder("rollback", "rollback", "--help")).isEqualTo(rollback);
+    assertThat(modelledUnder("rollback", "rollback", "--dry-run", "-h")).isEqualTo(rollback);
+    assertThat(modelledUnder("rollback", "rollback", "@args.txt")).isEqualTo(rollback);
+    assertThat(modelledUnder("rollback", "rollback", "--", "-h")).isEmpty();
+    assertThat(modelledUnder("deployments", "deployments")).containsExactly("list", "validate");
+    assertThat(modelledUnder("deployments", "deployments", "lst"))
+        .containsExactly("list", "validate");
+    assertThat(modelledUnder("local", "local")).containsExactly("serve", "sites");
+    CommandLine whole = RootCommand.commandLine();
+    assertThat(whole.getSubcommands().get("local").getSubcommands().get("sites").getSubcommands())
+        .containsOnlyKeys("create", "list");
+  }
+
+  @Test
+  void onlyABareVersionSkipsTheModel(@TempDir Path dir) {
+    assertThat(RootCommand.asksOnlyForVersion(new String[] {"--version"})).isTrue();
+    assertThat(RootCommand.asksOnlyForVersion(new String[] {"-V"})).isTrue();
+    assertThat(RootCommand.asksOnlyForVersion(new String[] {"--version", "--version"})).isFalse();
+    Cli.Result version = new Cli(dir).run("--version");
+    assertThat(version.exitCode()).isEqualTo(ExitCode.OK.code());
+    assertThat(version.out()).isEqualTo("devops " + VersionProvider.version() + "\n");
+    Cli.Result twice = new Cli(dir).run("--version", "--version");
+    assertThat(twice.exitCode()).isEqualTo(ExitCode.USAGE.code());
+  }
+
   @Test
   void versionModelsNoCommand() {
     assertThat(modelled("--version")).isEmpty();
