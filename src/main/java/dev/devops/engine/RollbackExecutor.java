@@ -441,7 +441,7 @@ public final class RollbackExecutor {
             .limit(5)
             .toList();
     if (backup.manifest().isComplete() && earlier.isEmpty()) {
-      return record;
+      return recordCompletion(record, history, true, backup.manifest().completedAt());
     }
     Deploy from = site.publishedDeploy();
     boolean stillPublished = from.id().equals(Recoverer.publishedIdOrNull(client, record.siteId()));
@@ -468,11 +468,23 @@ public final class RollbackExecutor {
                   b.manifest().isComplete()
                       ? "Backup complete: " + display(b.dir())
                       : "Backup incomplete: " + b.manifest().filesNote());
-      return history.update(
-          record.id(),
-          r -> r.withBackupCompletion(done.manifest().isComplete(), done.manifest().completedAt()));
+      return recordCompletion(
+          record, history, done.manifest().isComplete(), done.manifest().completedAt());
     } catch (RuntimeException e) {
-      return history.update(record.id(), r -> r.withBackupCompletion(false, null));
+      return recordCompletion(record, history, false, null);
+    }
+  }
+
+  /**
+   * Writes whether the backup is complete into the record. The switch is already verified and
+   * recorded: a failure to write this is not the rollback's, so the record then stays as it was.
+   */
+  private static RollbackRecord recordCompletion(
+      RollbackRecord record, RollbackHistory history, boolean complete, Instant at) {
+    try {
+      return history.update(record.id(), r -> r.withBackupCompletion(complete, at));
+    } catch (RuntimeException e) {
+      return record.withBackupCompletion(complete, at);
     }
   }
 
