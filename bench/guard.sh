@@ -34,7 +34,7 @@ fi
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 pick_devops guard --help
 
-# The platform on Netlify's terms (no --legacy-kind), with latency.
+# The platform on Netlify's terms, with latency.
 token=bench-token-0123456789
 "$java" -jar "$jar" local serve --port 0 --data-dir "$work/platform" --token "$token" --json \
   --latency "$latency" >"$work/serve.json" 2>"$work/serve.err" &

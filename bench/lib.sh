@@ -96,14 +96,15 @@ pick_devops() {
   fi
 }
 
-# start_platform SITE_NAME: starts `devops local serve` on a free port with one site; sets api,
-# token and site_id, and gives both tools the same isolated environment (netlify-cli finds a
-# local-platform site by its name, so NETLIFY_SITE_ID holds the name).
+# start_platform SITE_NAME [SERVE_FLAGS...]: starts `devops local serve` on a free port with one
+# site, on Netlify's terms unless SERVE_FLAGS lift a limit (each caller says why); sets api, token
+# and site_id, and gives both tools the same isolated environment (netlify-cli finds a
+# local-platform site by its name, through listSites, so NETLIFY_SITE_ID holds the name).
 start_platform() {
   token=bench-token-0123456789
-  # --legacy-kind: TEMPORARY, no Netlify limits until the devops CLI follows Netlify's terms.
-  "$java" -jar "$jar" local serve --port 0 --data-dir "$work/platform" --token "$token" --json \
-    --legacy-kind \
+  local name=$1
+  shift
+  "$java" -jar "$jar" local serve --port 0 --data-dir "$work/platform" --token "$token" --json "$@" \
     >"$work/serve.json" 2>"$work/serve.err" &
   server_pid=$!
   local _
@@ -113,14 +114,14 @@ start_platform() {
   done
   api=$(sed -n 's/.*"api_url":"\([^"]*\)".*/\1/p' "$work/serve.json")
   [ -n "$api" ] || { say "❌ the local platform did not start: $(cat "$work/serve.err")"; exit 1; }
-  say "Local platform at $api"
+  say "Local platform at $api${*:+ ($*)}"
   site_id=$(curl -sf -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    -d "{\"name\":\"$1\"}" "$api/api/v1/sites" | grep -o '"id" *: *"[^"]*"' | head -1 | cut -d'"' -f4)
+    -d "{\"name\":\"$name\"}" "$api/api/v1/sites" | grep -o '"id" *: *"[^"]*"' | head -1 | cut -d'"' -f4)
   [ -n "$site_id" ] || { say "❌ cannot create the bench site"; exit 1; }
 
   local home="$work/home"
   mkdir -p "$home/.config" "$home/.cache"
   export HOME="$home" XDG_CONFIG_HOME="$home/.config" XDG_CACHE_HOME="$home/.cache"
-  export NETLIFY_API_URL="$api" NETLIFY_AUTH_TOKEN="$token" NETLIFY_SITE_ID="$1"
+  export NETLIFY_API_URL="$api" NETLIFY_AUTH_TOKEN="$token" NETLIFY_SITE_ID="$name"
   export NETLIFY_TELEMETRY_DISABLED=1 CI=1 NO_COLOR=1
 }

@@ -68,9 +68,9 @@ PATHS=(/index.html /docs/index.html /css/site.css /js/app.js /img/logo.png)
 
 # ---- the local platform ----
 PORT="$(free_port)"
-# --legacy-kind: TEMPORARY, no Netlify limits (the bench restores far more than 500 times a minute)
-# until the devops CLI follows Netlify's terms.
-java -jar "$JAR" local serve --port "$PORT" --data-dir "$WORK/data" --token "$TOKEN" --legacy-kind \
+# The API limits are lifted: the bench restores far more than 500 times a minute, on purpose.
+java -jar "$JAR" local serve --port "$PORT" --data-dir "$WORK/data" --token "$TOKEN" \
+  --rate-limit off --deploy-rate-limit off --upload-concurrency off \
   >"$WORK/platform.out" 2>"$WORK/platform.err" &
 PIDS+=($!)
 API="http://127.0.0.1:$PORT/api/v1"

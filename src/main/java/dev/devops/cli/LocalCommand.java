@@ -121,13 +121,6 @@ final class LocalServe extends BaseCommand {
       description = "Requests one client address may have in progress (default: 128).")
   int maxClientRequests = 128;
 
-  @Option(
-      names = "--legacy-kind",
-      description =
-          "Temporary, for devops's own tests and benches until its CLI follows Netlify's terms:"
-              + " no limits, the undocumented endpoints, site names accepted as ids.")
-  boolean legacyKind;
-
   @Mixin JsonOption jsonOption;
 
   /** The JSON line (docs/json/local-serve.md). */
@@ -217,7 +210,7 @@ final class LocalServe extends BaseCommand {
             .publishedAtOnRestore(publishedAt())
             .headerTimeout(Duration.ofSeconds(headerTimeoutSeconds))
             .requestsPerClient(maxClientRequests);
-    return legacyKind ? options.legacyKind() : options; // it lifts the limits, whatever was asked
+    return options;
   }
 
   /** N (at least 1) or {@code off}. */
@@ -280,9 +273,6 @@ final class LocalServe extends BaseCommand {
   }
 
   static String limitsLine(LocalPlatform.Options options) {
-    if (options.isLegacyKind()) {
-      return "none (--legacy-kind: not Netlify's terms)";
-    }
     return perMinute(options.requestsPerMinute(), "API requests")
         + ", "
         + perMinute(options.deploysPerMinute(), "deploys")

@@ -473,18 +473,13 @@ final class Api {
   /**
    * The site a path (or {@code site_id} query) names: by id or, as Netlify documents ("you can
    * either use the id of a site ... or the domain of the site"), by its domain, here {@code
-   * NAME.localhost}. With the legacy kindness also by bare name or {@code NAME.netlify.app}.
+   * NAME.localhost}.
    */
   private SiteRecord site(String key) {
     SiteRecord site = store.siteById(key);
     String host = key.toLowerCase(Locale.ROOT);
     if (site == null && host.endsWith(LOCAL_DOMAIN)) {
       site = store.siteByName(host.substring(0, host.length() - LOCAL_DOMAIN.length()));
-    }
-    if (site == null && options.siteNamesAsIds()) {
-      site =
-          store.siteByName(
-              host.endsWith(".netlify.app") ? host.substring(0, host.length() - 12) : key);
     }
     if (site == null) {
       throw ApiException.notFound("Site");

@@ -77,11 +77,9 @@ public final class LocalPlatform implements AutoCloseable {
     private int uploadsInFlight = NETLIFY_STARTER_UPLOADS_IN_FLIGHT;
     private Duration latency = Duration.ZERO;
     private boolean undocumentedEndpoints;
-    private boolean siteNamesAsIds;
     private PublishedAt publishedAtOnRestore = PublishedAt.RESTAMP;
     private Duration headerTimeout = Duration.ofSeconds(10);
     private int requestsPerClient = 128;
-    private boolean legacyKind;
 
     /**
      * @param dataDir where sites, deploys and blobs are stored (created if missing)
@@ -102,32 +100,14 @@ public final class LocalPlatform implements AutoCloseable {
       uploadsInFlight = other.uploadsInFlight;
       latency = other.latency;
       undocumentedEndpoints = other.undocumentedEndpoints;
-      siteNamesAsIds = other.siteNamesAsIds;
       publishedAtOnRestore = other.publishedAtOnRestore;
       headerTimeout = other.headerTimeout;
       requestsPerClient = other.requestsPerClient;
-      legacyKind = other.legacyKind;
     }
 
     /** Netlify's behaviour, on any free port, with a token created in {@code dataDir}. */
     public static Options inTempDir(Path dataDir) {
       return new Options(dataDir, 0, null);
-    }
-
-    /**
-     * TEMPORARY, until the CLI follows Netlify's terms: the platform's old kindness. No request,
-     * deploy or upload limits, the undocumented per-deploy file endpoints answer, and a site's bare
-     * name works wherever its id goes. For the CLI's own tests, benches and the demo only.
-     */
-    public Options legacyKind() {
-      Options copy = new Options(this);
-      copy.requestsPerMinute = OFF;
-      copy.deploysPerMinute = OFF;
-      copy.uploadsInFlight = OFF;
-      copy.undocumentedEndpoints = true;
-      copy.siteNamesAsIds = true;
-      copy.legacyKind = true;
-      return copy;
     }
 
     /** API requests per minute per token ({@link #OFF}: unlimited). */
@@ -233,10 +213,6 @@ public final class LocalPlatform implements AutoCloseable {
       return undocumentedEndpoints;
     }
 
-    public boolean siteNamesAsIds() {
-      return siteNamesAsIds;
-    }
-
     public PublishedAt publishedAtOnRestore() {
       return publishedAtOnRestore;
     }
@@ -247,11 +223,6 @@ public final class LocalPlatform implements AutoCloseable {
 
     public int requestsPerClient() {
       return requestsPerClient;
-    }
-
-    /** True when {@link #legacyKind()} made these options. */
-    public boolean isLegacyKind() {
-      return legacyKind;
     }
   }
 

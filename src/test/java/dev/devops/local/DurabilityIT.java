@@ -87,9 +87,15 @@ class DurabilityIT {
                 tmp.resolve("data").toString(),
                 "--token",
                 TOKEN,
-                // TEMPORARY, until the CLI follows Netlify's terms: this test uploads and
-                // restores far past Netlify's limits and reads the undocumented per-deploy files.
-                "--legacy-kind")
+                // This test uploads and restores far past Netlify's limits, on purpose (it loads
+                // the store), and reads files back through the per-deploy download.
+                "--rate-limit",
+                "off",
+                "--deploy-rate-limit",
+                "off",
+                "--upload-concurrency",
+                "off",
+                "--undocumented-endpoints")
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
     BufferedReader out =

@@ -98,9 +98,6 @@ class NetlifyShapesTest {
         .hasMessageContaining("404");
     // netlify-cli's way to a site by name: listSites(name=...)
     assertThat(fx.call("GET", "/sites?name=named", null).get(0).get("id").asText()).isEqualTo(site);
-
-    start(LocalPlatform.Options.inTempDir(dataDir).legacyKind());
-    assertThat(fx.call("GET", "/sites/named", null).get("id").asText()).isEqualTo(site);
   }
 
   @Test
