@@ -24,6 +24,12 @@ public final class RecoverCommand extends EngineCommand {
       description = "The rollback to undo (see 'devops rollback history').")
   String rollbackId;
 
+  @Option(
+      names = "--force",
+      description =
+          "Recover even when the site has moved on since the rollback (a later rollback or deploy is live): that later change is undone.")
+  boolean force;
+
   @Mixin JsonOption jsonOption;
 
   @Override
@@ -38,7 +44,7 @@ public final class RecoverCommand extends EngineCommand {
       say("🚑 Emergency recovery of rollback " + Text.clean(rollbackId) + to);
       say("");
     }
-    RollbackRecord result = new Recoverer(engine()).recover(rollbackId, view);
+    RollbackRecord result = new Recoverer(engine()).recover(rollbackId, force, view);
     if (json()) {
       printJsonLine(RollbackEvents.Recovered.of(result));
     } else {

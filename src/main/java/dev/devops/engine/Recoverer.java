@@ -42,11 +42,16 @@ public final class Recoverer {
    * {@code devops emergency-recover}: recovers the site of rollback {@code rollbackId} under the
    * site lock. Returns the updated entry.
    *
+   * <p>A compare-and-swap, like the rollback: the site must still be where the rollback left it
+   * (its target) or where it started (the pre-rollback deploy). When a later rollback or deploy has
+   * moved it on, nothing is changed unless {@code force}.
+   *
    * @throws RollbackException NOT_FOUND for an unknown rollback id, INVALID_TARGET when the
-   *     rollback recorded no deploy to go back to, CONFLICT when another rollback holds the lock
+   *     rollback recorded no deploy to go back to, CONFLICT when another rollback holds the lock or
+   *     the site has moved on since the rollback (without {@code force})
    */
   @SuppressWarnings("try") // The site lock is held for the block's duration, never referenced.
-  public RollbackRecord recover(String rollbackId, ProgressListener listener) {
+  public RollbackRecord recover(String rollbackId, boolean force, ProgressListener listener) {
     RollbackRecord record =
         new RollbackHistory(stateDir)
             .find(rollbackId)
@@ -64,8 +69,51 @@ public final class Recoverer {
     }
     try (SiteLock ignored =
         SiteLock.acquire(stateDir, record.siteId(), rollbackId, settings.lockWait(), clock)) {
+      if (!force) {
+        refuseWhenMovedOn(record);
+      }
       return recover(record, new StepJournal(clock, listener));
     }
+  }
+
+  /**
+   * Throws CONFLICT when the site serves neither the rollback's target nor its pre-rollback deploy,
+   * or when a later rollback of the site switched it: undoing this one would undo that later work.
+   */
+  private void refuseWhenMovedOn(RollbackRecord record) {
+    String live = publishedId(client.getSite(record.siteId()));
+    String target = record.to() == null ? null : record.to().id();
+    RollbackRecord later =
+        new RollbackHistory(stateDir)
+            .all().stream()
+                .filter(r -> record.siteId().equals(r.siteId()) && !r.id().equals(record.id()))
+                .filter(r -> r.startedAt() != null && record.startedAt() != null)
+                .filter(r -> r.startedAt().isAfter(record.startedAt()))
+                .filter(
+                    r ->
+                        r.verification() != null
+                            || r.recoveries() != null && !r.recoveries().isEmpty())
+                .reduce((a, b) -> b.startedAt().isAfter(a.startedAt()) ? b : a)
+                .orElse(null);
+    boolean whereLeft = live != null && (live.equals(target) || live.equals(record.from().id()));
+    if (whereLeft && later == null) {
+      return;
+    }
+    String serves = live == null ? "no deploy" : name(record, live);
+    throw new RollbackException(
+        RollbackException.Kind.CONFLICT,
+        "The site has moved on since rollback "
+            + record.id()
+            + ": it serves "
+            + serves
+            + (later == null
+                ? ", published after it"
+                : ", and rollback " + later.id() + " came after it")
+            + ". Nothing was changed; to put "
+            + label(record)
+            + " back anyway, run 'devops emergency-recover --rollback-id "
+            + record.id()
+            + " --force'.");
   }
 
   /**
