@@ -219,7 +219,7 @@ class RollbackActionTest {
     assertThat(published(s)).isEqualTo(s.v1());
 
     RollbackRecord undone =
-        new Recoverer(s.ctx()).recover(done.record().id(), ProgressListener.NONE);
+        new Recoverer(s.ctx()).recover(done.record().id(), false, ProgressListener.NONE);
     assertThat(RollbackOutcome.Recovery.of(undone)).isEqualTo(RollbackOutcome.Recovery.RECOVERED);
     assertThat(published(s)).isEqualTo(s.v3());
   }
