@@ -170,6 +170,7 @@ public enum ExitCode {
     return switch (outcome) {
       case VERIFIED, DRY_RUN -> OK;
       case UNVERIFIED -> UNVERIFIED;
+      case SUPERSEDED -> CONFLICT;
       case RECOVERED -> RECOVERED;
       case FAILED -> RECOVERY_FAILED;
     };

@@ -175,6 +175,7 @@ abstract class RollbackListener implements RollbackAction.Listener {
       return switch (RollbackOutcome.of(r)) {
         case VERIFIED -> RollbackView.success(r, url, nextTarget);
         case UNVERIFIED -> RollbackView.unverified(r);
+        case SUPERSEDED -> RollbackView.superseded(r);
         default -> RollbackView.recovery(r);
       };
     }

@@ -458,6 +458,31 @@ final class RollbackView {
     return b.toString();
   }
 
+  /**
+   * The site moved on while the rollback ran: what went live, what serves now, what was not done.
+   */
+  static String superseded(RollbackRecord r) {
+    String to = label(r.to().version(), r.to().id());
+    StringBuilder b =
+        new StringBuilder("⚠️ Rollback overtaken: the site moved on while it ran\n\n");
+    b.append(to)
+        .append(" went live, then another rollback or deploy replaced it")
+        .append(r.error() == null ? "" : ": " + Text.clean(r.error()))
+        .append('\n');
+    if (r.siteState() != null) {
+      b.append("Site now: ").append(Text.clean(r.siteState().summary())).append('\n');
+    }
+    b.append("This rollback did not lock auto publishing and does not undo that later change.\n");
+    b.append("\nBackup: ").append(backupLine(r)).append('\n');
+    b.append("💡 See what serves: devops status; to publish ")
+        .append(to)
+        .append(" again: devops rollback ")
+        .append(Text.clean(r.to().id()))
+        .append('\n');
+    b.append("📝 Rollback ID: ").append(Text.clean(r.id()));
+    return b.toString();
+  }
+
   static void verification(StringBuilder b, VerificationResult v) {
     if (v == null) {
       b.append("✗ not verified\n");

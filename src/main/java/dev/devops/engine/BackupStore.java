@@ -51,7 +51,7 @@ import java.util.stream.Stream;
  */
 public final class BackupStore {
   /** Parallel downloads from a deploy's permalink (served content, not the API). */
-  static final int CDN_DOWNLOADS = 16;
+  static final int CDN_DOWNLOADS = 32;
 
   /** Parallel downloads through the API; the rate budget paces them further. */
   static final int API_DOWNLOADS = 4;

@@ -28,6 +28,7 @@ public enum GuardOutcome {
     return switch (rollback) {
       case VERIFIED -> ROLLED_BACK;
       case UNVERIFIED -> ROLLBACK_UNVERIFIED;
+      case SUPERSEDED -> SITE_CHANGED;
       case RECOVERED -> ROLLBACK_RECOVERED;
       case FAILED, DRY_RUN -> ROLLBACK_FAILED;
     };

@@ -278,9 +278,21 @@ public final class Recoverer {
   /** Reads where the site is now; never throws. */
   static RollbackRecord.SiteState observe(
       NetlifyClient client, String siteId, Clock clock, String versionHint) {
+    return observe(client, siteId, clock, null, versionHint);
+  }
+
+  /**
+   * Reads where the site is now; never throws. {@code versionHint} names the published deploy when
+   * it is {@code expectedId} (any deploy when that is null).
+   */
+  static RollbackRecord.SiteState observe(
+      NetlifyClient client, String siteId, Clock clock, String expectedId, String versionHint) {
     try {
       Site site = client.getSite(siteId);
       String id = publishedId(site);
+      if (expectedId != null && !expectedId.equals(id)) {
+        versionHint = null;
+      }
       return new RollbackRecord.SiteState(
           id,
           site.isAutoPublishLocked(),

@@ -339,13 +339,15 @@ public final class RollbackExecutor {
         journal.run(
             "lock",
             "Locking auto publishing on " + toLabel + "...",
-            () -> changingSite(() -> client.lockDeploy(toId)),
+            () -> changingSite(() -> lockIfLive(siteId, toId)),
             "Auto publishing locked on " + toLabel);
       } else {
         journal.skip(
             "lock",
             "Auto publishing left on (--no-lock): the next git deploy will replace " + toLabel);
       }
+    } catch (Superseded s) {
+      return superseded(record, journal, history, records, null, s.getMessage());
     } catch (RuntimeException e) {
       return failAndRecover(record, journal, history, e);
     }
@@ -374,6 +376,16 @@ public final class RollbackExecutor {
               0);
     }
     verifiedNanos = System.nanoTime();
+    RollbackRecord.SiteState state = Recoverer.observe(client, siteId, clock, toId, toLabel);
+    if (state.publishedDeployId() != null && !toId.equals(state.publishedDeployId())) {
+      return superseded(
+          record,
+          journal,
+          history,
+          records,
+          verification,
+          state.publishedDeployId() + " was published before this rollback ended");
+    }
     String outcome = verification.ok() ? RollbackRecord.VERIFIED : RollbackRecord.UNVERIFIED;
     records.recordRollback(record.id(), fromId, toId, clock.instant());
     if (fromId != null) {
@@ -386,7 +398,6 @@ public final class RollbackExecutor {
     }
     journal.note(
         "done", verification.ok() ? "Rollback complete" : "Rollback switched, but not verified");
-    RollbackRecord.SiteState state = Recoverer.observe(client, siteId, clock, toLabel);
     VerificationResult v = verification;
     RollbackRecord done =
         history.update(
@@ -402,6 +413,70 @@ public final class RollbackExecutor {
                         state,
                         state.locked()));
     return done;
+  }
+
+  /**
+   * Locks {@code toId} only while it is the published deploy, read before and after: a deploy or
+   * rollback that went live meanwhile is neither locked in its place nor left pinned under this
+   * one.
+   */
+  private Deploy lockIfLive(String siteId, String toId) {
+    String live = Recoverer.publishedIdOrNull(client, siteId);
+    if (live != null && !live.equals(toId)) {
+      throw new Superseded(live + " was published before auto publishing could be locked");
+    }
+    Deploy locked = client.lockDeploy(toId);
+    String after = Recoverer.publishedIdOrNull(client, siteId);
+    if (after != null && !after.equals(toId)) {
+      try {
+        client.unlockDeploy(toId); // the lock would pin a deploy that no longer serves
+      } catch (RuntimeException e) {
+        // The record says where the site is; a lock left on a deploy that is not live pins nothing.
+      }
+      throw new Superseded(after + " was published while auto publishing was being locked");
+    }
+    return locked;
+  }
+
+  /** Another rollback or deploy replaced the target while this one ran. */
+  private static final class Superseded extends RuntimeException {
+    Superseded(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * Records a rollback whose target another rollback or deploy replaced before it ended: the site
+   * is left as that change made it (no lock, no recovery), and the outcome says so.
+   */
+  private RollbackRecord superseded(
+      RollbackRecord record,
+      StepJournal journal,
+      RollbackHistory history,
+      DeploymentRecords records,
+      VerificationResult verification,
+      String what) {
+    String fromId = record.from().id();
+    String toId = record.to().id();
+    records.recordRollback(record.id(), fromId, toId, clock.instant());
+    if (fromId != null) {
+      records.markBad(
+          fromId, record.reason() == null ? "rolled back" : record.reason(), record.id());
+    }
+    journal.note("done", "Rollback overtaken: " + what);
+    RollbackRecord.SiteState state = Recoverer.observe(client, record.siteId(), clock, null);
+    return history.update(
+        record.id(),
+        r ->
+            r.withSteps(journal.records())
+                .finished(
+                    clock.instant(),
+                    RollbackRecord.SUPERSEDED,
+                    verification,
+                    what,
+                    verification == null ? "lock" : "verify",
+                    state,
+                    state.locked()));
   }
 
   /** Runs a call that changes the site, counted so that an interruption can wait for it. */

@@ -8,6 +8,11 @@ public enum RollbackOutcome {
   VERIFIED,
   /** Switched, but the checks did not confirm it. */
   UNVERIFIED,
+  /**
+   * Switched, but another rollback or deploy replaced the target before this one ended: the site
+   * serves that, and this one neither locked nor undid it.
+   */
+  SUPERSEDED,
   /** Failed; the site is back on the pre-rollback deploy. */
   RECOVERED,
   /** Failed, and so did the recovery: a person must act. */
@@ -42,6 +47,7 @@ public enum RollbackOutcome {
     return switch (record.outcome()) {
       case RollbackRecord.VERIFIED -> VERIFIED;
       case RollbackRecord.UNVERIFIED -> UNVERIFIED;
+      case RollbackRecord.SUPERSEDED -> SUPERSEDED;
       case RollbackRecord.RECOVERED -> RECOVERED;
       default -> FAILED;
     };

@@ -35,6 +35,10 @@ public record RollbackRecord(
   public static final String IN_PROGRESS = "in_progress";
   public static final String VERIFIED = "verified";
   public static final String UNVERIFIED = "unverified";
+
+  /** Switched, then another rollback or deploy replaced the target before this one ended. */
+  public static final String SUPERSEDED = "superseded";
+
   public static final String RECOVERED = "recovered";
   public static final String RECOVERY_FAILED = "recovery_failed";
   public static final String ABORTED = "aborted";

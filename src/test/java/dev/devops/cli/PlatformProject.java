@@ -89,6 +89,21 @@ final class PlatformProject {
     }
   }
 
+  /** Parses stdout as JSON lines (a streaming command's events). */
+  static List<JsonNode> jsonLines(Cli.Result result) {
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : result.out().split("\n")) {
+      if (!line.isBlank()) {
+        try {
+          lines.add(Json.mapper().readTree(line));
+        } catch (IOException e) {
+          throw new AssertionError("not a JSON line: " + line + "\nstderr: " + result.err(), e);
+        }
+      }
+    }
+    return lines;
+  }
+
   /** Replaces the given deploy ids and the site id by stable names, the platform's port by PORT. */
   String normalize(String text, List<String> deployIds) {
     String result = text.replace(siteId, "SITE_ID");
