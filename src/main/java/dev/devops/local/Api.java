@@ -124,9 +124,24 @@ final class Api {
     }
   }
 
-  record Reply(int status, JsonNode body, Map<String, String> headers, byte[] raw, String rawType) {
+  record Reply(
+      int status,
+      JsonNode body,
+      Map<String, String> headers,
+      byte[] raw,
+      String rawType,
+      String rawBlob) {
+    Reply(int status, JsonNode body, Map<String, String> headers, byte[] raw, String rawType) {
+      this(status, body, headers, raw, rawType, null);
+    }
+
     static Reply json(int status, JsonNode body) {
       return new Reply(status, body, Map.of(), null, null);
+    }
+
+    /** A stored blob too large to hold in memory, streamed from disk. */
+    static Reply blob(String sha, String type) {
+      return new Reply(200, null, Map.of("ETag", "\"" + sha + "\""), null, type, sha);
     }
 
     static Reply noContent() {
@@ -938,6 +953,9 @@ final class Api {
       }
     }
     String type = call.exchange().getRequestHeaders().getFirst("Content-Type");
+    if (type != null && type.startsWith(RAW_CONTENT_TYPE) && !store.blobs.isSmall(sha)) {
+      return Reply.blob(sha, MimeTypes.of(path));
+    }
     if (type != null && type.startsWith(RAW_CONTENT_TYPE)) {
       return new Reply(
           200, null, Map.of("ETag", "\"" + sha + "\""), store.blobs.read(sha), MimeTypes.of(path));

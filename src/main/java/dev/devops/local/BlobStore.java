@@ -3,6 +3,7 @@ package dev.devops.local;
 import dev.devops.util.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -119,6 +120,22 @@ final class BlobStore {
       return size;
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** True when the blob is small enough to be held in memory by {@link #read}. */
+  boolean isSmall(String digest) {
+    long size = size(digest);
+    return size >= 0 && size <= CACHEABLE_BYTES;
+  }
+
+  /**
+   * Streams the blob to {@code out} from disk, in bounded memory: for blobs too large for {@link
+   * #read}.
+   */
+  void transferTo(String digest, OutputStream out) throws IOException {
+    try (InputStream in = Files.newInputStream(path(digest))) {
+      in.transferTo(out);
     }
   }
 

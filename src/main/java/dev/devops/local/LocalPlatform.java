@@ -608,12 +608,30 @@ public final class LocalPlatform implements AutoCloseable {
           200,
           "application/json; charset=utf-8",
           ("[".repeat(depth) + "]".repeat(depth)).getBytes(StandardCharsets.UTF_8));
+    } else if (reply.rawBlob() != null) {
+      sendBlob(exchange, reply);
     } else if (reply.raw() != null) {
       Exchanges.sendBytes(exchange, reply.status(), reply.rawType(), reply.raw());
     } else if (reply.status() == 204) {
       exchange.sendResponseHeaders(204, -1);
     } else {
       Exchanges.sendJson(exchange, reply.status(), reply.body());
+    }
+  }
+
+  /** A raw download of a large blob, streamed from disk in bounded memory. */
+  private void sendBlob(HttpExchange exchange, Api.Reply reply) throws IOException {
+    if (reply.rawType() != null) {
+      exchange.getResponseHeaders().set("Content-Type", reply.rawType());
+    }
+    long size = store.blobs.size(reply.rawBlob());
+    if ("HEAD".equals(exchange.getRequestMethod())) {
+      exchange.sendResponseHeaders(reply.status(), -1);
+      return;
+    }
+    exchange.sendResponseHeaders(reply.status(), size);
+    try (java.io.OutputStream out = exchange.getResponseBody()) {
+      store.blobs.transferTo(reply.rawBlob(), out);
     }
   }
 

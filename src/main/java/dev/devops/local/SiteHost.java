@@ -219,7 +219,25 @@ final class SiteHost {
       exchange.sendResponseHeaders(304, -1);
       return;
     }
-    send(exchange, status, null, store.blobs.read(file.sha()));
+    if (store.blobs.isSmall(file.sha())) {
+      send(exchange, status, null, store.blobs.read(file.sha()));
+    } else {
+      sendLarge(exchange, status, file.sha());
+    }
+  }
+
+  /** A blob too large to hold in memory, streamed from disk. */
+  private void sendLarge(HttpExchange exchange, int status, String sha) throws IOException {
+    long size = store.blobs.size(sha);
+    if ("HEAD".equals(exchange.getRequestMethod())) {
+      exchange.getResponseHeaders().set("Content-Length", String.valueOf(size));
+      exchange.sendResponseHeaders(status, -1);
+      return;
+    }
+    exchange.sendResponseHeaders(status, size);
+    try (OutputStream out = exchange.getResponseBody()) {
+      store.blobs.transferTo(sha, out);
+    }
   }
 
   private static void sendRedirect(HttpExchange exchange, int status, String location, String base)
