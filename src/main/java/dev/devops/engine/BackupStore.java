@@ -68,6 +68,23 @@ public final class BackupStore {
   private final Path blobs;
   private final Clock clock;
 
+  /**
+   * Blobs this store has hashed or stored in this run: blobs never change, so one check a run is
+   * enough (a rollback asks about every file several times).
+   */
+  private final Set<String> checked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** A site's env vars as a backup records them, and the note that goes with them. */
+  private record EnvRead(List<BackupManifest.EnvEntry> entries, String note) {}
+
+  private static EnvRead joinEnv(java.util.concurrent.CompletableFuture<EnvRead> read) {
+    try {
+      return read.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
   public BackupStore(Path stateDir, Clock clock) {
     this.root = stateDir.resolve("backups").toAbsolutePath().normalize();
     this.blobs = root.resolve("blobs");
@@ -129,6 +146,25 @@ public final class BackupStore {
    */
   public Backup record(
       NetlifyClient client, Site site, Deploy deploy, String version, String reason, String kind) {
+    Backup backup = prepare(client, site, deploy, version, reason, kind);
+    write(backup);
+    return backup;
+  }
+
+  /**
+   * The manifest {@link #record} writes, not written yet: {@link #secureBeforeSwitch} and {@link
+   * #fetch} write it once, when they end, so a rollback's switch waits for one manifest write.
+   */
+  public Backup prepare(
+      NetlifyClient client, Site site, Deploy deploy, String version, String reason, String kind) {
+    // The env vars are read while the file list is (another request, not another answer's wait).
+    java.util.concurrent.CompletableFuture<EnvRead> envVars =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              List<BackupManifest.EnvEntry> entries = new ArrayList<>();
+              String note = envVars(client, site, entries);
+              return new EnvRead(entries, note);
+            });
     try {
       AtomicFiles.createPrivateDirectories(root);
       AtomicFiles.createPrivateDirectories(blobs);
@@ -140,8 +176,9 @@ public final class BackupStore {
         total += f.size() == null ? 0 : f.size();
       }
       files.sort(Comparator.comparing(BackupManifest.FileEntry::path));
-      List<BackupManifest.EnvEntry> env = new ArrayList<>();
-      String envNote = envVars(client, site, env);
+      EnvRead read = joinEnv(envVars);
+      List<BackupManifest.EnvEntry> env = read.entries();
+      String envNote = read.note();
       Instant now = clock.instant();
       BackupManifest manifest =
           new BackupManifest(
@@ -172,7 +209,6 @@ public final class BackupStore {
             manifest.finished(List.of(), listed.note(), listed.source() != null, now, counts);
         backup = new Backup(dir, manifest);
       }
-      write(backup);
       return backup;
     } catch (IOException e) {
       throw new UncheckedIOException(
@@ -204,6 +240,7 @@ public final class BackupStore {
       NetlifyClient client, Backup backup, Deploy deploy, FetchListener listener) {
     BackupManifest m = backup.manifest();
     if (m.isComplete()) {
+      write(backup);
       return backup;
     }
     Map<String, BackupManifest.FileEntry> missing = missingEntries(m);
@@ -618,6 +655,7 @@ public final class BackupStore {
       if (got.isSuccessful() && f.sha().equals(got.sha1())) {
         AtomicFiles.setPermissions(tmp, AtomicFiles.OWNER_ONLY_FILE);
         AtomicFiles.moveIfAbsent(tmp, blob);
+        checked.add(f.sha());
         return true;
       }
       return false;
@@ -676,11 +714,15 @@ public final class BackupStore {
 
   /** The blob is stored and still has its SHA1; a damaged one is removed, to be fetched again. */
   private boolean isStored(String sha) {
+    if (checked.contains(sha)) {
+      return true;
+    }
     Path blob = blobPath(sha);
     if (!Files.isRegularFile(blob)) {
       return false;
     }
     if (sha.equals(sha1Of(blob))) {
+      checked.add(sha);
       return true;
     }
     try {

@@ -99,7 +99,12 @@ public final class Recoverer {
     if (whereLeft && later == null) {
       return;
     }
-    String serves = live == null ? "no deploy" : name(record, live);
+    String serves =
+        live == null
+            ? "no deploy"
+            : later != null && !name(later, live).equals(live)
+                ? name(later, live)
+                : name(record, live);
     throw new RollbackException(
         RollbackException.Kind.CONFLICT,
         "The site has moved on since rollback "

@@ -185,14 +185,23 @@ public final class RollbackAction {
               () -> {
                 // What was live is recorded before the switch; its bytes follow after it, unless
                 // asked first: the pre-rollback deploy stays on Netlify meanwhile.
+                // --backup-first: the manifest is on disk before the download starts.
                 BackupStore.Backup b =
-                    store.record(
-                        ctx.client(),
-                        history.site(),
-                        live,
-                        validation.currentVersion(),
-                        "pre-rollback: " + reason,
-                        BackupManifest.PRE_ROLLBACK);
+                    request.backupFirst()
+                        ? store.record(
+                            ctx.client(),
+                            history.site(),
+                            live,
+                            validation.currentVersion(),
+                            "pre-rollback: " + reason,
+                            BackupManifest.PRE_ROLLBACK)
+                        : store.prepare(
+                            ctx.client(),
+                            history.site(),
+                            live,
+                            validation.currentVersion(),
+                            "pre-rollback: " + reason,
+                            BackupManifest.PRE_ROLLBACK);
                 return request.backupFirst()
                     ? store.fetch(ctx.client(), b, live, true, listener)
                     : store.secureBeforeSwitch(ctx.client(), b, live, listener);
