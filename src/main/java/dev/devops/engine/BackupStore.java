@@ -12,6 +12,7 @@ import dev.devops.netlify.Site;
 import dev.devops.netlify.SiteFiles;
 import dev.devops.util.AtomicFiles;
 import dev.devops.util.Json;
+import dev.devops.util.SafeFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,7 +37,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * {@code .devops/backups/}: one directory per backup with its manifest, and a shared blob store
@@ -57,6 +57,9 @@ public final class BackupStore {
   static final int API_DOWNLOADS = 4;
 
   static final long MAX_FILE_BYTES = 256L * 1024 * 1024;
+
+  /** A manifest read whole: 50,000 files take about 8 MB, so this bound holds about 800,000. */
+  static final long MAX_MANIFEST_BYTES = 128L * 1024 * 1024;
 
   /** Files Netlify consumes as configuration: its CDN does not serve them. */
   static final Set<String> RULE_FILES = Set.of("/_redirects", "/_headers", "/netlify.toml");
@@ -166,8 +169,8 @@ public final class BackupStore {
               return new EnvRead(entries, note);
             });
     try {
-      AtomicFiles.createPrivateDirectories(root);
-      AtomicFiles.createPrivateDirectories(blobs);
+      SafeFiles.createPrivateDirectories(root);
+      SafeFiles.createPrivateDirectories(blobs);
       Listed listed = list(client, site, deploy);
       List<BackupManifest.FileEntry> files = new ArrayList<>();
       long total = 0;
@@ -332,8 +335,8 @@ public final class BackupStore {
    */
   public int storeLocal(SiteFiles files) {
     try {
-      AtomicFiles.createPrivateDirectories(root);
-      AtomicFiles.createPrivateDirectories(blobs);
+      SafeFiles.createPrivateDirectories(root);
+      SafeFiles.createPrivateDirectories(blobs);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create " + blobs + ": " + e.getMessage(), e);
     }
@@ -402,13 +405,12 @@ public final class BackupStore {
 
   /** Every backup with a readable manifest, newest first. */
   public List<Backup> list() {
-    if (!Files.isDirectory(root)) {
-      return List.of();
-    }
     List<Backup> result = new ArrayList<>();
-    try (Stream<Path> dirs = Files.list(root)) {
-      for (Path dir : dirs.sorted(Comparator.reverseOrder()).toList()) {
-        if (dir.equals(blobs) || !Files.isRegularFile(dir.resolve("manifest.json"))) {
+    try {
+      List<Path> dirs = new ArrayList<>(SafeFiles.list(root));
+      dirs.sort(Comparator.reverseOrder());
+      for (Path dir : dirs) {
+        if (dir.equals(blobs) || !SafeFiles.isRegularFile(dir.resolve("manifest.json"))) {
           continue;
         }
         try {
@@ -432,17 +434,27 @@ public final class BackupStore {
     if (!dir.startsWith(root)
         || dir.equals(root)
         || dir.startsWith(blobs)
-        || !Files.isRegularFile(dir.resolve("manifest.json"))) {
+        || !isManifest(dir.resolve("manifest.json"))) {
       throw new IllegalArgumentException(
           "No backup at '" + dirArgument + "': pass a directory listed by 'devops backup list'.");
     }
     return dir;
   }
 
+  private static boolean isManifest(Path file) {
+    try {
+      return SafeFiles.isRegularFile(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public BackupManifest readManifest(Path dir) {
     try {
-      BackupManifest manifest =
-          Json.mapper().readValue(dir.resolve("manifest.json").toFile(), BackupManifest.class);
+      byte[] bytes =
+          SafeFiles.readBounded(dir.resolve("manifest.json"), MAX_MANIFEST_BYTES)
+              .orElseThrow(() -> new java.nio.file.NoSuchFileException("no manifest.json"));
+      BackupManifest manifest = Json.mapper().readValue(bytes, BackupManifest.class);
       if (manifest.files() == null || manifest.deploy() == null) {
         throw new IllegalArgumentException(
             "Backup manifest " + dir.resolve("manifest.json") + " is incomplete.");
@@ -455,6 +467,8 @@ public final class BackupStore {
         }
       }
       return manifest;
+    } catch (dev.devops.util.UnsafeFileException e) {
+      throw new UncheckedIOException(e);
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "Backup manifest " + dir.resolve("manifest.json") + " is unreadable: " + e.getMessage(),
@@ -649,7 +663,7 @@ public final class BackupStore {
     Path blob = blobPath(f.sha());
     Path tmp = null;
     try {
-      AtomicFiles.createPrivateDirectories(blob.getParent());
+      SafeFiles.createPrivateDirectories(blob.getParent());
       tmp = blob.getParent().resolve(AtomicFiles.tempName(blob));
       Download got = fetch.apply(tmp);
       if (got.isSuccessful() && f.sha().equals(got.sha1())) {
@@ -682,7 +696,7 @@ public final class BackupStore {
     Path blob = blobPath(sha);
     Path tmp = null;
     try {
-      AtomicFiles.createPrivateDirectories(blob.getParent());
+      SafeFiles.createPrivateDirectories(blob.getParent());
       tmp = blob.getParent().resolve(AtomicFiles.tempName(blob));
       MessageDigest digest = Sha1.newDigest();
       try (InputStream in = Files.newInputStream(file);
@@ -765,10 +779,9 @@ public final class BackupStore {
 
   private void write(Backup backup) {
     try {
-      AtomicFiles.write(
+      SafeFiles.write(
           backup.dir().resolve("manifest.json"),
-          Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(backup.manifest()),
-          AtomicFiles.OWNER_ONLY_FILE);
+          Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(backup.manifest()));
     } catch (IOException e) {
       throw new UncheckedIOException(
           "Cannot write the backup manifest in " + backup.dir() + ": " + e.getMessage(), e);

@@ -139,6 +139,28 @@ class HostileRepositoryTest extends HostileCases {
       assertThat(entries).as("written through the link").isEmpty();
     }
 
+    Path backups = devops.resolve("backups");
+    Path keptBackups =
+        Files.exists(backups) ? Files.move(backups, dir.resolve("home/kept-backups")) : null;
+    link(backups, outside);
+    record(
+        "backups/ a link to a folder elsewhere: rollback",
+        p.cli.run("rollback", "--yes", "--reason", "x"),
+        ExitCode.CONFIG,
+        "Refusing .devops/backups: it is a symbolic link");
+    record(
+        "backups/ a link to a folder elsewhere: backup list",
+        p.cli.run("backup", "list"),
+        ExitCode.CONFIG,
+        "Refusing .devops/backups: it is a symbolic link");
+    Files.delete(backups);
+    if (keptBackups != null) {
+      Files.move(keptBackups, backups);
+    }
+    try (var entries = Files.list(outside)) {
+      assertThat(entries).as("written through the link").isEmpty();
+    }
+
     // .devops itself: a link to a folder holding a valid config.
     Path moved = Files.move(devops, dir.resolve("home/moved-devops"));
     link(devops, moved);
