@@ -72,7 +72,10 @@ class ApiFaultsTest extends PlatformTest {
     faults().rateLimit(1, Duration.ofMillis(1500));
     Cli.Result r = list();
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(faults().calls("getSite") + faults().calls("listSiteDeploys")).isGreaterThan(2);
+    // Either a 429 was met and retried after the reset, or the client saw the limit spent in the
+    // first answer's X-RateLimit-* headers and waited before asking again: both calls were made.
+    assertThat(faults().calls("getSite")).isPositive();
+    assertThat(faults().calls("listSiteDeploys")).isPositive();
   }
 
   @Test
