@@ -165,6 +165,15 @@ public enum ExitCode {
     return null;
   }
 
+  /**
+   * The code of a rollback whose outcome could not be written to its local records ({@code
+   * recordError} not null): the outcome's own code when it is a failure, else {@link #LOCAL_IO}.
+   */
+  public static ExitCode of(RollbackOutcome outcome, String recordError) {
+    ExitCode code = of(outcome);
+    return recordError != null && code == OK ? LOCAL_IO : code;
+  }
+
   /** The code of a rollback's outcome. */
   public static ExitCode of(RollbackOutcome outcome) {
     return switch (outcome) {

@@ -63,6 +63,7 @@ final class RollbackEvents {
       @JsonProperty("http_requests") int httpRequests,
       @JsonProperty("rate_limited") int rateLimited,
       @JsonProperty("time_to_verified_ms") Long timeToVerifiedMs,
+      @JsonProperty("record_error") String recordError,
       @JsonProperty("exit_code") int exitCode) {
 
     /** The result of a rollback that ran (record set) or a dry run (record null). */
@@ -75,7 +76,8 @@ final class RollbackEvents {
         Deploy to,
         String toVersion,
         NetlifyClient.Stats stats,
-        Long timeToVerifiedMs) {
+        Long timeToVerifiedMs,
+        String recordError) {
       return new Result(
           "result",
           outcome.json(),
@@ -90,7 +92,8 @@ final class RollbackEvents {
           stats == null ? 0 : stats.httpRequests(),
           stats == null ? 0 : stats.rateLimited(),
           timeToVerifiedMs,
-          ExitCode.of(outcome).code());
+          recordError,
+          ExitCode.of(outcome, recordError).code());
     }
   }
 

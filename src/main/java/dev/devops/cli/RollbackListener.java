@@ -161,14 +161,23 @@ abstract class RollbackListener implements RollbackAction.Listener {
       } else {
         command.report(
             "\n" + ended(result.record(), result.history().site().liveUrl(), result.nextTarget()));
+        recordError(result.record(), result.recordError());
       }
-      return ExitCode.of(result.outcome()).code();
+      return ExitCode.of(result.outcome(), result.recordError()).code();
     }
 
     @Override
     int finish(RollbackExecutor.Result result, DeployHistory history) {
       command.report("\n" + ended(result.record(), result.site().liveUrl(), null));
-      return ExitCode.of(result.outcome()).code();
+      recordError(result.record(), result.recordError());
+      return ExitCode.of(result.outcome(), result.recordError()).code();
+    }
+
+    /** The outcome stands; the local record of it could not be written: said apart, once. */
+    private void recordError(RollbackRecord r, String error) {
+      if (error != null) {
+        command.say("\n" + RollbackView.recordNotWritten(r, error));
+      }
     }
 
     private String ended(RollbackRecord r, String url, String nextTarget) {
@@ -221,8 +230,9 @@ abstract class RollbackListener implements RollbackAction.Listener {
               v.target(),
               v.targetVersion(),
               stats(),
-              r.timing().startToVerifiedMs()));
-      return ExitCode.of(r.outcome()).code();
+              r.timing().startToVerifiedMs(),
+              r.recordError()));
+      return ExitCode.of(r.outcome(), r.recordError()).code();
     }
 
     @Override
@@ -238,8 +248,9 @@ abstract class RollbackListener implements RollbackAction.Listener {
               r.to(),
               record.to().version(),
               stats(),
-              r.verifiedNanos() == 0 ? null : (r.verifiedNanos() - startedNanos) / 1_000_000));
-      return ExitCode.of(r.outcome()).code();
+              r.verifiedNanos() == 0 ? null : (r.verifiedNanos() - startedNanos) / 1_000_000,
+              r.recordError()));
+      return ExitCode.of(r.outcome(), r.recordError()).code();
     }
   }
 }

@@ -459,6 +459,22 @@ final class RollbackView {
   }
 
   /**
+   * The rollback ended (its block says how) but {@code .devops} could not record it: nothing to
+   * recover, only the record to set right.
+   */
+  static String recordNotWritten(RollbackRecord r, String error) {
+    return "⚠️ The rollback ended "
+        + Text.clean(r.outcome())
+        + ", but its record could not be written: "
+        + Text.clean(error)
+        + "\n   The site is as shown above: nothing needs recovering. Free the space (or fix"
+        + " .devops), then check with: devops status\n"
+        + "   .devops/rollback-history.json may still call rollback "
+        + Text.clean(r.id())
+        + " in progress: do not emergency-recover it unless you want to undo it.";
+  }
+
+  /**
    * The site moved on while the rollback ran: what went live, what serves now, what was not done.
    */
   static String superseded(RollbackRecord r) {

@@ -107,7 +107,19 @@ public final class RollbackAction {
       RollbackPlanner.Impact impact,
       RollbackRecord record,
       String nextTarget,
-      Timing timing) {}
+      Timing timing,
+      String recordError) {
+    Result(
+        RollbackOutcome outcome,
+        DeployHistory history,
+        RollbackPlanner.Validation validation,
+        RollbackPlanner.Impact impact,
+        RollbackRecord record,
+        String nextTarget,
+        Timing timing) {
+      this(outcome, history, validation, impact, record, nextTarget, timing, null);
+    }
+  }
 
   /**
    * Runs the rollback.
@@ -232,7 +244,8 @@ public final class RollbackAction {
         impact,
         record,
         nextTarget(history, validation.target()),
-        new Timing(startedNanos, confirmedNanos, executed.verifiedNanos()));
+        new Timing(startedNanos, confirmedNanos, executed.verifiedNanos()),
+        executed.recordError());
   }
 
   static RollbackException conflict(String expected, String current) {

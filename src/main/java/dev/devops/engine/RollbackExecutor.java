@@ -96,12 +96,24 @@ public final class RollbackExecutor {
    * verifiedNanos} the {@link System#nanoTime()} when the switch was verified (or found not to be),
    * 0 when it never got that far.
    */
+  /**
+   * @param recordError why the rollback's outcome could not be written to its local records (a full
+   *     disk, a read-only folder), null when it was: the outcome stands either way
+   */
   public record Result(
-      RollbackRecord record, Site site, Deploy from, Deploy to, long verifiedNanos) {
+      RollbackRecord record,
+      Site site,
+      Deploy from,
+      Deploy to,
+      long verifiedNanos,
+      String recordError) {
     public RollbackOutcome outcome() {
       return RollbackOutcome.of(record);
     }
   }
+
+  /** Why the outcome could not be written to the local records; null when it was. */
+  private volatile String recordError;
 
   /** When the switch's verification ended in this run (System.nanoTime), 0 if it did not. */
   private volatile long verifiedNanos;
@@ -230,7 +242,7 @@ public final class RollbackExecutor {
       try {
         RollbackRecord done = switchOver(request, record, site, journal, history, records);
         done = storeBackupBytes(done, site, journal, history);
-        return new Result(done, site, from, to, verifiedNanos);
+        return new Result(done, site, from, to, verifiedNanos, recordError);
       } finally {
         active = null;
         try {
@@ -400,32 +412,66 @@ public final class RollbackExecutor {
           state.publishedDeployId() + " was published before this rollback ended");
     }
     String outcome = verification.ok() ? RollbackRecord.VERIFIED : RollbackRecord.UNVERIFIED;
-    records.recordRollback(record.id(), fromId, toId, clock.instant());
-    if (fromId != null) {
-      records.markBad(
-          fromId, record.reason() == null ? "rolled back" : record.reason(), record.id());
-    }
-    records.clearBad(toId);
-    if (verification.ok()) {
-      records.markVerified(toId, clock.instant());
-    }
+    boolean ok = verification.ok();
+    RollbackRecord switched = record;
+    bookkeeping(
+        () -> {
+          records.recordRollback(switched.id(), fromId, toId, clock.instant());
+          if (fromId != null) {
+            records.markBad(
+                fromId,
+                switched.reason() == null ? "rolled back" : switched.reason(),
+                switched.id());
+          }
+          records.clearBad(toId);
+          if (ok) {
+            records.markVerified(toId, clock.instant());
+          }
+        });
     journal.note(
         "done", verification.ok() ? "Rollback complete" : "Rollback switched, but not verified");
     VerificationResult v = verification;
-    RollbackRecord done =
-        history.update(
-            record.id(),
-            r ->
-                r.withSteps(journal.records())
-                    .finished(
-                        clock.instant(),
-                        outcome,
-                        v,
-                        v.ok() ? null : "Verification failed: " + Recoverer.failedChecks(v),
-                        v.ok() ? null : "verify",
-                        state,
-                        state.locked()));
-    return done;
+    java.util.function.UnaryOperator<RollbackRecord> finish =
+        r ->
+            r.withSteps(journal.records())
+                .finished(
+                    clock.instant(),
+                    outcome,
+                    v,
+                    v.ok() ? null : "Verification failed: " + Recoverer.failedChecks(v),
+                    v.ok() ? null : "verify",
+                    state,
+                    state.locked());
+    try {
+      return history.update(record.id(), finish);
+    } catch (RuntimeException e) {
+      // The switch happened and was checked: that stays the outcome, and the failed write is
+      // reported beside it (exit 17), never as a failed rollback to recover from.
+      recordError = writeFailure(e);
+      return finish.apply(record);
+    }
+  }
+
+  /** What a failed local write says, with the file system's own words (the deepest cause). */
+  private static String writeFailure(RuntimeException e) {
+    String top = Recoverer.message(e);
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String why = root.getMessage();
+    return why == null || top.contains(why) ? top : top + ": " + why;
+  }
+
+  /** Local bookkeeping after the switch: a failure is kept for the report, never thrown. */
+  private void bookkeeping(Runnable write) {
+    try {
+      write.run();
+    } catch (RuntimeException e) {
+      if (recordError == null) {
+        recordError = writeFailure(e);
+      }
+    }
   }
 
   /**

@@ -77,6 +77,59 @@ class EnvironmentFailureTest extends HostileCases {
     assertThat(served(p, "/")).as("nothing switched").isEqualTo("two");
   }
 
+  /**
+   * The disk fills up after the switch: the rollback stays what it was (switched, checked), the
+   * failed write is said apart with its own code, and no recovery is advised.
+   */
+  @Test
+  void aDiskThatFillsUpAfterTheSwitchLeavesAVerifiedRollbackVerified() {
+    PlatformProject p = newProject("full-after");
+    String v1 = p.deploy("v1.0.0", Map.of("index.html", "one"));
+    p.deploy("v2.0.0", Map.of("index.html", "two"));
+    Path root = p.dir.resolve(".devops").toAbsolutePath().normalize();
+    try (AtomicFiles.Simulation full =
+        AtomicFiles.simulateFailure(
+            path ->
+                path.startsWith(root) && v1.equals(publishedId(p))
+                    ? new IOException("No space left on device")
+                    : null)) {
+      Cli.Result r =
+          record(
+              "disk full after the switch: rollback --json",
+              p.cli.run("rollback", "--yes", "--reason", "x", "--json"),
+              java.util.Set.of(ExitCode.LOCAL_IO.code()));
+      List<com.fasterxml.jackson.databind.JsonNode> lines = PlatformProject.jsonLines(r);
+      com.fasterxml.jackson.databind.JsonNode result = lines.get(lines.size() - 1);
+      assertThat(result.get("outcome").asText()).isEqualTo("verified");
+      assertThat(result.get("record_error").asText()).contains("No space left on device");
+      assertThat(result.get("exit_code").asInt()).isEqualTo(ExitCode.LOCAL_IO.code());
+    }
+    assertThat(publishedId(p)).isEqualTo(v1);
+
+    PlatformProject q = newProject("full-after-text");
+    String first = q.deploy("v1.0.0", Map.of("index.html", "one"));
+    q.deploy("v2.0.0", Map.of("index.html", "two"));
+    Path qRoot = q.dir.resolve(".devops").toAbsolutePath().normalize();
+    try (AtomicFiles.Simulation full =
+        AtomicFiles.simulateFailure(
+            path ->
+                path.startsWith(qRoot) && first.equals(publishedId(q))
+                    ? new IOException("No space left on device")
+                    : null)) {
+      Cli.Result text =
+          record(
+              "disk full after the switch: rollback",
+              q.cli.run("rollback", "--yes", "--reason", "x"),
+              java.util.Set.of(ExitCode.LOCAL_IO.code()));
+      assertThat(text.out()).contains("✓ Rollback successful!");
+      assertThat(text.err())
+          .contains("⚠️ The rollback ended verified, but its record could not be written")
+          .contains("nothing needs recovering")
+          .doesNotContain("❌");
+    }
+    assertThat(publishedId(q)).isEqualTo(first);
+  }
+
   @Test
   void aReadOnlyDevopsIsOneLineAndItsOwnCode() throws IOException {
     PlatformProject p = twoDeploys("read-only");

@@ -85,6 +85,12 @@ abstract class HostileCases extends RollbackTestBase {
       // Switched but not verified: the spec's warning block, with the way back.
       assertThat(r.out()).as(name).contains("⚠️ Rollback switched, but not verified");
       assertThat(r.out()).as(name).contains("devops emergency-recover --rollback-id");
+    } else if (r.exitCode() == 17
+        && (r.all().contains("its record could not be written")
+            || r.out().contains("\"record_error\":\""))) {
+      // Switched and checked, then the record's write failed: said apart, no recovery advised.
+      assertThat(r.err().lines().filter(l -> l.startsWith("❌"))).as(name).isEmpty();
+      assertThat(r.all()).as(name).doesNotContain("emergency-recover --rollback-id");
     } else if (r.exitCode() == 10 && r.out().contains("⚠️ Rollback overtaken")) {
       // Switched, then replaced by a publish from elsewhere: the block says what serves now.
       assertThat(r.out()).as(name).contains("Site now: ").contains("devops status");
