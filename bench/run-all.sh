@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs every bench in turn on this machine and prints their tables as one report (markdown), with
 # the machine, the JDKs and the load average at the start. Each bench installs its own tools.
-# Usage: bench/run-all.sh [BENCH...]   (default: startup cli rollback scale platform)
+# Usage: bench/run-all.sh [BENCH...]   (default: startup cli rollback recovery scale platform)
 # Progress goes to stderr; the report to stdout (tee it into a file to keep it).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 benches=("$@")
-[ ${#benches[@]} -gt 0 ] || benches=(startup cli rollback scale platform)
+[ ${#benches[@]} -gt 0 ] || benches=(startup cli rollback recovery scale platform)
 
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 echo "# devops benchmarks, $(date -u +%Y-%m-%d)"

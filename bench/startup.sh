@@ -42,7 +42,7 @@ done
 
 # The page `deployments list` reads: its default 5 targets and the live deploy.
 page_url="$api/api/v1/sites/$site_id/deploys?production=true&page=1&per_page=6"
-list_data="{\"site_id\":\"startup-bench\",\"page\":1,\"per_page\":6,\"production\":true}"
+list_data="{\"site_id\":\"$site_id\",\"page\":1,\"per_page\":6,\"production\":true}"
 say "Compiling bench/Hello.java and bench/BareGet.java, with class-data archives..."
 reference Hello ""
 hello=$reference_cmd
