@@ -190,8 +190,10 @@ public final class RollbackExecutor {
               null,
               null,
               null,
-              List.of());
-      record = record.triggeredBy(request.trigger());
+              List.of(),
+              null,
+              null,
+              request.trigger());
       if (request.expectedFromId() != null && !request.expectedFromId().equals(fromId)) {
         String message =
             "The published deploy is now "

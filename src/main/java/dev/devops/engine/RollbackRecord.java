@@ -91,32 +91,6 @@ public record RollbackRecord(
         null);
   }
 
-  /** This entry, saying what started it ({@link #GUARD}; null: a person or a script). */
-  public RollbackRecord triggeredBy(String trigger) {
-    return new RollbackRecord(
-        id,
-        siteId,
-        from,
-        to,
-        direction,
-        reason,
-        who,
-        startedAt,
-        finishedAt,
-        steps,
-        backup,
-        verification,
-        outcome,
-        error,
-        failedStep,
-        siteState,
-        lockAfter,
-        recoveries,
-        backupComplete,
-        backupCompletedAt,
-        trigger);
-  }
-
   /** A deploy as the history names it. */
   public record DeployRef(String id, String version, Boolean locked) {}
 

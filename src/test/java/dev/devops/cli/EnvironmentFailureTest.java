@@ -86,13 +86,7 @@ class EnvironmentFailureTest extends HostileCases {
     PlatformProject p = newProject("full-after");
     String v1 = p.deploy("v1.0.0", Map.of("index.html", "one"));
     p.deploy("v2.0.0", Map.of("index.html", "two"));
-    Path root = p.dir.resolve(".devops").toAbsolutePath().normalize();
-    try (AtomicFiles.Simulation full =
-        AtomicFiles.simulateFailure(
-            path ->
-                path.startsWith(root) && v1.equals(publishedId(p))
-                    ? new IOException("No space left on device")
-                    : null)) {
+    try (AtomicFiles.Simulation full = fullOnceServing(p, v1)) {
       Cli.Result r =
           record(
               "disk full after the switch: rollback --json",
@@ -109,13 +103,7 @@ class EnvironmentFailureTest extends HostileCases {
     PlatformProject q = newProject("full-after-text");
     String first = q.deploy("v1.0.0", Map.of("index.html", "one"));
     q.deploy("v2.0.0", Map.of("index.html", "two"));
-    Path qRoot = q.dir.resolve(".devops").toAbsolutePath().normalize();
-    try (AtomicFiles.Simulation full =
-        AtomicFiles.simulateFailure(
-            path ->
-                path.startsWith(qRoot) && first.equals(publishedId(q))
-                    ? new IOException("No space left on device")
-                    : null)) {
+    try (AtomicFiles.Simulation full = fullOnceServing(q, first)) {
       Cli.Result text =
           record(
               "disk full after the switch: rollback",
@@ -128,6 +116,16 @@ class EnvironmentFailureTest extends HostileCases {
           .doesNotContain("❌");
     }
     assertThat(publishedId(q)).isEqualTo(first);
+  }
+
+  /** The disk of {@code p}'s {@code .devops} is full from the moment the site serves {@code id}. */
+  private static AtomicFiles.Simulation fullOnceServing(PlatformProject p, String id) {
+    Path root = p.dir.resolve(".devops").toAbsolutePath().normalize();
+    return AtomicFiles.simulateFailure(
+        path ->
+            path.startsWith(root) && id.equals(publishedId(p))
+                ? new IOException("No space left on device")
+                : null);
   }
 
   @Test

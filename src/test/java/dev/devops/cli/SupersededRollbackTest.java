@@ -23,20 +23,9 @@ class SupersededRollbackTest extends RollbackTestBase {
     PlatformProject p = newProject("overtaken");
     String v1 = p.deploy("v1.0.0", Map.of("index.html", "one"));
     p.deploy("v2.0.0", Map.of("index.html", "two"));
-    faults().resetCalls();
-    faults().inject(Fault.on("lockDeploy").delay(Duration.ofMillis(1500)).times(1));
-
-    CompletableFuture<Cli.Result> running =
-        CompletableFuture.supplyAsync(
-            () -> p.cli.run("rollback", v1, "--yes", "--reason", "bad", "--json"));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (faults().calls("lockDeploy") == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(faults().calls("lockDeploy")).as("the rollback reached its lock").isPositive();
-    String fix = p.deploy("v3.0.0", Map.of("index.html", "fixed"));
-    Cli.Result r = running.get(60, TimeUnit.SECONDS);
-    faults().clear();
+    Overtaken o = overtake(p, v1, "--json");
+    Cli.Result r = o.result();
+    String fix = o.fix();
 
     assertThat(r.exitCode()).as(r.all()).isEqualTo(ExitCode.CONFLICT.code());
     List<JsonNode> lines = PlatformProject.jsonLines(r);
@@ -58,17 +47,9 @@ class SupersededRollbackTest extends RollbackTestBase {
     PlatformProject p = newProject("overtaken-text");
     String v1 = p.deploy("v1.0.0", Map.of("index.html", "one"));
     p.deploy("v2.0.0", Map.of("index.html", "two"));
-    faults().resetCalls();
-    faults().inject(Fault.on("lockDeploy").delay(Duration.ofMillis(1500)).times(1));
-    CompletableFuture<Cli.Result> running =
-        CompletableFuture.supplyAsync(() -> p.cli.run("rollback", v1, "--yes", "--reason", "bad"));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (faults().calls("lockDeploy") == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    String fix = p.deploy("v3.0.0", Map.of("index.html", "fixed"));
-    Cli.Result r = running.get(60, TimeUnit.SECONDS);
-    faults().clear();
+    Overtaken o = overtake(p, v1);
+    Cli.Result r = o.result();
+    String fix = o.fix();
 
     assertThat(r.exitCode()).isEqualTo(ExitCode.CONFLICT.code());
     assertThat(r.out())
@@ -77,5 +58,30 @@ class SupersededRollbackTest extends RollbackTestBase {
         .contains("Site now: published deploy is " + fix + ", auto publishing on")
         .doesNotContain("Rollback complete")
         .doesNotContain("emergency-recover");
+  }
+
+  private record Overtaken(Cli.Result result, String fix) {}
+
+  /**
+   * Rolls back to {@code target} while its lock call is held for 1.5 s, and publishes v3.0.0 from
+   * elsewhere meanwhile.
+   */
+  private Overtaken overtake(PlatformProject p, String target, String... more) throws Exception {
+    faults().resetCalls();
+    faults().inject(Fault.on("lockDeploy").delay(Duration.ofMillis(1500)).times(1));
+    List<String> args = new java.util.ArrayList<>(List.of("rollback", target, "--yes"));
+    args.addAll(List.of("--reason", "bad"));
+    args.addAll(List.of(more));
+    CompletableFuture<Cli.Result> running =
+        CompletableFuture.supplyAsync(() -> p.cli.run(args.toArray(String[]::new)));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (faults().calls("lockDeploy") == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(faults().calls("lockDeploy")).as("the rollback reached its lock").isPositive();
+    String fix = p.deploy("v3.0.0", Map.of("index.html", "fixed"));
+    Cli.Result r = running.get(60, TimeUnit.SECONDS);
+    faults().clear();
+    return new Overtaken(r, fix);
   }
 }
