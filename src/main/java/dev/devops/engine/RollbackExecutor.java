@@ -376,7 +376,8 @@ public final class RollbackExecutor {
     verifiedNanos = System.nanoTime();
     String outcome = verification.ok() ? RollbackRecord.VERIFIED : RollbackRecord.UNVERIFIED;
     records.recordRollback(record.id(), fromId, toId, clock.instant());
-    if (fromId != null) {
+    // A roll forward leaves a deploy that was never the problem: only a roll back marks it.
+    if (fromId != null && !"forward".equals(record.direction())) {
       records.markBad(
           fromId, record.reason() == null ? "rolled back" : record.reason(), record.id());
     }
