@@ -382,10 +382,10 @@ final class RollbackView {
           .append(Text.time(r.startedAt()))
           .append("  By: ")
           .append(Text.clean(r.who()))
-          .append(logged.host() == null ? "" : " on " + Text.clean(logged.host()))
           .append(
               SharedRecord.Logged.SHARED.equals(logged.source())
-                  ? " (from the site's shared record)"
+                  ? (logged.host() == null ? "" : " on " + Text.clean(logged.host()))
+                      + " (from the site's shared record)"
                   : "")
           .append('\n');
       b.append("Reason: ")

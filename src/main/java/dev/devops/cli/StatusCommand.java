@@ -169,7 +169,8 @@ public final class StatusCommand extends EngineCommand {
     b.append("Rollback ID: ").append(Text.clean(r.id()));
     if (r.who() != null) {
       b.append("\nBy: ").append(Text.clean(r.who()));
-      if (s.lastRollbackHost() != null) {
+      // Another machine's rollback says where it ran; this machine's goes without saying.
+      if (s.lastRollbackHost() != null && "shared".equals(s.lastRollbackSource())) {
         b.append(" on ").append(Text.clean(s.lastRollbackHost()));
       }
     }

@@ -105,7 +105,7 @@ public final class RollbackPlanner {
 
   /** Why a bad deploy is skipped: who marked it and why, when the mark says. */
   static String markedBad(DeploymentRecords.BadMark mark) {
-    if (mark == null || (mark.who() == null && mark.reason() == null)) {
+    if (mark == null || mark.who() == null) {
       return "marked bad by an earlier rollback";
     }
     return "marked bad"
