@@ -50,7 +50,12 @@ abstract class EngineCommand extends ProjectCommand {
         ttl,
         host == null || host.isBlank() ? SharedRecord.localHost() : host.trim(),
         spec.qualifiedName(),
-        warning -> say("⚠️ " + Text.clean(warning)));
+        this::sharedWarning);
+  }
+
+  /** A warning about the site's shared record: on stderr (commands with JSON lines add one). */
+  protected void sharedWarning(String warning) {
+    say("⚠️ " + Text.clean(warning));
   }
 
   /** A number of seconds from the environment variable {@code name}, else {@code fallback}. */

@@ -119,19 +119,24 @@ final class RollbackExecute extends EngineCommand {
       say("🔄 Rolling back deployment...");
       say("");
     }
-    RollbackExecutor.Result result =
-        new RollbackExecutor(engine())
-            .execute(
-                new RollbackExecutor.Request(
-                    config().siteId(),
-                    toId,
-                    fromId,
-                    !noLock && config().rollback().lock(),
-                    RollbackCommand.blank(reason) ? null : reason.trim(),
-                    who(),
-                    backup),
-                view);
-    return view.finish(result, page.history());
+    // The team's lease, as a whole rollback takes it: the switch is the same.
+    SharedRecord shared = engine().shared();
+    try (SharedRecord.Held lease = shared.acquire()) {
+      RollbackExecutor.Result result =
+          new RollbackExecutor(engine())
+              .execute(
+                  new RollbackExecutor.Request(
+                      config().siteId(),
+                      toId,
+                      fromId,
+                      !noLock && config().rollback().lock(),
+                      RollbackCommand.blank(reason) ? null : reason.trim(),
+                      who(),
+                      backup),
+                  view);
+      lease.release(shared.recording(result.record()));
+      return view.finish(result, page.history());
+    }
   }
 }
 

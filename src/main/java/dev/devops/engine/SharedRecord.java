@@ -383,7 +383,7 @@ public final class SharedRecord {
   }
 
   /** The change a finished rollback makes: its entry, and the marks a switch back implies. */
-  UnaryOperator<Snapshot> recording(RollbackRecord r) {
+  public UnaryOperator<Snapshot> recording(RollbackRecord r) {
     Entry entry =
         new Entry(
             r.id(),

@@ -199,6 +199,27 @@ class TeamTest extends RollbackTestBase {
     assertThat(r.all()).doesNotContain("Exception");
     JsonNode entry = rollbackHistory(t.a()).get(0);
     assertThat(entry.get("outcome").asText()).isEqualTo("verified");
+    // The same with --json: one warning event among the lines, and a verified result.
+    PlatformProject c = newProject("team-json");
+    c.deploy("v1.0.0", Map.of("index.html", "one"));
+    c.deploy("v2.0.0", Map.of("index.html", "two"));
+    faults().inject(Fault.on(op).status(status).times(Integer.MAX_VALUE));
+    Cli.Result json = c.cli.run("rollback", "--yes", "--reason", "metadata down", "--json");
+    faults().clear();
+    assertThat(json.exitCode()).as(json.err()).isZero();
+    List<JsonNode> warnings = new ArrayList<>();
+    JsonNode last = null;
+    for (String line : json.out().lines().toList()) {
+      last = PlatformProject.json(new Cli.Result(0, line, "", line));
+      if (last.get("event").asText().equals("warning")) {
+        warnings.add(last);
+      }
+    }
+    assertThat(warnings).hasSize(1);
+    JsonDocs.assertDocumented(warnings.get(0), "rollback.md", "warning");
+    assertThat(warnings.get(0).get("message").asText()).contains("shared record is unavailable");
+    assertThat(last.get("outcome").asText()).isEqualTo("verified");
+    assertThat(entry.get("outcome").asText()).isEqualTo("verified");
     assertThat(publishedId(t.a())).isEqualTo(t.v2());
     // The local record still marks what was left.
     JsonNode list = PlatformProject.json(t.a().cli.run("deployments", "list", "--json"));
