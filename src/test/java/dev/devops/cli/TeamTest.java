@@ -86,7 +86,7 @@ class TeamTest extends RollbackTestBase {
     assertThat(entry.get("host").asText()).isEqualTo("machine-a");
     assertThat(entry.get("reason").asText()).isEqualTo("checkout broken");
     assertThat(entry.get("outcome").asText()).isEqualTo("verified");
-    JsonDocs.assertDocumented(entry, "rollback-history.md", "ENTRY");
+    JsonDocs.assertDocumented(entry, "rollback-history.md", "ENTRY", "SHARED");
     assertThat(t.b().cli.run("rollback", "history").out())
         .contains("By: local@localhost on machine-a (from the site's shared record)");
 
