@@ -353,6 +353,9 @@ public final class SharedRecord {
 
   /** Who acts, as the API knows them ({@code GET /user}: email, else name, else slug). */
   public synchronized String who() {
+    if (who == null && problem != null) {
+      return localWho; // the API is failing this run: no further call for a name
+    }
     if (who == null) {
       who = localWho;
       try {
