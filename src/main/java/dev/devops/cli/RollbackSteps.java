@@ -8,6 +8,7 @@ import dev.devops.engine.RollbackExecutor;
 import dev.devops.engine.RollbackHistory;
 import dev.devops.engine.RollbackPlanner;
 import dev.devops.engine.RollbackRecord;
+import dev.devops.engine.SharedLease;
 import dev.devops.engine.SharedRecord;
 import dev.devops.engine.SiteHistory;
 import dev.devops.netlify.Deploy;
@@ -121,7 +122,7 @@ final class RollbackExecute extends EngineCommand {
     }
     // The team's lease, as a whole rollback takes it: the switch is the same.
     SharedRecord shared = engine().shared();
-    try (SharedRecord.Held lease = shared.acquire()) {
+    try (SharedLease lease = shared.acquire()) {
       RollbackExecutor.Result result =
           new RollbackExecutor(engine())
               .execute(

@@ -3,7 +3,8 @@ package dev.devops.cli;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.devops.engine.DeployEntry;
 import dev.devops.engine.RollbackRecord;
-import dev.devops.engine.SharedRecord;
+import dev.devops.engine.SharedLease;
+import dev.devops.engine.SharedState;
 import dev.devops.engine.SiteStatus;
 import dev.devops.util.Durations;
 import java.time.Duration;
@@ -62,11 +63,11 @@ public final class StatusCommand extends EngineCommand {
       String command,
       Instant since,
       @JsonProperty("expires_at") Instant expiresAt) {
-    static LeaseJson of(SharedRecord.Lease lease) {
+    static LeaseJson of(SharedState.Lease lease) {
       if (lease == null) {
         return null;
       }
-      SharedRecord.Holder h = lease.holder();
+      SharedState.Holder h = lease.holder();
       return h == null
           ? new LeaseJson(null, null, null, null, null, lease.expiresAt())
           : new LeaseJson(h.who(), h.host(), h.pid(), h.command(), h.since(), lease.expiresAt());
@@ -145,7 +146,7 @@ public final class StatusCommand extends EngineCommand {
     b.append("\n\n");
     if (s.lease() != null) {
       b.append("⏳ Rollback running: ")
-          .append(Text.clean(SharedRecord.describe(s.lease())))
+          .append(Text.clean(SharedLease.describe(s.lease())))
           .append("\n\n");
     }
     RollbackRecord r = s.lastRollback();

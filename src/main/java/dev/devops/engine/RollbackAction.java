@@ -175,7 +175,7 @@ public final class RollbackAction {
     long confirmedNanos = System.nanoTime();
     // The team's lease, before anything changes: another machine's rollback of this site waits
     // or refuses here (see SharedRecord#acquire for what it does not guarantee).
-    try (SharedRecord.Held lease = ctx.shared().acquire()) {
+    try (SharedLease lease = ctx.shared().acquire()) {
       Result result =
           switchOver(request, listener, plan, history, validation, impact, reason, expected);
       if (result.record() != null) {

@@ -1,31 +1,28 @@
 package dev.devops.engine;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.devops.engine.SharedState.Entry;
+import dev.devops.engine.SharedState.Label;
+import dev.devops.engine.SharedState.Mark;
+import dev.devops.engine.SharedState.Snapshot;
 import dev.devops.netlify.NetlifyClient;
 import dev.devops.netlify.NetlifyException;
 import dev.devops.state.DeploymentRecords;
 import dev.devops.util.Json;
 import dev.devops.util.Printable;
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -62,12 +59,6 @@ public final class SharedRecord {
   public static final Duration DEFAULT_LEASE_WAIT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_LEASE_TTL = Duration.ofMinutes(2);
 
-  /** Between writing the lease and reading it back: a rival's write in flight lands first. */
-  static final Duration SETTLE = Duration.ofMillis(300);
-
-  private static final Duration POLL = Duration.ofSeconds(1);
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   /**
    * How this run uses the shared record.
    *
@@ -81,145 +72,6 @@ public final class SharedRecord {
       Duration leaseWait, Duration leaseTtl, String host, String command, Consumer<String> warn) {
     public static Options defaults() {
       return new Options(DEFAULT_LEASE_WAIT, DEFAULT_LEASE_TTL, localHost(), "devops", w -> {});
-    }
-  }
-
-  /** A rollback as the shared record keeps it. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Entry(
-      String id,
-      String from,
-      String to,
-      @JsonProperty("from_version") String fromVersion,
-      @JsonProperty("to_version") String toVersion,
-      String direction,
-      String reason,
-      String who,
-      String host,
-      @JsonProperty("started_at") Instant startedAt,
-      @JsonProperty("finished_at") Instant finishedAt,
-      String outcome,
-      String trigger) {}
-
-  /** A mark on a deploy: bad, or cleared ({@code bad} false: {@code mark --good}). */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Mark(
-      boolean bad,
-      String who,
-      String host,
-      Instant at,
-      String reason,
-      @JsonProperty("rollback_id") String rollbackId) {}
-
-  /** A version label given by {@code devops deploy --version}. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Label(String version, String who, Instant at) {}
-
-  /** Who holds the lease. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Holder(String who, String host, Long pid, String command, Instant since) {}
-
-  /** The lease of a running rollback: its token, when it ends unless renewed, and its holder. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Lease(String token, @JsonProperty("expires_at") Instant expiresAt, Holder holder) {
-    public boolean heldAt(Instant now) {
-      return token != null && expiresAt != null && expiresAt.isAfter(now);
-    }
-  }
-
-  /** The {@value #KEY} value: rollbacks oldest first, marks and labels by deploy id. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Snapshot(
-      int schema,
-      List<Entry> rollbacks,
-      Map<String, Mark> marks,
-      Map<String, Label> labels,
-      Lease lease) {
-    public static final Snapshot EMPTY = new Snapshot(1, List.of(), Map.of(), Map.of(), null);
-
-    Snapshot withLease(Lease l) {
-      return new Snapshot(schema, rollbacks, marks, labels, l);
-    }
-
-    Snapshot withMark(String deployId, Mark mark) {
-      Map<String, Mark> m = new LinkedHashMap<>(marks);
-      m.remove(deployId);
-      m.put(deployId, mark);
-      return new Snapshot(schema, rollbacks, m, labels, lease);
-    }
-
-    Snapshot withLabel(String deployId, Label label) {
-      Map<String, Label> m = new LinkedHashMap<>(labels);
-      m.remove(deployId);
-      m.put(deployId, label);
-      return new Snapshot(schema, rollbacks, marks, m, lease);
-    }
-
-    Snapshot withRollback(Entry entry) {
-      List<Entry> r = new ArrayList<>(rollbacks);
-      r.removeIf(e -> e.id().equals(entry.id()));
-      r.add(entry);
-      return new Snapshot(schema, r, marks, labels, lease);
-    }
-
-    /** Drops what a hostile or hand-made value put in that no entry can have. */
-    Snapshot normalized() {
-      List<Entry> r = new ArrayList<>();
-      if (rollbacks != null) {
-        rollbacks.stream()
-            .filter(e -> e != null && e.id() != null && e.to() != null)
-            .forEach(r::add);
-      }
-      Map<String, Mark> m = new LinkedHashMap<>();
-      if (marks != null) {
-        marks.forEach(
-            (k, v) -> {
-              if (k != null && v != null) {
-                m.put(k, v);
-              }
-            });
-      }
-      Map<String, Label> l = new LinkedHashMap<>();
-      if (labels != null) {
-        labels.forEach(
-            (k, v) -> {
-              if (k != null && v != null && v.version() != null && !v.version().isBlank()) {
-                l.put(k, v);
-              }
-            });
-      }
-      Lease le = lease == null || lease.token() == null ? null : lease;
-      return new Snapshot(Math.max(1, schema), r, m, l, le);
-    }
-
-    /** Within the count bounds: the newest rollbacks, marks and labels. */
-    Snapshot trimmed(int maxRollbacks, int maxMarks, int maxLabels) {
-      List<Entry> r = new ArrayList<>(rollbacks);
-      while (r.size() > maxRollbacks) {
-        r.remove(0);
-      }
-      return new Snapshot(
-          schema,
-          r,
-          newest(marks, maxMarks, Mark::at),
-          newest(labels, maxLabels, Label::at),
-          lease);
-    }
-
-    private static <V> Map<String, V> newest(
-        Map<String, V> map, int max, java.util.function.Function<V, Instant> at) {
-      if (map.size() <= max) {
-        return map;
-      }
-      List<Map.Entry<String, V>> sorted = new ArrayList<>(map.entrySet());
-      sorted.sort(
-          Comparator.comparing(
-              e -> Objects.requireNonNullElse(at.apply(e.getValue()), Instant.EPOCH)));
-      Map<String, V> kept = new LinkedHashMap<>();
-      sorted
-          .subList(sorted.size() - max, sorted.size())
-          .forEach(e -> kept.put(e.getKey(), e.getValue()));
-      return kept;
     }
   }
 
@@ -442,200 +294,18 @@ public final class SharedRecord {
 
   // ---- the lease
 
-  /** A lease this run holds; closing it releases it. {@link #NONE} when none could be taken. */
-  public final class Held implements AutoCloseable {
-    private final String token;
-    private final ScheduledExecutorService renewer;
-    private final Thread onStop;
-    private volatile boolean released;
-
-    private Held(String token) {
-      this.token = token;
-      if (token == null) {
-        this.renewer = null;
-        this.onStop = null;
-        return;
-      }
-      this.renewer =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread t = new Thread(r, "devops-lease-renewal");
-                t.setDaemon(true);
-                return t;
-              });
-      long period = Math.max(1000, options.leaseTtl().toMillis() / 3);
-      renewer.scheduleWithFixedDelay(this::renew, period, period, TimeUnit.MILLISECONDS);
-      // SIGTERM and Ctrl-C release the lease too; SIGKILL leaves it to expire.
-      this.onStop = new Thread(() -> release(UnaryOperator.identity()), "devops-lease-release");
-      Runtime.getRuntime().addShutdownHook(onStop);
-    }
-
-    /** Whether this run holds the lease (false: the shared record was unavailable). */
-    public boolean held() {
-      return token != null;
-    }
-
-    private void renew() {
-      if (released) {
-        return;
-      }
-      Instant until = clock.instant().plus(options.leaseTtl());
-      boolean[] lost = {false};
-      update(
-          s -> {
-            if (s.lease() == null || !token.equals(s.lease().token())) {
-              lost[0] = true;
-              return null;
-            }
-            return s.withLease(new Lease(token, until, s.lease().holder()));
-          });
-      if (lost[0]) {
-        warnOnce(
-            "lease-lost",
-            "The rollback lease of this site was taken over (it had expired): the compare-and-swap"
-                + " on the published deploy still guards the switch.");
-        renewer.shutdown();
-      }
-    }
-
-    /** Applies {@code change} and releases the lease in one write. */
-    public void release(UnaryOperator<Snapshot> change) {
-      synchronized (this) {
-        if (released) {
-          return;
-        }
-        released = true;
-      }
-      if (token == null) {
-        update(change);
-        return;
-      }
-      renewer.shutdownNow();
-      update(
-          s -> {
-            Snapshot next = change.apply(s);
-            Snapshot base = next == null ? s : next;
-            return base.lease() != null && token.equals(base.lease().token())
-                ? base.withLease(null)
-                : next;
-          });
-    }
-
-    @Override
-    public void close() {
-      release(UnaryOperator.identity());
-      if (onStop != null) {
-        try {
-          Runtime.getRuntime().removeShutdownHook(onStop);
-        } catch (IllegalStateException shuttingDown) {
-          // The hook is running: it releases the lease.
-        }
-      }
-    }
-  }
-
   /**
-   * Takes the site's lease before a rollback changes anything: reads the record; while another
-   * unexpired lease is held, waits (up to {@link Options#leaseWait}) and then refuses with a
-   * CONFLICT that names the holder; writes a random token with an expiry and this run as holder;
-   * waits {@link #SETTLE}; reads the record back and checks the token is still ours (else starts
-   * over). The lease is renewed while held, released on close and on SIGTERM, and expires on its
-   * own after a SIGKILL.
-   *
-   * <p>What it cannot do: the API has no compare-and-swap, so two runs that read "free" and write
-   * within the settle window of each other can both believe they hold it. The read-back narrows
-   * that window to the gap between one's read and its write; the rollback's compare-and-swap on the
-   * published deploy ({@code expectedFromId}) stays the final guard.
+   * Takes the site's lease before a rollback changes anything ({@link SharedLease#acquire}).
    *
    * @return the lease; a held-nothing lease when the shared record is unavailable (warned)
    * @throws RollbackException CONFLICT when another holder kept it through the wait
    */
-  public Held acquire() {
-    long deadline = System.nanoTime() + options.leaseWait().toNanos();
-    while (true) {
-      Snapshot s = refresh();
-      if (problem() != null) {
-        return new Held(null);
-      }
-      Instant now = clock.instant();
-      if (s.lease() != null && s.lease().heldAt(now)) {
-        if (System.nanoTime() >= deadline) {
-          throw busy(s.lease());
-        }
-        pause(Math.min(POLL.toNanos(), Math.max(1, deadline - System.nanoTime())));
-        continue;
-      }
-      String token = HexFormat.of().formatHex(randomBytes());
-      Lease mine =
-          new Lease(
-              token,
-              now.plus(options.leaseTtl()),
-              new Holder(
-                  who(), options.host(), ProcessHandle.current().pid(), options.command(), now));
-      boolean[] taken = {false};
-      boolean written =
-          update(
-              fresh -> {
-                if (fresh.lease() != null && fresh.lease().heldAt(clock.instant())) {
-                  return null; // taken between our two reads
-                }
-                taken[0] = true;
-                return fresh.withLease(mine);
-              });
-      if (!written) {
-        return new Held(null);
-      }
-      if (taken[0]) {
-        pause(SETTLE.toNanos());
-        Snapshot back = refresh();
-        if (problem() != null) {
-          return new Held(null);
-        }
-        if (back.lease() != null && token.equals(back.lease().token())) {
-          return new Held(token);
-        }
-      }
-      if (System.nanoTime() >= deadline) {
-        Lease other = read().lease();
-        throw busy(other == null ? mine : other);
-      }
-    }
+  public SharedLease acquire() {
+    return SharedLease.acquire(this);
   }
 
-  private RollbackException busy(Lease lease) {
-    return new RollbackException(
-        RollbackException.Kind.CONFLICT,
-        "Another rollback of this site is running: "
-            + describe(lease)
-            + ". Wait for it to finish,"
-            + " then check 'devops status'.");
-  }
-
-  /** "alice@example.com on laptop-1 (pid 4242, devops rollback) since 10:04:05Z". */
-  public static String describe(Lease lease) {
-    Holder h = lease.holder();
-    if (h == null) {
-      return "holder unknown";
-    }
-    StringBuilder b =
-        new StringBuilder(h.who() == null ? "someone" : Printable.clean(h.who(), 120));
-    if (h.host() != null) {
-      b.append(" on ").append(Printable.clean(h.host(), 120));
-    }
-    List<String> details = new ArrayList<>();
-    if (h.pid() != null) {
-      details.add("pid " + h.pid());
-    }
-    if (h.command() != null) {
-      details.add(Printable.clean(h.command(), 80));
-    }
-    if (!details.isEmpty()) {
-      b.append(" (").append(String.join(", ", details)).append(')');
-    }
-    if (h.since() != null) {
-      b.append(" since ").append(h.since());
-    }
-    return b.toString();
+  Clock clock() {
+    return clock;
   }
 
   // ---- reading and writing
@@ -758,7 +428,7 @@ public final class SharedRecord {
             + " (the compare-and-swap on the published deploy still guards the switch).");
   }
 
-  private synchronized void warnOnce(String kind, String message) {
+  synchronized void warnOnce(String kind, String message) {
     if (warned.add(kind)) {
       warnings.add(message);
       options.warn().accept(message);
@@ -767,22 +437,6 @@ public final class SharedRecord {
 
   private static String cut(String text) {
     return text == null || text.length() <= MAX_REASON ? text : text.substring(0, MAX_REASON) + "…";
-  }
-
-  private static byte[] randomBytes() {
-    byte[] bytes = new byte[16];
-    RANDOM.nextBytes(bytes);
-    return bytes;
-  }
-
-  private static void pause(long nanos) {
-    try {
-      TimeUnit.NANOSECONDS.sleep(nanos);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RollbackException(
-          RollbackException.Kind.CONFLICT, "Interrupted while waiting for the rollback lease.", e);
-    }
   }
 
   /** This machine's name: HOSTNAME, else what the OS says, else "unknown". */

@@ -26,7 +26,7 @@ public record SiteStatus(
     String historyProblem,
     String lastRollbackHost,
     String lastRollbackSource,
-    SharedRecord.Lease lease,
+    SharedState.Lease lease,
     String sharedProblem) {
 
   public Site site() {
@@ -54,7 +54,7 @@ public record SiteStatus(
     List<SharedRecord.Logged> merged = shared.merged(local);
     SharedRecord.Logged newest = merged.isEmpty() ? null : merged.get(merged.size() - 1);
     RollbackRecord last = newest == null ? null : newest.record();
-    SharedRecord.Lease lease = shared.read().lease();
+    SharedState.Lease lease = shared.read().lease();
     if (lease != null && !lease.heldAt(ctx.clock().instant())) {
       lease = null;
     }
