@@ -114,6 +114,7 @@ class GuardKillIT extends GuardTestBase {
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(k -> k.startsWith("NETLIFY_") || k.startsWith("DEVOPS_"));
     env.put("NETLIFY_AUTH_TOKEN", platform.token());
+    env.put("NETLIFY_API_URL", platform.apiUrl());
     env.put("HOME", p.dir.toString());
     return builder.start();
   }
