@@ -145,7 +145,7 @@ public final class SharedLease implements AutoCloseable {
         return new SharedLease(record, null);
       }
       Instant now = record.clock().instant();
-      if (s.lease() != null && s.lease().heldAt(now)) {
+      if (s.lease() != null && s.lease().heldAt(now) && !abandoned(s.lease(), record)) {
         if (System.nanoTime() >= deadline) {
           throw busy(s.lease());
         }
@@ -167,7 +167,9 @@ public final class SharedLease implements AutoCloseable {
       boolean written =
           record.update(
               fresh -> {
-                if (fresh.lease() != null && fresh.lease().heldAt(record.clock().instant())) {
+                if (fresh.lease() != null
+                    && fresh.lease().heldAt(record.clock().instant())
+                    && !abandoned(fresh.lease(), record)) {
                   return null; // taken between our two reads
                 }
                 taken[0] = true;
@@ -191,6 +193,24 @@ public final class SharedLease implements AutoCloseable {
         throw busy(other == null ? mine : other);
       }
     }
+  }
+
+  /**
+   * A lease whose holder ran on this machine (same host name) in a process that is gone: killed
+   * with SIGKILL, it could not release it. It is taken over at once, as the OS frees a dead
+   * process's file lock; another machine's lease is left to expire. Two machines with the same host
+   * name would defeat this check: the compare-and-swap on the published deploy still holds.
+   */
+  static boolean abandoned(Lease lease, SharedRecord record) {
+    Holder h = lease.holder();
+    String host = record.options().host();
+    if (h == null || h.pid() == null || h.host() == null || !h.host().equals(host)) {
+      return false;
+    }
+    if (h.pid() == ProcessHandle.current().pid()) {
+      return false;
+    }
+    return ProcessHandle.of(h.pid()).map(p -> !p.isAlive()).orElse(true);
   }
 
   private static RollbackException busy(Lease lease) {

@@ -55,7 +55,8 @@ public record SiteStatus(
     SharedRecord.Logged newest = merged.isEmpty() ? null : merged.get(merged.size() - 1);
     RollbackRecord last = newest == null ? null : newest.record();
     SharedState.Lease lease = shared.read().lease();
-    if (lease != null && !lease.heldAt(ctx.clock().instant())) {
+    if (lease != null
+        && (!lease.heldAt(ctx.clock().instant()) || SharedLease.abandoned(lease, shared))) {
       lease = null;
     }
     boolean locked = site.isAutoPublishLocked();
