@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.devops.engine.DeployEntry;
 import dev.devops.netlify.Deploy;
 import dev.devops.netlify.Site;
+import dev.devops.state.DeploymentRecords;
 import dev.devops.util.Durations;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +29,20 @@ public record DeployJson(
     String duration,
     @JsonProperty("deploy_url") String deployUrl,
     boolean locked,
-    boolean bad) {
+    boolean bad,
+    MarkJson mark) {
+
+  /** Who marked a deploy bad, from where, when and why (deployments-list.md, "MARK"). */
+  public record MarkJson(
+      String who,
+      String host,
+      Instant at,
+      String reason,
+      @JsonProperty("rollback_id") String rollbackId) {
+    static MarkJson of(DeploymentRecords.BadMark m) {
+      return m == null ? null : new MarkJson(m.who(), m.host(), m.at(), m.reason(), m.rollbackId());
+    }
+  }
 
   public static DeployJson of(DeployEntry entry, Instant now) {
     Deploy d = entry.deploy();
@@ -49,7 +63,8 @@ public record DeployJson(
         live == null ? null : Durations.span(live) + " active",
         deployUrl(d),
         d.isLocked(),
-        entry.bad());
+        entry.bad(),
+        MarkJson.of(entry.mark()));
   }
 
   /** "2h ago", from when the deploy was created; null when the API gave no date. */

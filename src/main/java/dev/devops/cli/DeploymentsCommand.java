@@ -4,15 +4,18 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.devops.engine.DeployEntry;
 import dev.devops.engine.DeployHistory;
 import dev.devops.engine.Finding;
+import dev.devops.engine.MarkAction;
 import dev.devops.engine.RollbackPlanner;
 import dev.devops.engine.SiteHistory;
 import dev.devops.netlify.Deploy;
 import java.util.List;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code devops deployments}: the site's deploy history. */
@@ -25,7 +28,7 @@ public final class DeploymentsCommand implements Runnable, CommandGroup {
 
   @Override
   public List<Class<?>> subcommands() {
-    return List.of(DeploymentsList.class, DeploymentsValidate.class);
+    return List.of(DeploymentsList.class, DeploymentsValidate.class, DeploymentsMark.class);
   }
 
   @Override
@@ -151,5 +154,87 @@ final class DeploymentsValidate extends EngineCommand {
       report(RollbackView.validation(v));
     }
     return code.code();
+  }
+}
+
+/** {@code devops deployments mark ID --bad|--good}: a bad mark the whole team sees. */
+@Command(
+    name = "mark",
+    description =
+        "Mark a deploy bad (rollbacks skip it by default) or good again; shared with the team.",
+    mixinStandardHelpOptions = true)
+final class DeploymentsMark extends EngineCommand {
+  @Parameters(index = "0", paramLabel = "ID", description = "The deploy (id or version label).")
+  String id;
+
+  /** Exactly one of --bad and --good. */
+  static final class Which {
+    @Option(names = "--bad", required = true, description = "Mark it bad.")
+    boolean bad;
+
+    @Option(names = "--good", required = true, description = "Clear its bad mark.")
+    boolean good;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Which which;
+
+  @Option(names = "--reason", paramLabel = "R", description = "Why: shown with the mark.")
+  String reason;
+
+  @Mixin JsonOption jsonOption;
+
+  /** The JSON result (docs/json/deployments-mark.md). */
+  record Report(
+      String id,
+      String version,
+      boolean bad,
+      String reason,
+      String who,
+      String host,
+      java.time.Instant at,
+      boolean shared,
+      List<String> warnings) {}
+
+  @Override
+  protected int execute() throws Exception {
+    MarkAction.Result r = new MarkAction(engine()).run(id, which.bad, reason);
+    if (json()) {
+      printJson(
+          new Report(
+              r.deploy().id(),
+              r.version(),
+              r.bad(),
+              r.reason(),
+              r.who(),
+              r.host(),
+              r.at(),
+              r.shared(),
+              engine().shared().warnings()));
+    } else {
+      report(text(r));
+    }
+    return ExitCode.OK.code();
+  }
+
+  static String text(MarkAction.Result r) {
+    String label = RollbackView.label(r.version(), r.deploy().id());
+    StringBuilder b = new StringBuilder();
+    if (r.bad()) {
+      b.append("🚩 Marked ").append(label).append(" bad");
+      if (r.reason() != null) {
+        b.append(": ").append(Text.clean(r.reason()));
+      }
+      b.append("\nRollbacks skip it when they choose a target by default.");
+    } else {
+      b.append("✅ Cleared the mark on ")
+          .append(label)
+          .append(": it is a rollback candidate again.");
+    }
+    b.append(
+        r.shared()
+            ? "\nShared with the team (the site's metadata), by " + Text.clean(r.who()) + "."
+            : "\nRecorded on this machine only: the site's shared record is unavailable.");
+    return b.toString();
   }
 }

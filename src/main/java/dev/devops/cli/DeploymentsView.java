@@ -3,6 +3,7 @@ package dev.devops.cli;
 import dev.devops.engine.DeployEntry;
 import dev.devops.engine.DeployHistory;
 import dev.devops.engine.DeployStatus;
+import dev.devops.state.DeploymentRecords;
 import dev.devops.util.Durations;
 import java.time.Instant;
 import java.util.List;
@@ -43,6 +44,9 @@ final class DeploymentsView {
           .append('\n');
       b.append("ID: ").append(Text.clean(target.id())).append('\n');
       b.append("Status: ").append(target.status().label()).append('\n');
+      if (target.mark() != null) {
+        b.append("Marked bad: ").append(markLine(target.mark(), now)).append('\n');
+      }
       b.append("Duration: ")
           .append(
               target.liveFor() == null
@@ -56,6 +60,25 @@ final class DeploymentsView {
           .append(" (or --all)\n\n");
     }
     return b.append("💡 Select a version to rollback to").toString();
+  }
+
+  /** "by alice@example.com on laptop-2, 5m ago: checkout broken". */
+  static String markLine(DeploymentRecords.BadMark m, Instant now) {
+    StringBuilder b = new StringBuilder();
+    if (m.who() != null) {
+      b.append("by ").append(Text.clean(m.who()));
+    }
+    if (m.host() != null) {
+      b.append(" on ").append(Text.clean(m.host()));
+    }
+    if (m.at() != null) {
+      b.append(b.length() == 0 ? "" : ", ")
+          .append(Durations.ago(java.time.Duration.between(m.at(), now)));
+    }
+    if (m.reason() != null && !m.reason().isBlank()) {
+      b.append(b.length() == 0 ? "" : ": ").append(Text.clean(m.reason()));
+    }
+    return b.length() == 0 ? "yes" : b.toString();
   }
 
   private static String deployed(DeployEntry e, Instant now) {

@@ -5,12 +5,15 @@ import dev.devops.engine.DeployHistory;
 import dev.devops.engine.DeployStatus;
 import dev.devops.engine.EngineContext;
 import dev.devops.engine.RollbackSettings;
+import dev.devops.engine.SharedRecord;
 import dev.devops.netlify.Deploy;
 import java.time.Duration;
 
 /** Base of the commands that drive the engine: its context, settings and who is acting. */
 abstract class EngineCommand extends ProjectCommand {
   static final String LOCK_WAIT_ENV = "DEVOPS_LOCK_WAIT_SECONDS";
+  static final String LEASE_WAIT_ENV = "DEVOPS_LEASE_WAIT_SECONDS";
+  static final String LEASE_TTL_ENV = "DEVOPS_LEASE_SECONDS";
 
   private EngineContext engine;
 
@@ -25,9 +28,52 @@ abstract class EngineCommand extends ProjectCommand {
               config().siteId(),
               ctx().clock(),
               settings(),
-              who());
+              who(),
+              new SharedRecord(client(), config().siteId(), ctx().clock(), who(), sharedOptions()));
     }
     return engine;
+  }
+
+  /**
+   * How this run uses the site's shared record: the lease's wait and lifetime (from the
+   * environment, for tests and impatient teams), this machine's name, and warnings on stderr.
+   */
+  private SharedRecord.Options sharedOptions() {
+    Duration wait = seconds(LEASE_WAIT_ENV, SharedRecord.DEFAULT_LEASE_WAIT);
+    Duration ttl = seconds(LEASE_TTL_ENV, SharedRecord.DEFAULT_LEASE_TTL);
+    if (ttl.toMillis() < 1000) {
+      throw new CliException(ExitCode.USAGE, LEASE_TTL_ENV + " must be at least 1 second.");
+    }
+    String host = ctx().env("HOSTNAME");
+    return new SharedRecord.Options(
+        wait,
+        ttl,
+        host == null || host.isBlank() ? SharedRecord.localHost() : host.trim(),
+        spec.qualifiedName(),
+        this::sharedWarning);
+  }
+
+  /** A warning about the site's shared record: on stderr (commands with JSON lines add one). */
+  protected void sharedWarning(String warning) {
+    say("⚠️ " + Text.clean(warning));
+  }
+
+  /** A number of seconds from the environment variable {@code name}, else {@code fallback}. */
+  private Duration seconds(String name, Duration fallback) {
+    String raw = ctx().env(name);
+    if (raw == null) {
+      return fallback;
+    }
+    try {
+      double value = Double.parseDouble(raw.trim());
+      if (!(value >= 0) || value > 86_400) {
+        throw new NumberFormatException();
+      }
+      return Duration.ofMillis((long) (value * 1000));
+    } catch (NumberFormatException e) {
+      throw new CliException(
+          ExitCode.USAGE, name + "='" + Text.clean(raw) + "' is not a number of seconds.");
+    }
   }
 
   /** The engine settings from the config, with the lock wait from the environment. */

@@ -94,6 +94,15 @@ public final class RollbackCommand extends EngineCommand implements CommandGroup
     return view.finish(result);
   }
 
+  /** Also a {@code warning} line among the JSON events, for scripts that read only stdout. */
+  @Override
+  protected void sharedWarning(String warning) {
+    super.sharedWarning(warning);
+    if (json()) {
+      printJsonLine(new RollbackEvents.Warning("warning", warning));
+    }
+  }
+
   /** The spec's blocks for the refusals that come before anything changes. */
   @Override
   protected String errorBlock(Throwable error) {

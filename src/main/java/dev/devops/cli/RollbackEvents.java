@@ -27,6 +27,9 @@ final class RollbackEvents {
     }
   }
 
+  /** Something went wrong that the rollback goes on without, e.g. the shared record ("warning"). */
+  record Warning(String event, String message) {}
+
   /** The impact analysis ("impact"). */
   record Impact(String event, RollbackPlanner.Impact impact) {
     static Impact of(RollbackPlanner.Impact impact) {

@@ -1,12 +1,15 @@
 package dev.devops.cli;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.devops.engine.BackupStore;
 import dev.devops.engine.DeployHistory;
 import dev.devops.engine.RollbackExecutor;
 import dev.devops.engine.RollbackHistory;
 import dev.devops.engine.RollbackPlanner;
 import dev.devops.engine.RollbackRecord;
+import dev.devops.engine.SharedLease;
+import dev.devops.engine.SharedRecord;
 import dev.devops.engine.SiteHistory;
 import dev.devops.netlify.Deploy;
 import java.util.ArrayList;
@@ -117,19 +120,24 @@ final class RollbackExecute extends EngineCommand {
       say("🔄 Rolling back deployment...");
       say("");
     }
-    RollbackExecutor.Result result =
-        new RollbackExecutor(engine())
-            .execute(
-                new RollbackExecutor.Request(
-                    config().siteId(),
-                    toId,
-                    fromId,
-                    !noLock && config().rollback().lock(),
-                    RollbackCommand.blank(reason) ? null : reason.trim(),
-                    who(),
-                    backup),
-                view);
-    return view.finish(result, page.history());
+    // The team's lease, as a whole rollback takes it: the switch is the same.
+    SharedRecord shared = engine().shared();
+    try (SharedLease lease = shared.acquire()) {
+      RollbackExecutor.Result result =
+          new RollbackExecutor(engine())
+              .execute(
+                  new RollbackExecutor.Request(
+                      config().siteId(),
+                      toId,
+                      fromId,
+                      !noLock && config().rollback().lock(),
+                      RollbackCommand.blank(reason) ? null : reason.trim(),
+                      who(),
+                      backup),
+                  view);
+      lease.release(shared.recording(result.record()));
+      return view.finish(result, page.history());
+    }
   }
 }
 
@@ -142,14 +150,36 @@ final class RollbackHistoryCommand extends EngineCommand {
   @Mixin JsonOption jsonOption;
 
   /** The JSON result (docs/json/rollback-history.md). */
-  record Report(@JsonProperty("rollbacks") List<RollbackRecord> rollbacks) {}
+  record Report(@JsonProperty("rollbacks") List<Entry> rollbacks) {}
+
+  /** An entry: the history entry, with the machine it ran on and where it was read. */
+  record Entry(@JsonUnwrapped RollbackRecord record, String host, String source) {}
+
+  /**
+   * This machine's entries with the site's shared ones; this machine's only when the project has no
+   * site or token to read them with (the history stays readable offline).
+   */
+  private List<SharedRecord.Logged> merged(List<RollbackRecord> local) {
+    SharedRecord shared;
+    try {
+      shared = engine().shared();
+    } catch (RuntimeException e) {
+      say("⚠️ The site's shared record was not read (" + Text.clean(e.getMessage()) + ").");
+      return local.stream()
+          .map(r -> new SharedRecord.Logged(r, null, SharedRecord.Logged.LOCAL))
+          .toList();
+    }
+    return shared.merged(local);
+  }
 
   @Override
   protected int execute() throws Exception {
-    List<RollbackRecord> all = new ArrayList<>(new RollbackHistory(stateDir()).all());
+    List<RollbackRecord> local = new RollbackHistory(stateDir()).all();
+    List<SharedRecord.Logged> all = new ArrayList<>(merged(local));
     java.util.Collections.reverse(all);
     if (json()) {
-      printJson(new Report(all));
+      printJson(
+          new Report(all.stream().map(l -> new Entry(l.record(), l.host(), l.source())).toList()));
     } else {
       report(RollbackView.history(all));
     }

@@ -6,6 +6,7 @@ import dev.devops.engine.RollbackFailure;
 import dev.devops.engine.RollbackPlanner;
 import dev.devops.engine.RollbackPlanner.Impact;
 import dev.devops.engine.RollbackRecord;
+import dev.devops.engine.SharedRecord;
 import dev.devops.engine.StepEvent;
 import dev.devops.engine.VerificationResult;
 import java.time.Duration;
@@ -46,7 +47,18 @@ final class RollbackView {
           .append(Text.clean(s.reason()))
           .append('\n');
     }
-    return b.append("💡 Nothing to rollback to").toString();
+    b.append("💡 Nothing to rollback to");
+    List<String> marked =
+        skipped.stream()
+            .filter(s -> s.reason().startsWith("marked bad"))
+            .map(s -> label(s.version(), s.id()))
+            .toList();
+    if (!marked.isEmpty()) {
+      b.append("\n💡 Marked bad: ")
+          .append(String.join(", ", marked))
+          .append(". If one is good after all: devops deployments mark ID --good");
+    }
+    return b.toString();
   }
 
   static String target(RollbackPlanner.TargetChoice choice, String version, boolean requested) {
@@ -349,12 +361,13 @@ final class RollbackView {
   }
 
   /** {@code devops rollback history}. */
-  static String history(List<RollbackRecord> newestFirst) {
+  static String history(List<SharedRecord.Logged> newestFirst) {
     if (newestFirst.isEmpty()) {
       return "No rollbacks recorded yet.";
     }
     StringBuilder b = new StringBuilder("🕘 Rollback History\n");
-    for (RollbackRecord r : newestFirst) {
+    for (SharedRecord.Logged logged : newestFirst) {
+      RollbackRecord r = logged.record();
       b.append('\n')
           .append(Text.clean(r.id()))
           .append("  ")
@@ -369,6 +382,11 @@ final class RollbackView {
           .append(Text.time(r.startedAt()))
           .append("  By: ")
           .append(Text.clean(r.who()))
+          .append(
+              SharedRecord.Logged.SHARED.equals(logged.source())
+                  ? (logged.host() == null ? "" : " on " + Text.clean(logged.host()))
+                      + " (from the site's shared record)"
+                  : "")
           .append('\n');
       b.append("Reason: ")
           .append(r.reason() == null ? "(none given)" : Text.clean(r.reason()))

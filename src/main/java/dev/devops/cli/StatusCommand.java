@@ -3,10 +3,13 @@ package dev.devops.cli;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.devops.engine.DeployEntry;
 import dev.devops.engine.RollbackRecord;
+import dev.devops.engine.SharedLease;
+import dev.devops.engine.SharedState;
 import dev.devops.engine.SiteStatus;
 import dev.devops.util.Durations;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -34,9 +37,11 @@ public final class StatusCommand extends EngineCommand {
       DeployJson published,
       @JsonProperty("auto_publish_locked") boolean autoPublishLocked,
       @JsonProperty("locked_by_rollback") boolean lockedByRollback,
-      @JsonProperty("last_rollback") LastRollback lastRollback) {
+      @JsonProperty("last_rollback") LastRollback lastRollback,
+      LeaseJson lease,
+      List<String> warnings) {
 
-    static Report of(SiteStatus s, Instant now) {
+    static Report of(SiteStatus s, Instant now, List<String> warnings) {
       RollbackRecord r = s.lastRollback();
       return new Report(
           DeployJson.SiteJson.of(s.site()),
@@ -44,7 +49,28 @@ public final class StatusCommand extends EngineCommand {
           s.published().map(e -> DeployJson.of(e, now)).orElse(null),
           s.autoPublishLocked(),
           s.lockedByRollback(),
-          r == null ? null : LastRollback.of(r, now));
+          r == null ? null : LastRollback.of(s, now),
+          LeaseJson.of(s.lease()),
+          warnings);
+    }
+  }
+
+  /** The lease of a rollback running now, as the status shows it. */
+  record LeaseJson(
+      String who,
+      String host,
+      Long pid,
+      String command,
+      Instant since,
+      @JsonProperty("expires_at") Instant expiresAt) {
+    static LeaseJson of(SharedState.Lease lease) {
+      if (lease == null) {
+        return null;
+      }
+      SharedState.Holder h = lease.holder();
+      return h == null
+          ? new LeaseJson(null, null, null, null, null, lease.expiresAt())
+          : new LeaseJson(h.who(), h.host(), h.pid(), h.command(), h.since(), lease.expiresAt());
     }
   }
 
@@ -57,10 +83,13 @@ public final class StatusCommand extends EngineCommand {
       @JsonProperty("to_version") String toVersion,
       String reason,
       String who,
+      String host,
+      String source,
       @JsonProperty("finished_at") Instant finishedAt,
       String age,
       String outcome) {
-    static LastRollback of(RollbackRecord r, Instant now) {
+    static LastRollback of(SiteStatus s, Instant now) {
+      RollbackRecord r = s.lastRollback();
       return new LastRollback(
           r.id(),
           r.from().id(),
@@ -69,6 +98,8 @@ public final class StatusCommand extends EngineCommand {
           r.to().version(),
           r.reason(),
           r.who(),
+          s.lastRollbackHost(),
+          s.lastRollbackSource(),
           r.finishedAt(),
           r.finishedAt() == null ? null : Durations.ago(Duration.between(r.finishedAt(), now)),
           r.outcome());
@@ -83,7 +114,7 @@ public final class StatusCommand extends EngineCommand {
       say("⚠️ " + Text.clean(status.historyProblem()));
     }
     if (json()) {
-      printJson(Report.of(status, now));
+      printJson(Report.of(status, now, engine().shared().warnings()));
     } else {
       report(text(status, now));
     }
@@ -113,6 +144,11 @@ public final class StatusCommand extends EngineCommand {
     b.append('\n');
     b.append(s.lockedByRollback() ? LOCKED_BY_ROLLBACK : s.autoPublishLocked() ? LOCKED : UNLOCKED);
     b.append("\n\n");
+    if (s.lease() != null) {
+      b.append("⏳ Rollback running: ")
+          .append(Text.clean(SharedLease.describe(s.lease())))
+          .append("\n\n");
+    }
     RollbackRecord r = s.lastRollback();
     if (r == null) {
       return b.append(
@@ -134,6 +170,10 @@ public final class StatusCommand extends EngineCommand {
     b.append("Rollback ID: ").append(Text.clean(r.id()));
     if (r.who() != null) {
       b.append("\nBy: ").append(Text.clean(r.who()));
+      // Another machine's rollback says where it ran; this machine's goes without saying.
+      if (s.lastRollbackHost() != null && "shared".equals(s.lastRollbackSource())) {
+        b.append(" on ").append(Text.clean(s.lastRollbackHost()));
+      }
     }
     if (r.reason() != null && !r.reason().isBlank()) {
       b.append("\nReason: ").append(Text.clean(r.reason()));

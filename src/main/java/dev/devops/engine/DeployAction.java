@@ -133,8 +133,12 @@ public final class DeployAction {
         request.production()
             && !locked
             && awaitPublished(deploy.id(), ctx.settings().publishTimeout());
+    if (request.version() != null && !request.version().isBlank()) {
+      // The label is the team's: a teammate's list and rollback name this deploy by it too.
+      ctx.shared().label(deploy.id(), request.version());
+    }
     try {
-      ctx.records()
+      ctx.localRecords()
           .recordDeploy(
               new DeployRecord(
                   deploy.id(),

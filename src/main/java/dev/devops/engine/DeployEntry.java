@@ -1,6 +1,7 @@
 package dev.devops.engine;
 
 import dev.devops.netlify.Deploy;
+import dev.devops.state.DeploymentRecords;
 import java.time.Duration;
 
 /**
@@ -11,10 +12,22 @@ import java.time.Duration;
  * @param status how it stands
  * @param liveFor how long it was the published deploy (until now for the current one); null if it
  *     never was, as far as the history shows
- * @param bad a rollback marked it bad
+ * @param bad a rollback or a person marked it bad
+ * @param mark who marked it bad, when and why (this machine's record or the shared one); null when
+ *     not bad
  */
 public record DeployEntry(
-    Deploy deploy, String version, DeployStatus status, Duration liveFor, boolean bad) {
+    Deploy deploy,
+    String version,
+    DeployStatus status,
+    Duration liveFor,
+    boolean bad,
+    DeploymentRecords.BadMark mark) {
+
+  public DeployEntry(
+      Deploy deploy, String version, DeployStatus status, Duration liveFor, boolean bad) {
+    this(deploy, version, status, liveFor, bad, null);
+  }
 
   public String id() {
     return deploy.id();

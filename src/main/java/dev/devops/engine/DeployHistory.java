@@ -88,7 +88,8 @@ public final class DeployHistory {
               versionLabel(d, records),
               DeployStatus.of(d, isCurrent, bad, records.isVerified(d.id())),
               live,
-              bad);
+              bad,
+              bad ? records.badMark(d.id()).orElse(null) : null);
       entries.add(entry);
       if (isCurrent) {
         current = entry;

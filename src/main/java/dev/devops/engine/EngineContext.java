@@ -16,6 +16,7 @@ import java.time.Clock;
  * @param clock the time source
  * @param settings how rollbacks run
  * @param who who runs this (recorded in history)
+ * @param shared the site's shared record (marks, labels, rollbacks and the lease of the team)
  */
 public record EngineContext(
     NetlifyClient client,
@@ -24,10 +25,39 @@ public record EngineContext(
     String siteId,
     Clock clock,
     RollbackSettings settings,
-    String who) {
+    String who,
+    SharedRecord shared) {
 
-  /** The project's records, read now. */
+  /** A context whose shared record uses the defaults and keeps its warnings to itself. */
+  public EngineContext(
+      NetlifyClient client,
+      Path projectDir,
+      Path stateDir,
+      String siteId,
+      Clock clock,
+      RollbackSettings settings,
+      String who) {
+    this(
+        client,
+        projectDir,
+        stateDir,
+        siteId,
+        clock,
+        settings,
+        who,
+        new SharedRecord(client, siteId, clock, who, SharedRecord.Options.defaults()));
+  }
+
+  /**
+   * The project's records, read now, with the shared marks and labels laid over them (writes go to
+   * the local file only).
+   */
   public DeploymentRecords records() {
+    return DeploymentRecords.load(stateDir).with(shared.overlay());
+  }
+
+  /** This machine's records only. */
+  public DeploymentRecords localRecords() {
     return DeploymentRecords.load(stateDir);
   }
 

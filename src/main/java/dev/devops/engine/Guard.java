@@ -625,7 +625,9 @@ public final class Guard {
       return;
     }
     try {
-      sleeper.sleep(d.toMillis());
+      // Rounded up: a pause cut to whole milliseconds would end the window's last pause early,
+      // and a fast round could then fit one more round in.
+      sleeper.sleep((d.toNanos() + 999_999) / 1_000_000);
     } catch (InterruptedIOException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while guarding.", e);

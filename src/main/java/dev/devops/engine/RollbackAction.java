@@ -185,6 +185,37 @@ public final class RollbackAction {
     }
     String reason = listener.confirm(impact, request.lock());
     long confirmedNanos = System.nanoTime();
+    // The team's lease, before anything changes: another machine's rollback of this site waits
+    // or refuses here (see SharedRecord#acquire for what it does not guarantee).
+    try (SharedLease lease = ctx.shared().acquire()) {
+      Result result =
+          switchOver(request, listener, plan, history, validation, impact, reason, expected);
+      if (result.record() != null) {
+        lease.release(ctx.shared().recording(result.record()));
+      }
+      return new Result(
+          result.outcome(),
+          result.history(),
+          result.validation(),
+          result.impact(),
+          result.record(),
+          result.nextTarget(),
+          new Timing(startedNanos, confirmedNanos, result.timing().verifiedNanos()),
+          result.recordError());
+    }
+  }
+
+  /** Steps 7 to 11, under the lease: the backup, then the switch. */
+  private Result switchOver(
+      Request request,
+      Listener listener,
+      StepJournal plan,
+      DeployHistory history,
+      RollbackPlanner.Validation validation,
+      RollbackPlanner.Impact impact,
+      String reason,
+      String expected) {
+    String current = validation.current() == null ? null : validation.current().id();
     BackupStore.Backup backup = null;
     if (validation.current() != null) {
       listener.backupStarted();
@@ -244,7 +275,7 @@ public final class RollbackAction {
         impact,
         record,
         nextTarget(history, validation.target()),
-        new Timing(startedNanos, confirmedNanos, executed.verifiedNanos()),
+        new Timing(0, 0, executed.verifiedNanos()),
         executed.recordError());
   }
 

@@ -419,7 +419,8 @@ public final class RollbackExecutor {
     bookkeeping(
         () -> {
           records.recordRollback(switched.id(), fromId, toId, clock.instant());
-          if (fromId != null) {
+          // A roll forward leaves a deploy that was never the problem: only a roll back marks it.
+          if (fromId != null && !"forward".equals(switched.direction())) {
             records.markBad(
                 fromId,
                 switched.reason() == null ? "rolled back" : switched.reason(),
@@ -516,7 +517,7 @@ public final class RollbackExecutor {
     String fromId = record.from().id();
     String toId = record.to().id();
     records.recordRollback(record.id(), fromId, toId, clock.instant());
-    if (fromId != null) {
+    if (fromId != null && !"forward".equals(record.direction())) {
       records.markBad(
           fromId, record.reason() == null ? "rolled back" : record.reason(), record.id());
     }

@@ -103,18 +103,50 @@ public final class RollbackPlanner {
     throw new NoTargetException(skipped);
   }
 
+  /** Why a bad deploy is skipped: who marked it and why, when the mark says. */
+  static String markedBad(DeploymentRecords.BadMark mark) {
+    if (mark == null || mark.who() == null) {
+      return "marked bad by an earlier rollback";
+    }
+    return "marked bad"
+        + (mark.who() == null ? "" : " by " + mark.who())
+        + (mark.host() == null ? "" : " on " + mark.host())
+        + (mark.reason() == null || mark.reason().isBlank() ? "" : " (" + mark.reason() + ")");
+  }
+
   /** NO_TARGET, with what was passed over. */
   public static final class NoTargetException extends RollbackException {
     private static final long serialVersionUID = 1L;
     private final transient List<Skipped> skipped;
 
     NoTargetException(List<Skipped> skipped) {
-      super(Kind.NO_TARGET, "No previous deployments found: nothing to roll back to.");
+      super(Kind.NO_TARGET, message(skipped));
       this.skipped = skipped;
     }
 
     public List<Skipped> skipped() {
       return skipped;
+    }
+
+    /** Every candidate was marked bad: their ids, newest first (empty otherwise). */
+    public List<String> marked() {
+      return marked(skipped);
+    }
+
+    private static List<String> marked(List<Skipped> skipped) {
+      return skipped.stream()
+          .filter(s -> s.reason().startsWith("marked bad"))
+          .map(Skipped::id)
+          .toList();
+    }
+
+    private static String message(List<Skipped> skipped) {
+      List<String> marked = marked(skipped);
+      return marked.isEmpty()
+          ? "No previous deployments found: nothing to roll back to."
+          : "No previous deployments found: nothing to roll back to (marked bad: "
+              + String.join(", ", marked)
+              + "; clear a mark with 'devops deployments mark ID --good').";
     }
   }
 
@@ -124,7 +156,7 @@ public final class RollbackPlanner {
       return "failed" + (d.errorMessage() == null ? "" : " (" + d.errorMessage() + ")");
     }
     if (e.bad()) {
-      return "marked bad by an earlier rollback";
+      return markedBad(e.mark());
     }
     if (!d.isReady()) {
       return "not ready (state " + d.state() + ")";

@@ -338,6 +338,47 @@ public final class NetlifyClient {
     return call(get("getCurrentUser", url().segment("user")), JsonNode.class);
   }
 
+  // ---- site metadata
+
+  /** Site metadata is a small object of snippet values: a larger answer is refused. */
+  static final long MAX_METADATA_BYTES = 1024 * 1024;
+
+  /**
+   * The site's metadata object (free-form; {@code {}} when nothing is stored). A body that is not a
+   * JSON object, or larger than {@link #MAX_METADATA_BYTES}, is refused as malformed.
+   */
+  public JsonNode getSiteMetadata(String siteId) {
+    Request request = get("getSiteMetadata", metadataUrl(siteId));
+    JsonNode node =
+        decoded(
+            request,
+            body -> {
+              JsonNode read = Json.mapper().readTree(body);
+              if (read == null || !read.isObject()) {
+                throw new IOException("metadata is not a JSON object");
+              }
+              return read;
+            },
+            null,
+            MAX_METADATA_BYTES);
+    return node == null ? Json.mapper().createObjectNode() : node;
+  }
+
+  /** Replaces the site's whole metadata object (Netlify answers 204): keep every key you read. */
+  public void updateSiteMetadata(String siteId, JsonNode metadata) {
+    if (metadata == null || !metadata.isObject()) {
+      throw new InvalidInputException("Site metadata must be a JSON object.");
+    }
+    execute(
+        put("updateSiteMetadata", metadataUrl(siteId), jsonBody(metadata)),
+        MAX_METADATA_BYTES,
+        null);
+  }
+
+  private Urls.Builder metadataUrl(String siteId) {
+    return url().segment("sites").segment(id(siteId)).segment("metadata");
+  }
+
   // ---- deploys
 
   /** One page of a site's deploys, newest first. */
@@ -823,8 +864,12 @@ public final class NetlifyClient {
    * once, since it usually means the connection was cut mid-body.
    */
   private <T> T decoded(Request request, Decoder<T> decoder, String[] linkOut) {
+    return decoded(request, decoder, linkOut, MAX_JSON_BYTES);
+  }
+
+  private <T> T decoded(Request request, Decoder<T> decoder, String[] linkOut, long maxBytes) {
     for (int attempt = 0; ; attempt++) {
-      byte[] body = execute(request, MAX_JSON_BYTES, linkOut);
+      byte[] body = execute(request, maxBytes, linkOut);
       if (body.length == 0) {
         return null;
       }

@@ -43,11 +43,83 @@ public final class DeploymentRecords {
   private static final ObjectReader READER = Json.mapper().readerFor(Data.class);
 
   private final Path stateDir;
+  private final Overlay overlay;
   private Data data;
 
   private DeploymentRecords(Path stateDir, Data data) {
+    this(stateDir, data, null);
+  }
+
+  private DeploymentRecords(Path stateDir, Data local, Overlay overlay) {
     this.stateDir = stateDir;
-    this.data = data;
+    this.overlay = overlay;
+    this.data = overlay == null ? local : overlay.over(local);
+  }
+
+  /**
+   * Marks and labels kept elsewhere (the site's shared record), laid over these records: for each
+   * deploy the newest mark or clearing wins; a local label wins over a shared one.
+   *
+   * @param bad bad marks by deploy id
+   * @param cleared when a mark was cleared ({@code mark --good}), by deploy id
+   * @param labels version labels by deploy id
+   */
+  public record Overlay(
+      Map<String, BadMark> bad, Map<String, Instant> cleared, Map<String, String> labels) {
+    public static final Overlay NONE = new Overlay(Map.of(), Map.of(), Map.of());
+
+    Data over(Data local) {
+      Data merged = new Data();
+      merged.schema = local.schema;
+      merged.deploys = new LinkedHashMap<>(local.deploys);
+      labels.forEach(
+          (id, version) -> {
+            DeployRecord own = merged.deploys.get(id);
+            if (own == null || own.version() == null || own.version().isBlank()) {
+              merged.deploys.put(
+                  id, new DeployRecord(id, null, version, null, null, true, null, null));
+            }
+          });
+      merged.verified = local.verified;
+      merged.rollbacks = local.rollbacks;
+      merged.cleared = new LinkedHashMap<>(local.cleared);
+      merged.bad = new LinkedHashMap<>(local.bad);
+      java.util.Set<String> ids = new java.util.LinkedHashSet<>(bad.keySet());
+      ids.addAll(cleared.keySet());
+      for (String id : ids) {
+        Instant newestClear = newest(local.cleared.get(id), cleared.get(id));
+        BadMark own = local.bad.get(id);
+        BadMark shared = bad.get(id);
+        BadMark mark = own == null ? shared : shared == null ? own : newer(own, shared);
+        if (mark != null && (newestClear == null || at(mark).isAfter(newestClear))) {
+          merged.bad.put(id, mark);
+        } else {
+          merged.bad.remove(id);
+        }
+        if (newestClear != null) {
+          merged.cleared.put(id, newestClear);
+        }
+      }
+      return merged;
+    }
+
+    private static BadMark newer(BadMark a, BadMark b) {
+      return at(b).isAfter(at(a)) ? b : a;
+    }
+
+    private static Instant at(BadMark m) {
+      return m.at() == null ? Instant.EPOCH : m.at();
+    }
+
+    private static Instant newest(Instant a, Instant b) {
+      return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
+    }
+  }
+
+  /** These records with {@code overlay} laid over them; writes still go to the local file only. */
+  public DeploymentRecords with(Overlay overlay) {
+    return new DeploymentRecords(
+        stateDir, stateDir == null ? new Data() : read(stateDir.resolve(FILE_NAME)), overlay);
   }
 
   /** Loads the records (empty when the file does not exist yet). */
@@ -104,6 +176,16 @@ public final class DeploymentRecords {
     return Optional.ofNullable(data.bad.get(deployId));
   }
 
+  /** Every bad mark, by deploy id. */
+  public Map<String, BadMark> badMarks() {
+    return Collections.unmodifiableMap(data.bad);
+  }
+
+  /** When each cleared mark was cleared, by deploy id. */
+  public Map<String, Instant> clearedMarks() {
+    return Collections.unmodifiableMap(data.cleared);
+  }
+
   /** Every rollback recorded here, oldest first. */
   public List<RollbackRecord> rollbacks() {
     return Collections.unmodifiableList(data.rollbacks);
@@ -127,16 +209,36 @@ public final class DeploymentRecords {
 
   /** Marks a deploy as bad: a rollback moved away from it. */
   public void markBad(String deployId, String reason, String rollbackId) {
+    markBad(deployId, new BadMark(reason, rollbackId, Instant.now(), null, null));
+  }
+
+  /** Marks a deploy as bad with {@code mark} (who, where, when and why). */
+  public void markBad(String deployId, BadMark mark) {
     update(
         d -> {
-          d.bad.put(deployId, new BadMark(reason, rollbackId, Instant.now()));
+          d.bad.remove(deployId);
+          d.bad.put(deployId, mark);
+          d.cleared.remove(deployId);
           trim(d.bad, MAX_DEPLOYS);
         });
   }
 
   /** Clears a bad mark, for example when a deploy is deliberately published again. */
   public void clearBad(String deployId) {
-    update(d -> d.bad.remove(deployId));
+    clearBad(deployId, Instant.now());
+  }
+
+  /** Clears a bad mark, remembering when: a shared mark older than that stays cleared. */
+  public void clearBad(String deployId, Instant at) {
+    update(
+        d -> {
+          boolean wasBad = d.bad.remove(deployId) != null;
+          if (wasBad || (overlay != null && overlay.bad().containsKey(deployId))) {
+            d.cleared.remove(deployId);
+            d.cleared.put(deployId, at);
+            trim(d.cleared, MAX_DEPLOYS);
+          }
+        });
   }
 
   public void recordRollback(String rollbackId, String fromId, String toId, Instant at) {
@@ -167,7 +269,7 @@ public final class DeploymentRecords {
             file,
             (Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(fresh) + "\n")
                 .getBytes(StandardCharsets.UTF_8));
-        data = fresh;
+        data = overlay == null ? fresh : overlay.over(fresh);
       }
     } catch (UnsafeFileException e) {
       throw new ConfigException(ConfigException.Kind.INVALID, e.getMessage(), null, e);
@@ -225,10 +327,16 @@ public final class DeploymentRecords {
    * @param reason the reason the rollback gave
    * @param rollbackId the rollback that moved away from it
    * @param at when it was marked
+   * @param who who marked it (null in marks written before the field existed)
+   * @param host the machine it was marked from, or null
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record BadMark(
-      String reason, @JsonProperty("rollback_id") String rollbackId, Instant at) {}
+      String reason,
+      @JsonProperty("rollback_id") String rollbackId,
+      Instant at,
+      String who,
+      String host) {}
 
   /**
    * One rollback: which deploy was live before, and which after.
@@ -248,8 +356,13 @@ public final class DeploymentRecords {
     public LinkedHashMap<String, BadMark> bad = new LinkedHashMap<>();
     public List<RollbackRecord> rollbacks = new ArrayList<>();
     public LinkedHashMap<String, Instant> verified = new LinkedHashMap<>();
+    public LinkedHashMap<String, Instant> cleared = new LinkedHashMap<>();
 
     Data normalized() {
+      if (cleared == null) {
+        cleared = new LinkedHashMap<>();
+      }
+      cleared.values().removeIf(java.util.Objects::isNull);
       if (verified == null) {
         verified = new LinkedHashMap<>();
       }

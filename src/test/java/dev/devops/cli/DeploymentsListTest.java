@@ -81,7 +81,8 @@ class DeploymentsListTest extends PlatformTest {
             "duration",
             "deploy_url",
             "locked",
-            "bad");
+            "bad",
+            "mark");
     assertThat(current.get("id").asText()).isEqualTo(ids.get(3));
     assertThat(current.get("version").asText()).isEqualTo("v1.2.3");
     assertThat(current.get("status").asText()).isEqualTo("live");
@@ -168,7 +169,10 @@ class DeploymentsListTest extends PlatformTest {
     JsonNode first = body.get("targets").get(0);
     assertThat(first.get("status").asText()).isEqualTo("bad");
     assertThat(first.get("bad").asBoolean()).isTrue();
+    assertThat(first.at("/mark/reason").asText()).isEqualTo("checkout broken");
+    assertThat(first.at("/mark/rollback_id").asText()).isEqualTo("rb_1");
     assertThat(body.get("targets").get(1).get("id").asText()).isEqualTo(good);
+    assertThat(body.get("targets").get(1).get("mark").isNull()).isTrue();
 
     Cli.Result human = p.cli.run("deployments", "list");
     assertThat(human.out()).contains("1. v3.0.1").contains("Status: Bad");

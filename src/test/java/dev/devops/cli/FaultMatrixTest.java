@@ -66,8 +66,10 @@ class FaultMatrixTest extends RollbackTestBase {
    * some tokens lack; a file the file API does not give is read from the deploy's permalink and
    * checked against its sha; a deploy Netlify lists no files for is backed up as metadata, with a
    * warning: the deploy itself stays restorable by id; without the published deploy's listing,
-   * verification compares what the site serves with the deploy's permalink): success is a defined
-   * outcome for them under every fault. Entries are "op" or "scenario op".
+   * verification compares what the site serves with the deploy's permalink; the site's shared
+   * record is read and written with a warning on failure, and the command goes on with local
+   * state): success is a defined outcome for them under every fault. Entries are "op" or "scenario
+   * op".
    */
   private static final Set<String> OPTIONAL =
       Set.of(
@@ -76,6 +78,9 @@ class FaultMatrixTest extends RollbackTestBase {
           "listDeployFiles",
           "listSiteFiles",
           "getSiteFileByPathName",
+          "getSiteMetadata",
+          "updateSiteMetadata",
+          "getCurrentUser",
           "init getSite");
 
   /** One command under test: how to prepare its project and what to run. */

@@ -501,7 +501,7 @@ class GuardTest extends GuardTestBase {
 
     Cli.Result history = p.cli.run("rollback", "history", "--json");
     JsonNode newest = PlatformProject.json(history).get("rollbacks").get(0);
-    JsonDocs.assertDocumented(newest, "rollback-history.md", "ENTRY");
+    JsonDocs.assertDocumented(newest, "rollback-history.md", "ENTRY", "SHARED");
     assertThat(newest.get("trigger").asText()).isEqualTo("guard");
   }
 }

@@ -52,15 +52,20 @@ final class JsonDocs {
   }
 
   /**
-   * Asserts that {@code node} has exactly the fields documented in {@code doc} ## {@code section}.
+   * Asserts that {@code node} has exactly the fields documented in {@code doc} ## {@code section}
+   * (and in the sections {@code more}, for an object that extends another).
    */
-  static void assertDocumented(JsonNode node, String doc, String section) {
+  static void assertDocumented(JsonNode node, String doc, String section, String... more) {
     assertThat(node).as("%s ## %s: no object", doc, section).isNotNull();
     assertThat(node.isObject()).as("%s ## %s is an object: %s", doc, section, node).isTrue();
     List<String> actual = new ArrayList<>();
     node.fieldNames().forEachRemaining(actual::add);
+    Set<String> documented = new LinkedHashSet<>(fields(doc, section));
+    for (String other : more) {
+      documented.addAll(fields(doc, other));
+    }
     assertThat(actual)
         .as("fields of %s ## %s in %s", doc, section, node)
-        .containsExactlyInAnyOrderElementsOf(fields(doc, section));
+        .containsExactlyInAnyOrderElementsOf(documented);
   }
 }

@@ -30,10 +30,19 @@ final class PlatformProject {
   final Cli cli;
 
   PlatformProject(PlatformFixture platform, Path dir, String siteName) {
+    this(platform, dir, siteName, platform.createSite(siteName));
+  }
+
+  /** A project in {@code dir} linked to the site of {@code other}: a teammate's machine. */
+  static PlatformProject sameSite(PlatformProject other, Path dir) {
+    return new PlatformProject(other.platform, dir, other.siteName, other.siteId);
+  }
+
+  private PlatformProject(PlatformFixture platform, Path dir, String siteName, String siteId) {
     this.platform = platform;
     this.dir = dir;
     this.siteName = siteName;
-    this.siteId = platform.createSite(siteName);
+    this.siteId = siteId;
     this.cli =
         new Cli(dir)
             .env("NETLIFY_AUTH_TOKEN", platform.token())

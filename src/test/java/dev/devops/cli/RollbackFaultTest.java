@@ -37,7 +37,10 @@ class RollbackFaultTest extends RollbackTestBase {
           "getSiteFileByPathName",
           "unlockDeploy",
           "restoreSiteDeploy",
-          "lockDeploy");
+          "lockDeploy",
+          "getSiteMetadata",
+          "updateSiteMetadata",
+          "getCurrentUser");
 
   private static final String RULES = "/old /index.html 301\n";
 

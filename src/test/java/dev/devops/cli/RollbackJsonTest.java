@@ -142,7 +142,7 @@ class RollbackJsonTest extends RollbackTestBase {
 
     Cli.Result h = s.p().cli.run("rollback", "history", "--json");
     JsonNode entry = Json.mapper().readTree(h.out()).get("rollbacks").get(0);
-    assertDocumented(entry, "rollback-history.md", "ENTRY");
+    assertDocumented(entry, "rollback-history.md", "ENTRY", "SHARED");
     assertDocumented(entry.get("steps").get(0), "rollback-history.md", "STEP");
     assertDocumented(entry.get("site_state"), "rollback-history.md", "SITE_STATE");
     assertDocumented(

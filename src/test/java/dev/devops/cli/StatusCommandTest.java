@@ -63,7 +63,9 @@ class StatusCommandTest extends PlatformTest {
             "published",
             "auto_publish_locked",
             "locked_by_rollback",
-            "last_rollback");
+            "last_rollback",
+            "lease",
+            "warnings");
     assertThat(json.get("auto_publish_locked").asBoolean()).isTrue();
     assertThat(json.get("locked_by_rollback").asBoolean()).isTrue();
     assertThat(json.get("published").get("id").asText()).isEqualTo(good);

@@ -409,6 +409,46 @@ class ContractTest {
     }
   }
 
+  /**
+   * The client's metadata calls against the platform: a write replaces the whole object (so the
+   * client reads, changes one key and writes every other key back), each answer validates against
+   * the spec, and hostile bodies (not an object, too large) are refused as malformed.
+   */
+  @Test
+  void theClientsMetadataCallsFollowTheSpec() {
+    int before = problems.size();
+    String siteId = fx.createSite("contract-metadata");
+    dev.devops.netlify.NetlifyClient client =
+        new dev.devops.netlify.NetlifyClient(
+            dev.devops.netlify.NetlifyClient.Options.defaults(
+                fx.apiUrl(), fx.token(), "devops/test"));
+    assertThat(client.getSiteMetadata(siteId).size()).isZero();
+    com.fasterxml.jackson.databind.node.ObjectNode metadata =
+        Json.mapper().createObjectNode().put("theirs", "kept");
+    metadata.putObject("devops").put("schema", 1);
+    client.updateSiteMetadata(siteId, metadata);
+    JsonNode read = client.getSiteMetadata(siteId);
+    assertThat(read.get("theirs").asText()).isEqualTo("kept");
+    assertThat(read.at("/devops/schema").asInt()).isEqualTo(1);
+    try {
+      validate(
+          "GET", "/api/v1/sites/" + siteId + "/metadata", 200, "application/json", read.toString());
+      validate("PUT", "/api/v1/sites/" + siteId + "/metadata", 204, null, "");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    fx.platform().faults().inject(Fault.on("getSiteMetadata").replyWith("[1,2]").times(2));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.getSiteMetadata(siteId))
+        .isInstanceOf(dev.devops.netlify.NetlifyException.class)
+        .hasMessageContaining("malformed body");
+    fx.platform().faults().clear();
+    fx.platform().faults().inject(Fault.on("getSiteMetadata").oversizedBody(2 << 20).times(2));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.getSiteMetadata(siteId))
+        .isInstanceOf(dev.devops.netlify.NetlifyException.class);
+    fx.platform().faults().clear();
+    assertThat(problems.subList(before, problems.size())).isEmpty();
+  }
+
   @Test
   void unauthenticatedCallsGetTheErrorShape() throws IOException {
     Request request = new Request.Builder().url(fx.apiUrl() + "/api/v1/sites").build();
