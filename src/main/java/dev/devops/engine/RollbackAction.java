@@ -186,10 +186,21 @@ public final class RollbackAction {
     String reason = listener.confirm(impact, request.lock());
     long confirmedNanos = System.nanoTime();
     // The team's lease, before anything changes: another machine's rollback of this site waits
-    // or refuses here (see SharedRecord#acquire for what it does not guarantee).
-    try (SharedLease lease = ctx.shared().acquire()) {
+    // or refuses here (see SharedRecord#acquire for what it does not guarantee). It is taken
+    // while the backup's manifest is recorded, which changes nothing on the site; the switch
+    // starts only once it is held.
+    java.util.concurrent.CompletableFuture<SharedLease> leasing =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> ctx.shared().acquire());
+    BackupStore.Backup backup;
+    try {
+      backup = backup(request, listener, plan, history, validation, reason);
+    } catch (RuntimeException e) {
+      leasing.thenAccept(SharedLease::close);
+      throw e;
+    }
+    try (SharedLease lease = held(leasing)) {
       Result result =
-          switchOver(request, listener, plan, history, validation, impact, reason, expected);
+          switchOver(request, listener, history, validation, impact, reason, expected, backup);
       if (result.record() != null) {
         lease.release(ctx.shared().recording(result.record()));
       }
@@ -205,17 +216,22 @@ public final class RollbackAction {
     }
   }
 
-  /** Steps 7 to 11, under the lease: the backup, then the switch. */
-  private Result switchOver(
+  private static SharedLease held(java.util.concurrent.CompletableFuture<SharedLease> leasing) {
+    try {
+      return leasing.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  /** Step 7: the backup of what is live (its manifest; every byte too with --backup-first). */
+  private BackupStore.Backup backup(
       Request request,
       Listener listener,
       StepJournal plan,
       DeployHistory history,
       RollbackPlanner.Validation validation,
-      RollbackPlanner.Impact impact,
-      String reason,
-      String expected) {
-    String current = validation.current() == null ? null : validation.current().id();
+      String reason) {
     BackupStore.Backup backup = null;
     if (validation.current() != null) {
       listener.backupStarted();
@@ -252,6 +268,20 @@ public final class RollbackAction {
               b -> "Backup created: " + ctx.display(b.dir()));
       listener.backupCreated(backup);
     }
+    return backup;
+  }
+
+  /** Steps 8 to 11, under the lease: the switch, its verification and its record. */
+  private Result switchOver(
+      Request request,
+      Listener listener,
+      DeployHistory history,
+      RollbackPlanner.Validation validation,
+      RollbackPlanner.Impact impact,
+      String reason,
+      String expected,
+      BackupStore.Backup backup) {
+    String current = validation.current() == null ? null : validation.current().id();
     RollbackExecutor executor = new RollbackExecutor(ctx);
     RollbackExecutor.Result executed =
         executor.execute(
