@@ -51,6 +51,11 @@ final class Confirmation {
   }
 
   /** Asks when it must, on stderr; returns the reason to record. */
+  /** The go-ahead came with the command ({@code --yes} or {@code --confirm ROLLBACK}). */
+  boolean byFlag() {
+    return byFlag;
+  }
+
   String ask(RollbackPlanner.Impact impact, boolean lock) {
     if (byFlag && reason != null) {
       return reason;

@@ -42,6 +42,11 @@ abstract class RollbackListener implements RollbackAction.Listener {
     return confirmation.ask(impact, lock);
   }
 
+  @Override
+  public boolean confirmedInAdvance() {
+    return confirmation != null && confirmation.byFlag();
+  }
+
   /** Shows how a rollback ended; returns its exit code. */
   abstract int finish(RollbackAction.Result result);
 

@@ -696,6 +696,11 @@ public final class Guard {
     }
 
     @Override
+    public boolean confirmedInAdvance() {
+      return true;
+    }
+
+    @Override
     public void onPlanEvent(StepEvent event) {
       view.onPlanEvent(event);
     }

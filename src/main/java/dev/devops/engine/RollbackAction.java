@@ -84,6 +84,14 @@ public final class RollbackAction {
      */
     String confirm(RollbackPlanner.Impact impact, boolean lock);
 
+    /**
+     * True when the go-ahead was given before the run ({@code --yes}, {@code --confirm}, the
+     * guard): the team's lease is then taken while the run plans, not after it.
+     */
+    default boolean confirmedInAdvance() {
+      return false;
+    }
+
     default void backupStarted() {}
 
     default void backupCreated(BackupStore.Backup backup) {}
@@ -129,6 +137,27 @@ public final class RollbackAction {
    */
   public Result run(Request request, Listener listener) {
     long startedNanos = System.nanoTime();
+    java.util.concurrent.CompletableFuture<SharedLease> early =
+        !request.dryRun() && listener.confirmedInAdvance() ? lease() : null;
+    try {
+      return run(request, listener, startedNanos, early);
+    } catch (RuntimeException e) {
+      if (early != null) {
+        early.thenAccept(SharedLease::close); // released once held: nothing will switch
+      }
+      throw e;
+    }
+  }
+
+  private java.util.concurrent.CompletableFuture<SharedLease> lease() {
+    return java.util.concurrent.CompletableFuture.supplyAsync(() -> ctx.shared().acquire());
+  }
+
+  private Result run(
+      Request request,
+      Listener listener,
+      long startedNanos,
+      java.util.concurrent.CompletableFuture<SharedLease> early) {
     listener.unfinished(new RollbackHistory(ctx.stateDir()).unfinished(ctx.siteId()));
     StepJournal plan = new StepJournal(ctx.clock(), listener::onPlanEvent);
     SiteHistory reader = ctx.history();
@@ -189,13 +218,14 @@ public final class RollbackAction {
     // or refuses here (see SharedRecord#acquire for what it does not guarantee). It is taken
     // while the backup's manifest is recorded, which changes nothing on the site; the switch
     // starts only once it is held.
-    java.util.concurrent.CompletableFuture<SharedLease> leasing =
-        java.util.concurrent.CompletableFuture.supplyAsync(() -> ctx.shared().acquire());
+    java.util.concurrent.CompletableFuture<SharedLease> leasing = early != null ? early : lease();
     BackupStore.Backup backup;
     try {
       backup = backup(request, listener, plan, history, validation, reason);
     } catch (RuntimeException e) {
-      leasing.thenAccept(SharedLease::close);
+      if (early == null) {
+        leasing.thenAccept(SharedLease::close);
+      }
       throw e;
     }
     try (SharedLease lease = held(leasing)) {

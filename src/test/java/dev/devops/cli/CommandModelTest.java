@@ -55,9 +55,10 @@ class CommandModelTest {
     assertThat(modelledUnder("rollback", "rollback", "--dry-run", "-h")).isEqualTo(rollback);
     assertThat(modelledUnder("rollback", "rollback", "@args.txt")).isEqualTo(rollback);
     assertThat(modelledUnder("rollback", "rollback", "--", "-h")).isEmpty();
-    assertThat(modelledUnder("deployments", "deployments")).containsExactly("list", "validate");
+    assertThat(modelledUnder("deployments", "deployments"))
+        .containsExactly("list", "validate", "mark");
     assertThat(modelledUnder("deployments", "deployments", "lst"))
-        .containsExactly("list", "validate");
+        .containsExactly("list", "validate", "mark");
     assertThat(modelledUnder("local", "local")).containsExactly("serve", "sites");
     CommandLine whole = RootCommand.commandLine();
     assertThat(whole.getSubcommands().get("local").getSubcommands().get("sites").getSubcommands())
