@@ -88,7 +88,7 @@ public final class SharedRecord {
   private final Options options;
   private final Set<String> warned = new LinkedHashSet<>();
   private final List<String> warnings = new ArrayList<>();
-  private Snapshot cached;
+  private volatile Snapshot cached;
   private String problem;
   private String who;
 
@@ -115,12 +115,21 @@ public final class SharedRecord {
     return problem;
   }
 
-  /** The record as first read in this run (read now if not yet); empty when unavailable. */
-  public synchronized Snapshot read() {
-    if (cached == null) {
-      cached = fetch();
+  /**
+   * The record as first read in this run (read now if not yet); empty when unavailable. Once read,
+   * it is answered without the lock, which the lease may hold across its requests.
+   */
+  public Snapshot read() {
+    Snapshot known = cached;
+    if (known != null) {
+      return known;
     }
-    return cached;
+    synchronized (this) {
+      if (cached == null) {
+        cached = fetch();
+      }
+      return cached;
+    }
   }
 
   /** The record read now. */
