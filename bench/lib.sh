@@ -35,7 +35,8 @@ need_tools() {
 
 # The JVM flags bin/devops runs a short command with (its archive aside): every Java program a
 # bench compares with devops runs with these too.
-short_run_flags=(-XX:+UseSerialGC -Xlog:disable -Xlog:all=warning:stderr -XX:TieredStopAtLevel=1)
+short_run_flags=(-XX:+UseSerialGC -Xlog:disable -Xlog:all=warning:stderr -XX:TieredStopAtLevel=1
+  -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0)
 
 # jackson_classpath: the project's own Jackson jars (core, databind, annotations), as Maven
 # resolves them from the local repository, joined with ':'.

@@ -23,6 +23,16 @@ import picocli.CommandLine.ParseResult;
 
 /** Builds the command line and runs it; the single entry point for {@code main} and for tests. */
 public final class App {
+  static {
+    // Picocli looks for Groovy, and for converters of java.sql and java.time types, each time it
+    // builds a command line (class lookups and reflection): devops uses none of them (its
+    // durations have their own converter).
+    System.setProperty("picocli.disable.closures", "true");
+    if (System.getProperty("picocli.converters.excludes") == null) {
+      System.setProperty("picocli.converters.excludes", "java\\.(sql|time)\\..*");
+    }
+  }
+
   private App() {}
 
   /** Runs the CLI with {@code args} in {@code ctx} and returns the exit code. */

@@ -24,10 +24,11 @@ import java.util.stream.Stream;
 /**
  * The training run behind the launcher's class-data archive: it runs the commands of an incident
  * (list, status, logs, validate, analyze, a dry run, two real rollbacks), each as people read it
- * and as scripts do ({@code --json}), in-process against a local platform on loopback, in a
- * throw-away folder, so that the archive holds the classes those commands load. Not a user command;
- * every failure is ignored, since a partial archive is still an archive. Each command's exit code
- * and arguments go to stdout, one line each, which StartupTrainingIT checks.
+ * and as scripts do ({@code --json}), in this JVM, against a local platform on loopback that runs
+ * in a JVM of its own (its server classes stay out of the archive), in a throw-away folder, so that
+ * the archive holds the classes those commands load. Not a user command; every failure is ignored,
+ * since a partial archive is still an archive. Each command's exit code and arguments go to stdout,
+ * one line each, which StartupTrainingIT checks.
  */
 public final class StartupTraining {
   private static final String TOKEN = "startup-training";
@@ -74,25 +75,41 @@ public final class StartupTraining {
     run(env, project, "--version");
     run(env, project, "--help");
 
+    // The platform runs in a JVM of its own: its server classes are not the client's, and every
+    // class in the archive costs every run a little (the JVM relocates the whole archive).
     int port = freePort();
-    Thread platform =
-        new Thread(
-            () ->
-                execute(
-                    env,
-                    project,
-                    new PrintWriter(Writer.nullWriter()),
-                    "local",
-                    "serve",
-                    "--port",
-                    Integer.toString(port),
-                    "--data-dir",
-                    home.resolve("platform").toString(),
-                    "--token",
-                    TOKEN),
-            "training-platform");
-    platform.setDaemon(true);
-    platform.start();
+    Process platform =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "local",
+                "serve",
+                "--port",
+                Integer.toString(port),
+                "--data-dir",
+                home.resolve("platform").toString(),
+                "--token",
+                TOKEN)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    platform.getOutputStream().close();
+    Runtime.getRuntime().addShutdownHook(new Thread(platform::destroyForcibly));
+    try {
+      trainAgainst(env, home, project, port, platform);
+    } finally {
+      platform.destroyForcibly();
+      platform.waitFor();
+    }
+  }
+
+  private static void trainAgainst(
+      Map<String, String> env, Path home, Path project, int port, Process platform)
+      throws Exception {
     if (!awaitPort(port, platform)) {
       return;
     }
@@ -177,7 +194,7 @@ public final class StartupTraining {
     }
   }
 
-  private static boolean awaitPort(int port, Thread platform) throws InterruptedException {
+  private static boolean awaitPort(int port, Process platform) throws InterruptedException {
     for (int attempt = 0; attempt < 100 && platform.isAlive(); attempt++) {
       try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
         return true;

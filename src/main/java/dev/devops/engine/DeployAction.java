@@ -6,11 +6,11 @@ import dev.devops.netlify.NetlifyException;
 import dev.devops.netlify.Site;
 import dev.devops.netlify.SiteFiles;
 import dev.devops.state.DeployRecord;
+import dev.devops.util.Futures;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * {@code devops deploy}: hashes a folder, sends Netlify's file digest, uploads only what the site
@@ -102,7 +102,7 @@ public final class DeployAction {
     // deploy then downloads nothing.
     BackupStore store = new BackupStore(ctx.stateDir(), ctx.clock());
     CompletableFuture<Integer> kept = CompletableFuture.supplyAsync(() -> store.storeLocal(files));
-    Site site = join(siteLookup);
+    Site site = Futures.join(siteLookup);
     boolean locked = site.isAutoPublishLocked();
     if (request.production() && locked) {
       listener.lockedSite(site);
@@ -153,7 +153,7 @@ public final class DeployAction {
       listener.notRecorded(deploy, e);
     }
     try {
-      store.keep(site, deploy, request.version(), files, join(kept));
+      store.keep(site, deploy, request.version(), files, Futures.join(kept));
     } catch (RuntimeException e) {
       listener.notKept(deploy, e);
     }
@@ -223,17 +223,6 @@ public final class DeployAction {
       } catch (RuntimeException e) {
         listener.interrupted(id, e);
       }
-    }
-  }
-
-  private static <T> T join(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw e;
     }
   }
 }

@@ -7,6 +7,7 @@ import dev.devops.netlify.NetlifyClient;
 import dev.devops.netlify.NetlifyException;
 import dev.devops.netlify.Site;
 import dev.devops.state.DeploymentRecords;
+import dev.devops.util.Futures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Steps 3 to 5 of a rollback: picks the target, validates it, and works out the impact. Reads the
@@ -366,12 +366,12 @@ public final class RollbackPlanner {
             ? CompletableFuture.completedFuture(null)
             : CompletableFuture.supplyAsync(() -> client.getEnvVars(site.accountId(), site.id()));
     DeployFiles.Listing targetFiles = DeployFiles.find(client, store, site, target);
-    DeployFiles.Listing fromFiles = join(currentFiles);
+    DeployFiles.Listing fromFiles = Futures.join(currentFiles);
     List<EnvVar> vars = null;
     String envNote =
         site.accountId() == null ? "Env vars not checked: the site has no account id." : null;
     try {
-      vars = join(env);
+      vars = Futures.join(env);
     } catch (NetlifyException e) {
       envNote = "Env vars not checked: " + e.getMessage();
     }
@@ -504,17 +504,6 @@ public final class RollbackPlanner {
 
   private static Instant created(Deploy d) {
     return d.createdAt() == null ? Instant.EPOCH : d.createdAt();
-  }
-
-  private static <T> T join(CompletableFuture<T> f) {
-    try {
-      return f.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw e;
-    }
   }
 
   /** Step 5's result. */

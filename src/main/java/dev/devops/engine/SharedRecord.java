@@ -9,6 +9,7 @@ import dev.devops.engine.SharedState.Snapshot;
 import dev.devops.netlify.NetlifyClient;
 import dev.devops.netlify.NetlifyException;
 import dev.devops.state.DeploymentRecords;
+import dev.devops.util.Futures;
 import dev.devops.util.Json;
 import dev.devops.util.Printable;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -89,6 +91,7 @@ public final class SharedRecord {
   private final Set<String> warned = new LinkedHashSet<>();
   private final List<String> warnings = new ArrayList<>();
   private volatile Snapshot cached;
+  private volatile CompletableFuture<JsonNode> early;
   private String problem;
   private String who;
 
@@ -132,8 +135,31 @@ public final class SharedRecord {
     }
   }
 
+  /**
+   * Starts reading the record beside a run's other requests. The answer is used, and a failure
+   * reported, only by the first {@link #read}: a run that stops before it (the site was not found)
+   * warns of nothing.
+   */
+  public void prefetch() {
+    synchronized (this) {
+      if (cached != null || early != null || problem != null) {
+        return;
+      }
+      early =
+          CompletableFuture.supplyAsync(
+              () -> {
+                JsonNode metadata = client.getSiteMetadata(siteId);
+                if (metadata != null && metadata.has(KEY)) {
+                  Json.mapper().readerFor(Snapshot.class); // builds its reader off the main thread
+                }
+                return metadata;
+              });
+    }
+  }
+
   /** The record read now. */
   public synchronized Snapshot refresh() {
+    early = null;
     cached = fetch();
     return cached;
   }
@@ -325,8 +351,10 @@ public final class SharedRecord {
     if (problem != null) {
       return Snapshot.EMPTY;
     }
+    CompletableFuture<JsonNode> started = early;
+    early = null;
     try {
-      return parse(client.getSiteMetadata(siteId));
+      return parse(started == null ? client.getSiteMetadata(siteId) : Futures.join(started));
     } catch (NetlifyException e) {
       unavailable(e);
       return Snapshot.EMPTY;

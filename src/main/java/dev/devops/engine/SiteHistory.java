@@ -6,6 +6,7 @@ import dev.devops.netlify.NetlifyClient;
 import dev.devops.netlify.NetlifyException;
 import dev.devops.netlify.Page;
 import dev.devops.netlify.Site;
+import dev.devops.state.DeploymentRecords;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -35,16 +36,19 @@ public final class SiteHistory {
   public Page recent(int targets) {
     NetlifyClient api = ctx.client();
     int perPage = Math.min(100, targets + 1);
+    ctx.shared().prefetch();
+    CompletableFuture<DeploymentRecords> local = CompletableFuture.supplyAsync(ctx::localRecords);
     CompletableFuture<dev.devops.netlify.Page<Deploy>> deploys =
         CompletableFuture.supplyAsync(
             () -> api.listSiteDeploys(ctx.siteId(), DeployFilter.PRODUCTION, 1, perPage));
     Site site = api.getSite(ctx.siteId());
     dev.devops.netlify.Page<Deploy> page = join(deploys);
-    return new Page(of(site, page.items()), page.hasNext());
+    return new Page(of(site, page.items(), join(local)), page.hasNext());
   }
 
   /** The site and every production deploy, up to {@link #MAX_PAGES} pages. */
   public Page all() {
+    ctx.shared().prefetch();
     Site site = ctx.client().getSite(ctx.siteId());
     List<Deploy> deploys = new ArrayList<>();
     boolean hasMore = false;
@@ -63,6 +67,12 @@ public final class SiteHistory {
   /** A history of {@code site} from {@code deploys}, labelled with the project's records. */
   public DeployHistory of(Site site, List<Deploy> deploys) {
     return DeployHistory.of(site, deploys, ctx.records(), ctx.clock().instant());
+  }
+
+  /** Like {@link #of(Site, List)}, with this machine's records already read. */
+  private DeployHistory of(Site site, List<Deploy> deploys, DeploymentRecords local) {
+    return DeployHistory.of(
+        site, deploys, local.with(ctx.shared().overlay()), ctx.clock().instant());
   }
 
   /**

@@ -118,6 +118,9 @@ public final class DeploymentRecords {
 
   /** These records with {@code overlay} laid over them; writes still go to the local file only. */
   public DeploymentRecords with(Overlay overlay) {
+    if (this.overlay == null) {
+      return new DeploymentRecords(stateDir, data, overlay); // the records as read, not read again
+    }
     return new DeploymentRecords(
         stateDir, stateDir == null ? new Data() : read(stateDir.resolve(FILE_NAME)), overlay);
   }

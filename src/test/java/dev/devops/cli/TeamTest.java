@@ -227,6 +227,38 @@ class TeamTest extends RollbackTestBase {
   }
 
   @Test
+  void aListAsksForTheSharedRecordBesideTheSiteNotAfterIt() throws Exception {
+    Team t = team();
+    int before = faults().calls("getSiteMetadata");
+    faults().inject(Fault.on("getSite").delay(Duration.ofSeconds(5)));
+    CompletableFuture<Cli.Result> list =
+        CompletableFuture.supplyAsync(() -> t.b().cli.run("deployments", "list", "--json"));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+    while (faults().calls("getSiteMetadata") == before) {
+      assertThat(System.nanoTime())
+          .as("metadata asked for while the site answers")
+          .isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    assertThat(list).isNotDone(); // the site's answer is still on its way
+    Cli.Result r = list.get(60, TimeUnit.SECONDS);
+    faults().clear();
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(PlatformProject.json(r).get("current").get("version").asText()).isEqualTo("v3.0.0");
+  }
+
+  @Test
+  void aRunThatStopsBeforeReadingTheSharedRecordDoesNotWarnAboutIt() {
+    Team t = team();
+    faults().inject(Fault.on("getSite").status(404).times(Integer.MAX_VALUE));
+    faults().inject(Fault.on("getSiteMetadata").status(403).times(Integer.MAX_VALUE));
+    Cli.Result r = t.b().cli.run("deployments", "list");
+    faults().clear();
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.NOT_FOUND.code());
+    assertThat(r.err()).doesNotContain("shared record");
+  }
+
+  @Test
   void markGoodMakesADeployACandidateAgainOnEveryMachine() {
     Team t = team();
     Cli.Result rolled = t.a().cli.run("rollback", "--yes", "--reason", "looked broken");
