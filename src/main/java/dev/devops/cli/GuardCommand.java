@@ -52,4 +52,13 @@ public final class GuardCommand extends EngineCommand {
     Guard.Target target = next ? guard.next(timeout, view) : guard.current();
     return view.finish(guard.watch(target, view));
   }
+
+  /** Also a {@code warning} line among the JSON lines, as a rollback's own has. */
+  @Override
+  protected void sharedWarning(String warning) {
+    super.sharedWarning(warning);
+    if (json()) {
+      printJsonLine(new RollbackEvents.Warning("warning", warning));
+    }
+  }
 }

@@ -149,6 +149,14 @@ public final class SharedLease implements AutoCloseable {
         if (System.nanoTime() >= deadline) {
           throw busy(s.lease());
         }
+        // Said once, as the wait starts: in an incident, a teammate's rollback is news.
+        record.warnOnce(
+            "lease-wait",
+            "Another rollback of this site is running: "
+                + describe(s.lease())
+                + ". Waiting up to "
+                + waitText(record.options().leaseWait())
+                + " for it to end.");
         pause(Math.min(POLL.toNanos(), Math.max(1, deadline - System.nanoTime())));
         continue;
       }
@@ -220,6 +228,17 @@ public final class SharedLease implements AutoCloseable {
             + describe(lease)
             + ". Wait for it to finish,"
             + " then check 'devops status'.");
+  }
+
+  /** "30 s", "0.5 s", "2 min". */
+  private static String waitText(java.time.Duration wait) {
+    long ms = wait.toMillis();
+    if (ms % 60_000 == 0 && ms >= 120_000) {
+      return ms / 60_000 + " min";
+    }
+    return ms % 1000 == 0
+        ? ms / 1000 + " s"
+        : String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
   }
 
   /** "alice@example.com on laptop-1 (pid 4242, devops rollback) since 10:04:05Z". */

@@ -460,6 +460,25 @@ class GuardTest extends GuardTestBase {
   }
 
   @Test
+  void aSharedRecordThatCannotBeReadIsOneWarningLineInTheGuardsJson() {
+    PlatformProject p = project("sharedwarn");
+    String v1 = good(p);
+    healthChecks(p, "[\"/healthz\"]");
+    p.deploy("v2.0.0", healthz500());
+    var faults = platform.platform().faults();
+    faults.inject(Fault.on("getSiteMetadata").status(403).times(Integer.MAX_VALUE));
+    Cli.Result r = p.cli.run("guard", "--json");
+    faults.clear();
+    assertExit(r, ExitCode.GUARD_ROLLED_BACK);
+    List<JsonNode> warnings = events(lines(r), "warning");
+    assertThat(warnings).hasSize(1);
+    JsonDocs.assertDocumented(warnings.get(0), "rollback.md", "warning");
+    assertThat(warnings.get(0).get("message").asText()).contains("shared record is unavailable");
+    assertThat(r.err()).contains("⚠️ The site's shared record is unavailable");
+    assertThat(publishedId(p)).isEqualTo(v1);
+  }
+
+  @Test
   void jsonLinesAreDocumented() {
     PlatformProject p = project("json");
     good(p);

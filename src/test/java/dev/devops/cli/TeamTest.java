@@ -124,6 +124,9 @@ class TeamTest extends RollbackTestBase {
     PlatformProject.assertOneLineError(
         second, ExitCode.CONFLICT.code(), "Another rollback of this site is running");
     assertThat(second.err()).contains("local@localhost on machine-a").contains("rollback");
+    // The wait was announced as it started, once, before the refusal.
+    assertThat(second.err()).contains("Waiting up to 0.5 s for it to end.");
+    assertThat(second.err().split("Waiting up to", -1)).hasSize(2);
     assertThat(done.exitCode()).as(done.err()).isZero();
     // The refused one changed nothing: one restore in all, and no rollback recorded on B.
     assertThat(faults().calls("restoreSiteDeploy")).isEqualTo(1);
