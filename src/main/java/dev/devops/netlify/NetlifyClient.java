@@ -171,13 +171,15 @@ public final class NetlifyClient {
   /** What this client sent so far: HTTP requests, those to the API, and 429 answers met. */
   public record Stats(int httpRequests, int apiCalls, int rateLimited) {}
 
-  /** Listings of ready deploys (see {@link #listDeployFiles(Deploy)}), the newest few. */
-  private final Map<String, CompletableFuture<List<DeployFile>>> readyListings =
+  /**
+   * Answers read once per client, the newest few: listings of ready deploys (see {@link
+   * #listDeployFiles(Deploy)}) and of the published one, and the site's environment variables.
+   */
+  private final Map<String, CompletableFuture<?>> readOnce =
       new LinkedHashMap<>(8, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(
-            Map.Entry<String, CompletableFuture<List<DeployFile>>> eldest) {
-          return size() > 4;
+        protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<?>> eldest) {
+          return size() > 6;
         }
       };
 
@@ -492,13 +494,13 @@ public final class NetlifyClient {
     return onceFor("deploy:" + deploy.id(), () -> listDeployFiles(deploy.id()));
   }
 
-  /** The listing under {@code key}, fetched once per client; a failed fetch is not kept. */
-  private List<DeployFile> onceFor(
-      String key, java.util.function.Supplier<List<DeployFile>> fetch) {
-    CompletableFuture<List<DeployFile>> mine = new CompletableFuture<>();
-    CompletableFuture<List<DeployFile>> earlier;
-    synchronized (readyListings) {
-      earlier = readyListings.putIfAbsent(key, mine);
+  /** The answer under {@code key}, fetched once per client; a failed fetch is not kept. */
+  @SuppressWarnings("unchecked") // each key is only ever stored with one type of answer
+  private <T> T onceFor(String key, java.util.function.Supplier<T> fetch) {
+    CompletableFuture<T> mine = new CompletableFuture<>();
+    CompletableFuture<T> earlier;
+    synchronized (readOnce) {
+      earlier = (CompletableFuture<T>) readOnce.putIfAbsent(key, mine);
     }
     if (earlier != null) {
       try {
@@ -510,8 +512,8 @@ public final class NetlifyClient {
     try {
       mine.complete(fetch.get());
     } catch (RuntimeException e) {
-      synchronized (readyListings) {
-        readyListings.remove(key, mine);
+      synchronized (readOnce) {
+        readOnce.remove(key, mine);
       }
       mine.completeExceptionally(e);
       throw e;
@@ -669,10 +671,18 @@ public final class NetlifyClient {
         LogLine.class);
   }
 
+  /**
+   * The site's environment variables, read once per client (a rollback's validation and its backup
+   * both need them, seconds apart); {@link #createEnvVars} reads them afresh next time.
+   */
   public List<EnvVar> getEnvVars(String accountId, String siteId) {
     Urls.Builder url = url().segment("accounts").segment(id(accountId)).segment("env");
     url.query("site_id", id(siteId));
-    return callList(get("getEnvVars", url), EnvVar.class);
+    return onceFor(envKey(accountId, siteId), () -> callList(get("getEnvVars", url), EnvVar.class));
+  }
+
+  private static String envKey(String accountId, String siteId) {
+    return "env:" + accountId + ":" + siteId;
   }
 
   /** Creates site-scoped variables with one value for all contexts. */
@@ -691,6 +701,9 @@ public final class NetlifyClient {
     }
     Urls.Builder url = url().segment("accounts").segment(id(accountId)).segment("env");
     url.query("site_id", id(siteId));
+    synchronized (readOnce) {
+      readOnce.remove(envKey(accountId, siteId));
+    }
     return callList(post("createEnvVars", url, body, false), EnvVar.class);
   }
 

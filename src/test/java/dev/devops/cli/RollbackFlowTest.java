@@ -74,6 +74,8 @@ class RollbackFlowTest extends RollbackTestBase {
     assertThat(platform.platform().faults().calls("listSiteFiles")).isEqualTo(2);
     assertThat(platform.platform().faults().calls("listDeployFiles"))
         .isEqualTo(undocumentedEndpoints() ? 1 : 0);
+    // The env vars too: the validation's drift check and the backup share one read.
+    assertThat(platform.platform().faults().calls("getEnvVars")).isEqualTo(1);
   }
 
   /** Runs {@code run} with {@code fault} armed on the platform. */
