@@ -13,6 +13,10 @@ import dev.devops.util.Futures;
 import dev.devops.util.Json;
 import dev.devops.util.Printable;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -478,16 +483,56 @@ public final class SharedRecord {
     return text == null || text.length() <= MAX_REASON ? text : text.substring(0, MAX_REASON) + "…";
   }
 
-  /** This machine's name: HOSTNAME, else what the OS says, else "unknown". */
+  private static volatile String localHost;
+
+  /**
+   * This machine's name, found once a run: HOSTNAME, else the kernel's host name, else the {@code
+   * hostname} command, else "unknown". Never a name-server lookup: {@code
+   * InetAddress.getLocalHost()} resolves the name too, which takes seconds on a laptop whose name
+   * no server knows (a common macOS set-up), and every command that reads the shared record needs
+   * this name.
+   */
   public static String localHost() {
-    String env = System.getenv("HOSTNAME");
+    String known = localHost;
+    if (known == null) {
+      known = localHost(System.getenv("HOSTNAME"), Path.of("/proc/sys/kernel/hostname"));
+      localHost = known;
+    }
+    return known;
+  }
+
+  static String localHost(String env, Path kernelHostName) {
     if (env != null && !env.isBlank()) {
       return env.trim();
     }
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
+    try (InputStream in = Files.newInputStream(kernelHostName)) {
+      String name = new String(in.readNBytes(256), StandardCharsets.UTF_8).trim();
+      if (!name.isEmpty()) {
+        return name;
+      }
+    } catch (IOException | RuntimeException notLinux) {
+      // macOS and the BSDs: ask the command.
     }
+    try {
+      Process p =
+          new ProcessBuilder("hostname").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      p.getOutputStream().close();
+      // It exits first (its one line fits any pipe), so a stuck command cannot block the read.
+      if (!p.waitFor(2, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      } else if (p.exitValue() == 0) {
+        try (InputStream out = p.getInputStream()) {
+          String name = new String(out.readNBytes(256), StandardCharsets.UTF_8).trim();
+          if (!name.isEmpty()) {
+            return name;
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // No such command.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return "unknown";
   }
 }
