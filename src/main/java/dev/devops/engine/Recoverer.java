@@ -20,9 +20,11 @@ public final class Recoverer {
   private final Path stateDir;
   private final Clock clock;
   private final RollbackSettings settings;
+  private final SharedRecord shared;
 
+  /** The recoverer of {@code devops emergency-recover}: it takes the team's lease first. */
   public Recoverer(EngineContext ctx) {
-    this(ctx.client(), ctx.projectDir(), ctx.stateDir(), ctx.clock(), ctx.settings());
+    this(ctx.client(), ctx.projectDir(), ctx.stateDir(), ctx.clock(), ctx.settings(), ctx.shared());
   }
 
   public Recoverer(
@@ -31,11 +33,22 @@ public final class Recoverer {
       Path stateDir,
       Clock clock,
       RollbackSettings settings) {
+    this(client, projectDir, stateDir, clock, settings, null);
+  }
+
+  private Recoverer(
+      NetlifyClient client,
+      Path projectDir,
+      Path stateDir,
+      Clock clock,
+      RollbackSettings settings,
+      SharedRecord shared) {
     this.client = client;
     this.projectDir = projectDir;
     this.stateDir = stateDir;
     this.clock = clock;
     this.settings = settings;
+    this.shared = shared;
   }
 
   /**
@@ -48,7 +61,7 @@ public final class Recoverer {
    *
    * @throws RollbackException NOT_FOUND for an unknown rollback id, INVALID_TARGET when the
    *     rollback recorded no deploy to go back to, CONFLICT when another rollback holds the lock or
-   *     the site has moved on since the rollback (without {@code force})
+   *     the team's lease, or the site has moved on since the rollback (without {@code force})
    */
   @SuppressWarnings("try") // The site lock is held for the block's duration, never referenced.
   public RollbackRecord recover(String rollbackId, boolean force, ProgressListener listener) {
@@ -67,8 +80,11 @@ public final class Recoverer {
           RollbackException.Kind.INVALID_TARGET,
           "Rollback " + rollbackId + " recorded no pre-rollback deploy to go back to.");
     }
+    // The team's lease too, when there is a shared record: a teammate's rollback running now is
+    // waited for (or named in the refusal), whatever --force says about the site's past.
     try (SiteLock ignored =
-        SiteLock.acquire(stateDir, record.siteId(), rollbackId, settings.lockWait(), clock)) {
+            SiteLock.acquire(stateDir, record.siteId(), rollbackId, settings.lockWait(), clock);
+        SharedLease lease = shared == null ? null : shared.acquire()) {
       if (!force) {
         refuseWhenMovedOn(record);
       }

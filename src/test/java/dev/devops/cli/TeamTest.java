@@ -137,6 +137,37 @@ class TeamTest extends RollbackTestBase {
   }
 
   @Test
+  void emergencyRecoverTakesTheLeaseTooAndNamesATeammatesRunningRollback() throws Exception {
+    Team t = team();
+    Cli.Result own = t.b().cli.run("rollback", "--yes", "--reason", "b's own");
+    assertThat(own.exitCode()).as(own.err()).isZero();
+    String rollbackId = rollbackHistory(t.b()).get(0).get("id").asText();
+    publish(t.a(), t.v3());
+    faults().resetCalls();
+    faults().inject(Fault.on("restoreSiteDeploy").delay(Duration.ofSeconds(3)).times(1));
+    CompletableFuture<Cli.Result> running =
+        CompletableFuture.supplyAsync(
+            () -> t.a().cli.run("rollback", "--yes", "--reason", "a's, now"));
+    awaitCall("restoreSiteDeploy");
+    Cli.Result recover =
+        t.b()
+            .cli
+            .env("DEVOPS_LEASE_WAIT_SECONDS", "0.5")
+            .run("emergency-recover", "--rollback-id", rollbackId, "--force");
+    Cli.Result done = running.get(60, TimeUnit.SECONDS);
+    faults().clear();
+
+    PlatformProject.assertOneLineError(
+        recover, ExitCode.CONFLICT.code(), "Another rollback of this site is running");
+    assertThat(recover.err()).contains("on machine-a");
+    assertThat(done.exitCode()).as(done.err()).isZero();
+    assertThat(faults().calls("restoreSiteDeploy"))
+        .as("the recovery restored nothing")
+        .isEqualTo(1);
+    assertThat(publishedId(t.a())).isEqualTo(t.v2());
+  }
+
+  @Test
   void whileALeaseIsHeldStatusNamesItsHolder() throws Exception {
     Team t = team();
     faults().resetCalls();
