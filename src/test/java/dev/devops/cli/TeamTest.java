@@ -107,19 +107,9 @@ class TeamTest extends RollbackTestBase {
   @Test
   void twoRollbacksAtOnceOneProceedsTheOtherRefusesNamingTheHolder() throws Exception {
     Team t = team();
-    faults().resetCalls();
-    faults().inject(Fault.on("restoreSiteDeploy").delay(Duration.ofSeconds(3)).times(1));
-    CompletableFuture<Cli.Result> first =
-        CompletableFuture.supplyAsync(
-            () -> t.a().cli.run("rollback", "--yes", "--reason", "first"));
-    awaitCall("restoreSiteDeploy");
-    Cli.Result second =
-        t.b()
-            .cli
-            .env("DEVOPS_LEASE_WAIT_SECONDS", "0.5")
-            .run("rollback", "--yes", "--reason", "second");
-    Cli.Result done = first.get(60, TimeUnit.SECONDS);
-    faults().clear();
+    Overlap o = whileARollsBack(t, "rollback", "--yes", "--reason", "second");
+    Cli.Result second = o.b();
+    Cli.Result done = o.a();
 
     PlatformProject.assertOneLineError(
         second, ExitCode.CONFLICT.code(), "Another rollback of this site is running");
@@ -143,19 +133,9 @@ class TeamTest extends RollbackTestBase {
     assertThat(own.exitCode()).as(own.err()).isZero();
     String rollbackId = rollbackHistory(t.b()).get(0).get("id").asText();
     publish(t.a(), t.v3());
-    faults().resetCalls();
-    faults().inject(Fault.on("restoreSiteDeploy").delay(Duration.ofSeconds(3)).times(1));
-    CompletableFuture<Cli.Result> running =
-        CompletableFuture.supplyAsync(
-            () -> t.a().cli.run("rollback", "--yes", "--reason", "a's, now"));
-    awaitCall("restoreSiteDeploy");
-    Cli.Result recover =
-        t.b()
-            .cli
-            .env("DEVOPS_LEASE_WAIT_SECONDS", "0.5")
-            .run("emergency-recover", "--rollback-id", rollbackId, "--force");
-    Cli.Result done = running.get(60, TimeUnit.SECONDS);
-    faults().clear();
+    Overlap o = whileARollsBack(t, "emergency-recover", "--rollback-id", rollbackId, "--force");
+    Cli.Result recover = o.b();
+    Cli.Result done = o.a();
 
     PlatformProject.assertOneLineError(
         recover, ExitCode.CONFLICT.code(), "Another rollback of this site is running");
@@ -386,6 +366,26 @@ class TeamTest extends RollbackTestBase {
   /** Publishes a deploy by hand, as from Netlify's UI (a rollback left auto publishing locked). */
   private static void publish(PlatformProject p, String deployId) {
     platform.call("POST", "/sites/" + p.siteId + "/deploys/" + deployId + "/restore", null);
+  }
+
+  /** What B's command said while A's rollback held the lease, and how A's ended. */
+  private record Overlap(Cli.Result b, Cli.Result a) {}
+
+  /**
+   * Runs {@code args} on B (waiting at most 0.5 s for a lease) while A's rollback holds the lease,
+   * its restore held back 3 s by the platform.
+   */
+  private static Overlap whileARollsBack(Team t, String... args) throws Exception {
+    faults().resetCalls();
+    faults().inject(Fault.on("restoreSiteDeploy").delay(Duration.ofSeconds(3)).times(1));
+    CompletableFuture<Cli.Result> running =
+        CompletableFuture.supplyAsync(
+            () -> t.a().cli.run("rollback", "--yes", "--reason", "a's, now"));
+    awaitCall("restoreSiteDeploy");
+    Cli.Result b = t.b().cli.env("DEVOPS_LEASE_WAIT_SECONDS", "0.5").run(args);
+    Cli.Result a = running.get(60, TimeUnit.SECONDS);
+    faults().clear();
+    return new Overlap(b, a);
   }
 
   private static void awaitCall(String operation) throws InterruptedException {
