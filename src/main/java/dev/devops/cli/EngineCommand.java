@@ -39,8 +39,8 @@ abstract class EngineCommand extends ProjectCommand {
    * environment, for tests and impatient teams), this machine's name, and warnings on stderr.
    */
   private SharedRecord.Options sharedOptions() {
-    Duration wait = seconds(LEASE_WAIT_ENV, SharedRecord.DEFAULT_LEASE_WAIT);
-    Duration ttl = seconds(LEASE_TTL_ENV, SharedRecord.DEFAULT_LEASE_TTL);
+    Duration wait = seconds(LEASE_WAIT_ENV, SharedRecord.DEFAULT_LEASE_WAIT, 0, 86_400, "0");
+    Duration ttl = seconds(LEASE_TTL_ENV, SharedRecord.DEFAULT_LEASE_TTL, 0, 86_400, "0");
     if (ttl.toMillis() < 1000) {
       throw new CliException(ExitCode.USAGE, LEASE_TTL_ENV + " must be at least 1 second.");
     }
@@ -58,42 +58,14 @@ abstract class EngineCommand extends ProjectCommand {
     say("⚠️ " + Text.clean(warning));
   }
 
-  /** A number of seconds from the environment variable {@code name}, else {@code fallback}. */
-  private Duration seconds(String name, Duration fallback) {
-    String raw = ctx().env(name);
-    if (raw == null) {
-      return fallback;
-    }
-    try {
-      double value = Double.parseDouble(raw.trim());
-      if (!(value >= 0) || value > 86_400) {
-        throw new NumberFormatException();
-      }
-      return Duration.ofMillis((long) (value * 1000));
-    } catch (NumberFormatException e) {
-      throw new CliException(
-          ExitCode.USAGE, name + "='" + Text.clean(raw) + "' is not a number of seconds.");
-    }
-  }
-
   /** The engine settings from the config, with the lock wait from the environment. */
   protected RollbackSettings settings() {
     var defaults = config().rollback();
-    double lockWait = 5;
-    String raw = ctx().env(LOCK_WAIT_ENV);
-    if (raw != null) {
-      try {
-        lockWait = Double.parseDouble(raw.trim());
-      } catch (NumberFormatException e) {
-        throw new CliException(
-            ExitCode.USAGE, LOCK_WAIT_ENV + "='" + raw + "' is not a number of seconds.");
-      }
-    }
     return new RollbackSettings(
         Duration.ofSeconds(Math.max(1, defaults.publishTimeoutSeconds())),
         Math.max(0, defaults.verifySample()),
         config().healthPaths(),
-        Duration.ofMillis((long) (Math.max(0, lockWait) * 1000)));
+        seconds(LOCK_WAIT_ENV, Duration.ofSeconds(5), 0, 86_400, "0"));
   }
 
   /** Who runs this: USER, else LOGNAME, else the JVM's user name. */

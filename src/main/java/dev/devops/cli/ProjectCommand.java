@@ -5,13 +5,10 @@ import dev.devops.config.ConfigStore;
 import dev.devops.config.Credentials;
 import dev.devops.config.ProjectConfig;
 import dev.devops.netlify.NetlifyClient;
-import dev.devops.netlify.NetlifyException;
 import dev.devops.state.DeploymentRecords;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Base of every command that works on the project in the current directory: loads and checks {@code
@@ -51,18 +48,6 @@ public abstract class ProjectCommand extends BaseCommand {
   /** The project's records of deploys and rollbacks. */
   protected DeploymentRecords records() {
     return DeploymentRecords.load(stateDir());
-  }
-
-  /** Waits for {@code future}, rethrowing what it failed with as it was. */
-  protected static <T> T join(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new NetlifyException("request", 0, String.valueOf(e.getCause()), e.getCause());
-    }
   }
 
   /** {@code cwd/.devops}. */
@@ -171,13 +156,22 @@ public abstract class ProjectCommand extends BaseCommand {
   }
 
   private Duration seconds(String name, Duration fallback) {
+    return seconds(name, fallback, 0.001, 3600, "0.001 (1 ms)");
+  }
+
+  /**
+   * A number of seconds in {@code min..max} from the environment variable {@code name}, else {@code
+   * fallback}; anything else is a usage error naming the range ({@code minText} says min).
+   */
+  protected Duration seconds(
+      String name, Duration fallback, double min, double max, String minText) {
     String raw = ctx().env(name);
     if (raw == null) {
       return fallback;
     }
     try {
       double value = Double.parseDouble(raw.trim());
-      if (value >= 0.001 && value <= 3600) {
+      if (value >= min && value <= max) {
         return Duration.ofMillis(Math.round(value * 1000));
       }
     } catch (NumberFormatException ignored) {
@@ -185,7 +179,14 @@ public abstract class ProjectCommand extends BaseCommand {
     }
     throw new CliException(
         ExitCode.USAGE,
-        name + "='" + raw + "' is not a number of seconds from 0.001 (1 ms) to 3600.");
+        name
+            + "='"
+            + Text.clean(raw)
+            + "' is not a number of seconds from "
+            + minText
+            + " to "
+            + (long) max
+            + ".");
   }
 
   private int intEnv(String name, int fallback, int min, int max) {
@@ -203,6 +204,6 @@ public abstract class ProjectCommand extends BaseCommand {
     }
     throw new CliException(
         ExitCode.USAGE,
-        name + "='" + raw + "' must be a whole number in " + min + ".." + max + ".");
+        name + "='" + Text.clean(raw) + "' must be a whole number in " + min + ".." + max + ".");
   }
 }

@@ -7,10 +7,10 @@ import dev.devops.netlify.NetlifyException;
 import dev.devops.netlify.Page;
 import dev.devops.netlify.Site;
 import dev.devops.state.DeploymentRecords;
+import dev.devops.util.Futures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Reads a site's production history from the API, and resolves what people type for a deploy (an id
@@ -42,8 +42,8 @@ public final class SiteHistory {
         CompletableFuture.supplyAsync(
             () -> api.listSiteDeploys(ctx.siteId(), DeployFilter.PRODUCTION, 1, perPage));
     Site site = api.getSite(ctx.siteId());
-    dev.devops.netlify.Page<Deploy> page = join(deploys);
-    return new Page(of(site, page.items(), join(local)), page.hasNext());
+    dev.devops.netlify.Page<Deploy> page = Futures.join(deploys);
+    return new Page(of(site, page.items(), Futures.join(local)), page.hasNext());
   }
 
   /** The site and every production deploy, up to {@link #MAX_PAGES} pages. */
@@ -147,16 +147,5 @@ public final class SiteHistory {
             + "': list them with 'devops deployments list --all'.",
         wanted,
         null);
-  }
-
-  private static <T> T join(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new NetlifyException("request", 0, String.valueOf(e.getCause()), e.getCause());
-    }
   }
 }

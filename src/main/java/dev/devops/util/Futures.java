@@ -8,8 +8,8 @@ public final class Futures {
   private Futures() {}
 
   /**
-   * The result of {@code future}, or the runtime exception it failed with as thrown there (not
-   * wrapped), so that a failure maps to the same exit code wherever the work ran.
+   * The result of {@code future}, or the runtime exception or error it failed with as thrown there
+   * (not wrapped), so that a failure maps to the same exit code wherever the work ran.
    */
   public static <T> T join(CompletableFuture<T> future) {
     try {
@@ -17,6 +17,9 @@ public final class Futures {
     } catch (CompletionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
       }
       throw e;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.devops.local.LocalPlatform;
 import dev.devops.testing.Cli;
+import dev.devops.testing.DevopsProcess;
 import dev.devops.testing.PlatformFixture;
 import dev.devops.testing.PlatformFixture.DeployOptions;
 import dev.devops.util.Json;
@@ -53,11 +54,20 @@ class BackupKillIT {
           .isZero();
 
       Path output = project.resolve("output.txt");
-      Process process = startRollback(project, platform.apiUrl(), output);
-      await(
+      Process process =
+          DevopsProcess.start(
+              project,
+              platform.apiUrl(),
+              TOKEN,
+              Map.of(),
+              "rollback",
+              "--yes",
+              "--reason",
+              "killed while storing");
+      DevopsProcess.await(
           () -> Files.readString(output).contains("Storing the backup's files"),
           "the rollback never started storing the backup's files",
-          output);
+          project);
       process.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
       assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
 
@@ -96,26 +106,6 @@ class BackupKillIT {
     return site;
   }
 
-  private static Process startRollback(Path project, String apiUrl, Path output)
-      throws IOException {
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                System.getProperty("devops.jar"),
-                "rollback",
-                "--yes",
-                "--reason",
-                "killed while storing")
-            .directory(project.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(output.toFile());
-    builder.environment().put("NETLIFY_AUTH_TOKEN", TOKEN);
-    builder.environment().put("NETLIFY_API_URL", apiUrl);
-    builder.environment().put("HOME", project.toString());
-    return builder.start();
-  }
-
   private static void assertEveryFileParses(Path devops) throws IOException {
     List<Path> json;
     try (Stream<Path> files = Files.walk(devops)) {
@@ -124,20 +114,6 @@ class BackupKillIT {
     assertThat(json).isNotEmpty();
     for (Path f : json) {
       Json.mapper().readTree(f.toFile());
-    }
-  }
-
-  private interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  private static void await(Condition condition, String failure, Path output) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!condition.holds()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(failure + ":\n" + Files.readString(output));
-      }
-      Thread.sleep(5);
     }
   }
 }

@@ -123,5 +123,20 @@ class ConfigCheckTest {
         "DEVOPS_RETRIES='lots' must be a whole number");
     PlatformProject.assertOneLineError(
         cli().env("DEVOPS_TIMEOUT_SECONDS", "-1").run("status"), 2, "DEVOPS_TIMEOUT_SECONDS='-1'");
+    // The engine's waits: the same range check, and the value shown without its control bytes.
+    PlatformProject.assertOneLineError(
+        cli()
+            .env("NETLIFY_API_URL", "http://127.0.0.1:9")
+            .env("DEVOPS_LOCK_WAIT_SECONDS", "-1")
+            .run("status"),
+        2,
+        "DEVOPS_LOCK_WAIT_SECONDS='-1' is not a number of seconds from 0 to 86400.");
+    Cli.Result hostile =
+        cli()
+            .env("NETLIFY_API_URL", "http://127.0.0.1:9")
+            .env("DEVOPS_LEASE_WAIT_SECONDS", "\u001b[2Jsoon")
+            .run("status");
+    PlatformProject.assertOneLineError(hostile, 2, "DEVOPS_LEASE_WAIT_SECONDS='");
+    assertThat(hostile.err()).doesNotContain("\u001b");
   }
 }

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.devops.local.Fault;
+import dev.devops.testing.DevopsProcess;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,28 +23,13 @@ class DeployInterruptIT extends PlatformTest {
         .inject(
             Fault.on("uploadDeployFile").delay(Duration.ofSeconds(30)).times(Integer.MAX_VALUE));
 
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                System.getProperty("devops.jar"),
-                "deploy",
-                "--dir",
-                "out",
-                "--prod")
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("output.txt").toFile());
-    builder.environment().put("NETLIFY_AUTH_TOKEN", platform.token());
-    builder.environment().put("NETLIFY_API_URL", platform.apiUrl());
-    builder.environment().put("HOME", dir.toString());
-    Process process = builder.start();
+    Process process = startDevops(dir, "deploy", "--dir", "out", "--prod");
     awaitUploads();
     process.destroy(); // SIGTERM: the JVM runs its shutdown hooks
     assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
     faults().clear();
 
-    String output = Files.readString(dir.resolve("output.txt"));
+    String output = DevopsProcess.outputText(dir);
     assertThat(output)
         .contains("🛑 Interrupted: deploy")
         .contains("canceled.")

@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.devops.local.Fault;
 import dev.devops.testing.Cli;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.devops.testing.DevopsProcess;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +24,22 @@ class GuardKillIT extends GuardTestBase {
     PlatformProject p = project("killwin");
     GuardTest.good(p);
     String v2 = p.deploy("v2.0.0", GuardTest.fine());
-    Process guard = start(p, "guard", "--guard-window", "10m", "--guard-interval", "200ms");
-    await(() -> output(p).contains("\"event\":\"probe\""), "the guard never probed");
+    Process guard =
+        DevopsProcess.start(
+            p.dir,
+            platform.apiUrl(),
+            platform.token(),
+            Map.of(),
+            "guard",
+            "--guard-window",
+            "10m",
+            "--guard-interval",
+            "200ms",
+            "--json");
+    DevopsProcess.await(
+        () -> DevopsProcess.outputText(p.dir).contains("\"event\":\"probe\""),
+        "the guard never probed",
+        p.dir);
     guard.destroyForcibly(); // SIGKILL
     assertThat(guard.waitFor(20, TimeUnit.SECONDS)).isTrue();
 
@@ -36,7 +47,7 @@ class GuardKillIT extends GuardTestBase {
     assertThat(locked(p)).isFalse();
     assertThat(rollbacks(p)).isEmpty();
     assertThat(p.dir.resolve(".devops/guards").toFile().list()).hasSize(1);
-    assertThat(output(p)).doesNotContain(platform.token());
+    assertThat(DevopsProcess.outputText(p.dir)).doesNotContain(platform.token());
 
     Cli.Result next = p.cli.run("guard");
     assertExit(next, ExitCode.OK);
@@ -58,14 +69,27 @@ class GuardKillIT extends GuardTestBase {
         .platform()
         .faults()
         .inject(Fault.on("restoreSiteDeploy").delay(Duration.ofSeconds(2)).times(1));
-    Process guard = start(p, "guard", "--guard-interval", "200ms", "--failure-limit", "1");
-    await(
+    Process guard =
+        DevopsProcess.start(
+            p.dir,
+            platform.apiUrl(),
+            platform.token(),
+            Map.of(),
+            "guard",
+            "--guard-interval",
+            "200ms",
+            "--failure-limit",
+            "1",
+            "--json");
+    DevopsProcess.await(
         () -> platform.platform().faults().calls("restoreSiteDeploy") > 0,
-        "the guard's rollback never reached restoreSiteDeploy");
+        "the guard's rollback never reached restoreSiteDeploy",
+        p.dir);
     guard.destroyForcibly(); // SIGKILL mid-rollback
     assertThat(guard.waitFor(20, TimeUnit.SECONDS)).isTrue();
     // The platform still carries out the restore it had accepted; the lock never came.
-    await(() -> publishedId(p).equals(v1), "the accepted restore never happened");
+    DevopsProcess.await(
+        () -> publishedId(p).equals(v1), "the accepted restore never happened", p.dir);
     platform.platform().faults().clear();
 
     List<JsonNode> history = rollbacks(p);
@@ -97,44 +121,5 @@ class GuardKillIT extends GuardTestBase {
     assertThat(served(p, "/")).isEqualTo(GuardTest.GOOD_INDEX);
     assertThat(rollbacks(p).get(1).get("outcome").asText()).isEqualTo("verified");
     assertThat(p.dir.resolve(".devops/guards").toFile().list()).isEmpty();
-  }
-
-  private Process start(PlatformProject p, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-jar");
-    command.add(System.getProperty("devops.jar"));
-    command.addAll(List.of(args));
-    command.add("--json");
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(p.dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(p.dir.resolve("output.txt").toFile());
-    Map<String, String> env = builder.environment();
-    env.keySet().removeIf(k -> k.startsWith("NETLIFY_") || k.startsWith("DEVOPS_"));
-    env.put("NETLIFY_AUTH_TOKEN", platform.token());
-    env.put("NETLIFY_API_URL", platform.apiUrl());
-    env.put("HOME", p.dir.toString());
-    return builder.start();
-  }
-
-  private static String output(PlatformProject p) throws IOException {
-    Path file = p.dir.resolve("output.txt");
-    return Files.exists(file) ? Files.readString(file) : "";
-  }
-
-  private interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  private static void await(Condition condition, String failure) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!condition.holds()) {
-      if (System.nanoTime() > deadline) {
-        throw new IOException(failure);
-      }
-      Thread.sleep(20);
-    }
   }
 }

@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.devops.local.Fault;
 import dev.devops.testing.Cli;
-import java.io.IOException;
-import java.nio.file.Path;
+import dev.devops.testing.DevopsProcess;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,11 +34,22 @@ class LeaseKillIT extends RollbackTestBase {
     faults().resetCalls();
     faults().inject(Fault.on("restoreSiteDeploy").delay(Duration.ofSeconds(2)).times(1));
 
-    Process process = startRollback(a);
-    await(() -> faults().calls("restoreSiteDeploy") > 0, "A never reached restoreSiteDeploy");
+    Process process =
+        DevopsProcess.start(
+            a.dir,
+            platform.apiUrl(),
+            platform.token(),
+            Map.of("HOSTNAME", "machine-a", "DEVOPS_LEASE_SECONDS", LEASE_SECONDS),
+            "rollback",
+            "--yes",
+            "--reason",
+            "killed");
+    DevopsProcess.await(
+        () -> faults().calls("restoreSiteDeploy") > 0, "A never reached restoreSiteDeploy", a.dir);
     process.destroyForcibly(); // SIGKILL: no shutdown hook, the lease stays in the metadata
     assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
-    await(() -> publishedId(a).equals(v1), "the accepted restore never happened");
+    DevopsProcess.await(
+        () -> publishedId(a).equals(v1), "the accepted restore never happened", a.dir);
     faults().clear();
     JsonNode lease =
         platform.call("GET", "/sites/" + a.siteId + "/metadata", null).at("/devops/lease");
@@ -66,40 +76,5 @@ class LeaseKillIT extends RollbackTestBase {
     assertThat(served(a, "/")).isEqualTo("two");
     JsonNode after = platform.call("GET", "/sites/" + a.siteId + "/metadata", null);
     assertThat(after.at("/devops/lease").isMissingNode()).as(after.toString()).isTrue();
-  }
-
-  private Process startRollback(PlatformProject p) throws IOException {
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                System.getProperty("devops.jar"),
-                "rollback",
-                "--yes",
-                "--reason",
-                "killed")
-            .directory(p.dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(p.dir.resolve("output.txt").toFile());
-    builder.environment().put("NETLIFY_AUTH_TOKEN", platform.token());
-    builder.environment().put("NETLIFY_API_URL", platform.apiUrl());
-    builder.environment().put("HOME", p.dir.toString());
-    builder.environment().put("HOSTNAME", "machine-a");
-    builder.environment().put("DEVOPS_LEASE_SECONDS", LEASE_SECONDS);
-    return builder.start();
-  }
-
-  private interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  private static void await(Condition condition, String failure) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!condition.holds()) {
-      if (System.nanoTime() > deadline) {
-        throw new IOException(failure);
-      }
-      Thread.sleep(20);
-    }
   }
 }

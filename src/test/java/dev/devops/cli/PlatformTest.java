@@ -60,6 +60,12 @@ abstract class PlatformTest {
     return platform.platform().faults();
   }
 
+  /** {@code devops ARGS} as a real process in {@code dir}, against this class's platform. */
+  static Process startDevops(java.nio.file.Path dir, String... args) throws java.io.IOException {
+    return dev.devops.testing.DevopsProcess.start(
+        dir, platform.apiUrl(), platform.token(), java.util.Map.of(), args);
+  }
+
   /** A project in this test's directory, linked to a new site called {@code siteName}. */
   PlatformProject project(String siteName) {
     return new PlatformProject(platform, dir, siteName);

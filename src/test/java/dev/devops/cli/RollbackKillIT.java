@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.devops.local.Fault;
 import dev.devops.testing.Cli;
-import java.io.IOException;
+import dev.devops.testing.DevopsProcess;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,14 +26,16 @@ class RollbackKillIT extends RollbackTestBase {
     faults().resetCalls();
     faults().inject(Fault.on("restoreSiteDeploy").delay(Duration.ofSeconds(2)).times(1));
 
-    Process process = startRollback(p);
-    await(
+    Process process = startDevops(p.dir, "rollback", "--yes", "--reason", "stopped");
+    DevopsProcess.await(
         () -> faults().calls("restoreSiteDeploy") > 0,
-        "the rollback never reached restoreSiteDeploy");
+        "the rollback never reached restoreSiteDeploy",
+        p.dir);
     process.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
     assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
     // The platform still carries out the restore it had accepted.
-    await(() -> publishedId(p).equals(v1), "the accepted restore never happened");
+    DevopsProcess.await(
+        () -> publishedId(p).equals(v1), "the accepted restore never happened", p.dir);
     faults().clear();
 
     JsonNode entry = rollbackHistory(p).get(0);
@@ -62,10 +63,11 @@ class RollbackKillIT extends RollbackTestBase {
     p.deploy("v2.0.0", Map.of("index.html", "two"));
     faults().resetCalls();
     faults().inject(Fault.on("restoreSiteDeploy").delay(Duration.ofSeconds(2)).times(1));
-    Process process = startRollback(p);
-    await(
+    Process process = startDevops(p.dir, "rollback", "--yes", "--reason", "stopped");
+    DevopsProcess.await(
         () -> faults().calls("restoreSiteDeploy") > 0,
-        "the rollback never reached restoreSiteDeploy");
+        "the rollback never reached restoreSiteDeploy",
+        p.dir);
     process.destroy(); // SIGTERM: shutdown hooks run
     assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
     faults().clear();
@@ -79,38 +81,5 @@ class RollbackKillIT extends RollbackTestBase {
     // names the deploy the site really ended on, not the one it served a moment before.
     assertThat(entry.at("/site_state/published_deploy_id").asText()).isEqualTo(v1);
     assertThat(publishedId(p)).isEqualTo(v1);
-  }
-
-  private Process startRollback(PlatformProject p) throws IOException {
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                System.getProperty("devops.jar"),
-                "rollback",
-                "--yes",
-                "--reason",
-                "stopped")
-            .directory(p.dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(p.dir.resolve("output.txt").toFile());
-    builder.environment().put("NETLIFY_AUTH_TOKEN", platform.token());
-    builder.environment().put("NETLIFY_API_URL", platform.apiUrl());
-    builder.environment().put("HOME", p.dir.toString());
-    return builder.start();
-  }
-
-  private interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  private static void await(Condition condition, String failure) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!condition.holds()) {
-      if (System.nanoTime() > deadline) {
-        throw new IOException(failure);
-      }
-      Thread.sleep(20);
-    }
   }
 }
