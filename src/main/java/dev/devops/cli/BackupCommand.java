@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.devops.engine.BackupManifest;
 import dev.devops.engine.BackupStore;
 import dev.devops.engine.DeployHistory;
+import dev.devops.engine.RollbackHistory;
 import dev.devops.netlify.Deploy;
 import dev.devops.netlify.Site;
 import java.nio.file.Path;
@@ -122,6 +123,11 @@ final class BackupCreate extends EngineCommand {
         backup = store.resume(client(), dir, listener);
       } catch (IllegalArgumentException e) {
         throw new CliException(ExitCode.NOT_FOUND, e.getMessage());
+      }
+      if (backup.manifest().isComplete()) {
+        // The rollback that left it incomplete says so in its record until told otherwise.
+        new RollbackHistory(stateDir())
+            .backupCompleted(ctx().cwd(), backup.dir(), backup.manifest().completedAt());
       }
     } else {
       if (deployment == null || RollbackCommand.blank(reason)) {

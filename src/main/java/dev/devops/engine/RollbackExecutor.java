@@ -590,7 +590,12 @@ public final class RollbackExecutor {
                         : store.fetch(client, backup, from, stillPublished, journal.listener());
                 for (BackupStore.Backup old : earlier) {
                   try {
-                    store.resume(client, old.dir(), journal.listener());
+                    BackupStore.Backup resumed =
+                        store.resume(client, old.dir(), journal.listener());
+                    if (resumed.manifest().isComplete()) {
+                      history.backupCompleted(
+                          projectDir, resumed.dir(), resumed.manifest().completedAt());
+                    }
                   } catch (RuntimeException e) {
                     // An older backup stays incomplete; this rollback's is what matters now.
                   }

@@ -11,9 +11,11 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -162,31 +164,71 @@ public final class RollbackHistory {
   }
 
   /** Applies {@code change} to the entry {@code id} (null if absent) and stores the result. */
-  @SuppressWarnings("try") // The file lock is held for the block's duration, never referenced.
   public RollbackRecord update(String id, UnaryOperator<RollbackRecord> change) {
-    synchronized (JVM_LOCK) {
-      try {
-        try (FileChannel ch = SafeFiles.openLock(lockFile);
-            FileLock ignored = ch.lock()) {
-          List<RollbackRecord> records = new ArrayList<>(all());
+    RollbackRecord[] updated = new RollbackRecord[1];
+    rewrite(
+        records -> {
           int index = -1;
           for (int i = 0; i < records.size(); i++) {
             if (records.get(i).id().equals(id)) {
               index = i;
             }
           }
-          RollbackRecord updated = change.apply(index < 0 ? null : records.get(index));
+          updated[0] = change.apply(index < 0 ? null : records.get(index));
           if (index < 0) {
-            records.add(updated);
+            records.add(updated[0]);
             while (records.size() > MAX_ENTRIES) {
               records.remove(0);
             }
           } else {
-            records.set(index, updated);
+            records.set(index, updated[0]);
           }
-          SafeFiles.write(
-              file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(records));
-          return updated;
+          return true;
+        });
+    return updated[0];
+  }
+
+  /**
+   * Records that the backup in {@code backupDir} became complete at {@code at}, on every entry that
+   * names it (a path relative to {@code projectDir}, as recorded) and does not say so yet: {@code
+   * backup create --resume}, or a later rollback, finished what an interrupted one left. Returns
+   * how many entries changed; the file is not rewritten when none did.
+   */
+  public int backupCompleted(Path projectDir, Path backupDir, Instant at) {
+    Path wanted = backupDir.toAbsolutePath().normalize();
+    Path base = projectDir.toAbsolutePath().normalize();
+    int[] changed = {0};
+    rewrite(
+        records -> {
+          for (int i = 0; i < records.size(); i++) {
+            RollbackRecord r = records.get(i);
+            if (r.backup() != null
+                && !Boolean.TRUE.equals(r.backupComplete())
+                && base.resolve(r.backup()).normalize().equals(wanted)) {
+              records.set(i, r.withBackupCompletion(true, at));
+              changed[0]++;
+            }
+          }
+          return changed[0] > 0;
+        });
+    return changed[0];
+  }
+
+  /**
+   * Reads every entry, lets {@code change} edit the list in place, and stores it when {@code
+   * change} says it changed: under the file lock, written atomically.
+   */
+  @SuppressWarnings("try") // The file lock is held for the block's duration, never referenced.
+  private void rewrite(Predicate<List<RollbackRecord>> change) {
+    synchronized (JVM_LOCK) {
+      try {
+        try (FileChannel ch = SafeFiles.openLock(lockFile);
+            FileLock ignored = ch.lock()) {
+          List<RollbackRecord> records = new ArrayList<>(all());
+          if (change.test(records)) {
+            SafeFiles.write(
+                file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(records));
+          }
         }
       } catch (UnsafeFileException e) {
         throw new ConfigException(ConfigException.Kind.INVALID, e.getMessage(), null, e);

@@ -78,15 +78,15 @@ class RecoveryTest {
   /**
    * The permalink serves wrong bytes for one file of the deploy left behind: the switch is verified
    * all the same (recovery never waits on those bytes), the record and the backup say it is
-   * incomplete, and once the file is served right again {@code backup create --resume} finishes it.
+   * incomplete, and once the file is served right again {@code backup create --resume} finishes it
+   * and the record says so.
    */
   @Test
   void aFailedDownloadAfterTheSwitchEndsVerifiedWithAnIncompleteBackupThatResumeFinishes()
       throws IOException {
     Path data = tmp.resolve("platform");
     Path project = tmp.resolve("project");
-    Map<String, String> v2 = site(20, "v2");
-    v2.put("only-in-v2.html", "<p>a page the rollback removes</p>");
+    Map<String, String> v2 = v2WithAPageTheRollbackRemoves();
     Path blob;
     byte[] good;
     String dir;
@@ -95,11 +95,7 @@ class RecoveryTest {
       platform.deploy(siteId, site(20, "v1"), DeployOptions.prod("v1.0.0"));
       platform.deploy(siteId, v2, DeployOptions.prod("v2.0.0"));
       blob = platformBlob(data, v2.get("only-in-v2.html"));
-      good = Files.readAllBytes(blob);
-      // The same length, other bytes: what a CDN serving a damaged copy would send.
-      Files.write(
-          blob,
-          new String(good, StandardCharsets.UTF_8).toUpperCase().getBytes(StandardCharsets.UTF_8));
+      good = damage(blob);
 
       Cli cli = cli(platform, project, "damaged");
       Cli.Result r = cli.run("rollback", "--yes", "--reason", "bad release", "--json");
@@ -128,6 +124,44 @@ class RecoveryTest {
       assertThat(backup.get("complete").asBoolean()).as(resumed.all()).isTrue();
       assertThat(backup.get("completed_at").isNull()).isFalse();
       assertThat(cli.run("backup", "verify", dir).exitCode()).isEqualTo(ExitCode.OK.code());
+      // The rollback's record no longer says its backup is incomplete.
+      JsonNode history = PlatformProject.json(cli.run("rollback", "history", "--json"));
+      assertThat(history.at("/rollbacks/0/backup_complete").asBoolean()).isTrue();
+      assertThat(history.at("/rollbacks/0/backup_completed_at").asText())
+          .isEqualTo(backup.get("completed_at").asText());
+    }
+  }
+
+  /** The next rollback finishes an earlier one's incomplete backup, and that record says so. */
+  @Test
+  void theNextRollbackFinishesAnEarlierIncompleteBackupAndItsRecordSaysSo() throws IOException {
+    Path data = tmp.resolve("platform");
+    Path project = tmp.resolve("project");
+    Map<String, String> v2 = v2WithAPageTheRollbackRemoves();
+    Path blob;
+    byte[] good;
+    try (PlatformFixture platform = PlatformFixture.start(options(data))) {
+      String siteId = platform.createSite("twice");
+      platform.deploy(siteId, site(20, "v0"), DeployOptions.prod("v0.9.0"));
+      platform.deploy(siteId, site(20, "v1"), DeployOptions.prod("v1.0.0"));
+      platform.deploy(siteId, v2, DeployOptions.prod("v2.0.0"));
+      blob = platformBlob(data, v2.get("only-in-v2.html"));
+      good = damage(blob);
+      Cli.Result first =
+          cli(platform, project, "twice").run("rollback", "--yes", "--reason", "bad", "--json");
+      assertThat(last(first).get("backup_complete").asBoolean()).as(first.all()).isFalse();
+    }
+    Files.write(blob, good);
+    try (PlatformFixture platform = PlatformFixture.start(options(data))) {
+      Cli cli = cli(platform, project, "twice");
+      Cli.Result second = cli.run("rollback", "--yes", "--reason", "worse", "--json");
+      assertThat(second.exitCode()).as(second.all()).isEqualTo(ExitCode.OK.code());
+      JsonNode history = PlatformProject.json(cli.run("rollback", "history", "--json"));
+      // Newest first: the second rollback, then the first, whose backup is now complete.
+      assertThat(history.at("/rollbacks/0/reason").asText()).isEqualTo("worse");
+      assertThat(history.at("/rollbacks/1/reason").asText()).isEqualTo("bad");
+      assertThat(history.at("/rollbacks/1/backup_complete").asBoolean()).isTrue();
+      assertThat(history.at("/rollbacks/1/backup_completed_at").isNull()).isFalse();
     }
   }
 
@@ -242,6 +276,24 @@ class RecoveryTest {
   }
 
   /** Where the platform keeps the bytes of {@code content} (its content-addressed store). */
+  private static Map<String, String> v2WithAPageTheRollbackRemoves() {
+    Map<String, String> v2 = site(20, "v2");
+    v2.put("only-in-v2.html", "<p>a page the rollback removes</p>");
+    return v2;
+  }
+
+  /**
+   * Rewrites {@code blob} with the same length and other bytes (what a CDN serving a damaged copy
+   * would send); returns the good bytes.
+   */
+  private static byte[] damage(Path blob) throws IOException {
+    byte[] good = Files.readAllBytes(blob);
+    Files.write(
+        blob,
+        new String(good, StandardCharsets.UTF_8).toUpperCase().getBytes(StandardCharsets.UTF_8));
+    return good;
+  }
+
   private static Path platformBlob(Path data, String content) {
     String sha = Sha1.hex(content.getBytes(StandardCharsets.UTF_8));
     Path blob = data.resolve("blobs").resolve(sha.substring(0, 2)).resolve(sha);
