@@ -1,5 +1,7 @@
 package dev.devops.local;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,8 +64,16 @@ final class Model {
     /** Set together with state "ready" when the deploy must still be auto-published. */
     public boolean publishPending;
 
-    /** Path (with leading slash) to SHA1. */
+    /**
+     * Path (with leading slash) to SHA1. Kept in a file of its own ({@link Store}), so that a
+     * change of the record (a lock, a log line) does not rewrite 50,000 entries; read from the
+     * record itself in data folders written before that.
+     */
+    @JsonProperty(access = JsonProperty.Access.WRITE_ONLY)
     public Map<String, String> files = new LinkedHashMap<>();
+
+    /** The {@link #files} map its own file holds, null when none does yet. */
+    @JsonIgnore transient Map<String, String> filesSaved;
 
     /** Function name to SHA256. */
     public Map<String, String> functions = new LinkedHashMap<>();
@@ -74,7 +84,7 @@ final class Model {
      * SHA1s still to upload, computed once when uploading starts so that each upload costs O(1)
      * rather than a scan of the whole digest; rebuilt after a restart.
      */
-    @com.fasterxml.jackson.annotation.JsonIgnore transient java.util.Set<String> missingFiles;
+    @JsonIgnore transient java.util.Set<String> missingFiles;
 
     public List<LogEntry> log = new ArrayList<>();
 

@@ -44,6 +44,12 @@ import java.util.stream.Stream;
  * never takes the lock.
  */
 final class Store {
+  /** A deploy's file map, beside its record: {@code deploys/ID.files.json}. */
+  private static final String FILES_SUFFIX = ".files.json";
+
+  private static final com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, String>>
+      FILE_MAP = new com.fasterxml.jackson.core.type.TypeReference<>() {};
+
   static final String ACCOUNT_SCOPE = "account";
   private static final byte[] EMPTY_OBJECT = {'{', '}'};
 
@@ -111,10 +117,15 @@ final class Store {
     loaded.sort(Comparator.comparing(d -> d.createdAt));
     for (DeployRecord deploy : loaded) {
       if (sites.containsKey(deploy.siteId)) {
+        Path files = filesFile(deploy);
+        if (Files.exists(files)) {
+          deploy.files = json.readValue(files.toFile(), FILE_MAP);
+          deploy.filesSaved = deploy.files;
+        }
         deploys.put(deploy.id, deploy);
         lastCreatedAt = deploy.createdAt; // loaded oldest first
       } else {
-        delete(root.resolve("deploys").resolve(deploy.id + ".json")); // its site was deleted
+        deleteFiles(deploy); // its site was deleted
       }
     }
     Path envDir = root.resolve("env");
@@ -185,7 +196,8 @@ final class Store {
     }
     try (Stream<Path> files = Files.list(path)) {
       for (Path file : (Iterable<Path>) files::iterator) {
-        if (file.getFileName().toString().endsWith(".json")) {
+        String name = file.getFileName().toString();
+        if (name.endsWith(".json") && !name.endsWith(FILES_SUFFIX)) {
           result.add(json.readValue(file.toFile(), type));
         }
       }
@@ -215,9 +227,24 @@ final class Store {
     write(root.resolve("sites").resolve(site.id + ".json"), site);
   }
 
+  /** Writes {@code deploy}: its file map only when it is not on disk yet (it never changes). */
   void save(DeployRecord deploy) {
     deploy.updatedAt = Ids.now();
+    if (deploy.filesSaved != deploy.files) {
+      write(filesFile(deploy), deploy.files); // first: the record never names a map not on disk
+      deploy.filesSaved = deploy.files;
+    }
     write(root.resolve("deploys").resolve(deploy.id + ".json"), deploy);
+  }
+
+  private Path filesFile(DeployRecord deploy) {
+    return root.resolve("deploys").resolve(deploy.id + FILES_SUFFIX);
+  }
+
+  /** Deletes the record of {@code deploy}, then its file map. */
+  private void deleteFiles(DeployRecord deploy) {
+    delete(root.resolve("deploys").resolve(deploy.id + ".json"));
+    delete(filesFile(deploy));
   }
 
   void saveEnv(String scope) {
@@ -365,7 +392,7 @@ final class Store {
       if (deploy.siteId.equals(site.id)) {
         deploys.remove(deploy.id);
         servedByDeploy.remove(deploy.id);
-        delete(root.resolve("deploys").resolve(deploy.id + ".json"));
+        deleteFiles(deploy);
       }
     }
     env.remove(site.id);
@@ -652,7 +679,7 @@ final class Store {
     if (deploy.id.equals(site.publishedDeployId())) {
       throw ApiException.unprocessable("Cannot delete the published deploy of a site");
     }
-    delete(root.resolve("deploys").resolve(deploy.id + ".json"));
+    deleteFiles(deploy);
     deploys.remove(deploy.id);
     servedByDeploy.remove(deploy.id);
     if (deploy.branch != null) {
