@@ -7,12 +7,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 
 /** SHA1 hex digests: how Netlify names file contents. */
 public final class Sha1 {
-  private static final Pattern HEX40 = Pattern.compile("[0-9a-f]{40}");
-
   private Sha1() {}
 
   public static String hex(byte[] bytes) {
@@ -43,8 +40,20 @@ public final class Sha1 {
     }
   }
 
-  /** True for a lower-case 40-digit hex digest (safe to use as a file name). */
+  /**
+   * True for a lower-case 40-digit hex digest (safe to use as a file name). A loop, not a regular
+   * expression: a backup of 50,000 files asks this several times per file.
+   */
   public static boolean isValid(String sha) {
-    return sha != null && HEX40.matcher(sha).matches();
+    if (sha == null || sha.length() != 40) {
+      return false;
+    }
+    for (int i = 0; i < 40; i++) {
+      char c = sha.charAt(i);
+      if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 }
