@@ -132,6 +132,39 @@ class RecoveryTest {
     }
   }
 
+  /**
+   * The live deploy's permalink refuses its files (Basic-Auth in its _headers, as on a
+   * password-protected site): every byte of the backup comes through the documented site-files API
+   * while that deploy is still published, before the switch (after it, that API would serve the
+   * target's files), and the backup is complete.
+   */
+  @Test
+  void aDeployWhosePermalinkRefusesItsFilesIsBackedUpThroughTheApiBeforeTheSwitch()
+      throws IOException {
+    Path data = tmp.resolve("platform");
+    Map<String, String> v2 = site(20, "v2");
+    v2.put("_headers", "/*\n  Basic-Auth: someone:secret\n");
+    try (PlatformFixture platform = PlatformFixture.start(options(data))) {
+      String siteId = platform.createSite("protected");
+      platform.deploy(siteId, site(20, "v1"), DeployOptions.prod("v1.0.0"));
+      platform.deploy(siteId, v2, DeployOptions.prod("v2.0.0"));
+      Cli cli = cli(platform, tmp.resolve("project"), "protected");
+      platform.platform().faults().resetCalls();
+
+      Cli.Result r =
+          cli.run("rollback", "--yes", "--accept-breaking", "--reason", "bad release", "--json");
+
+      assertThat(r.exitCode()).as(r.all()).isEqualTo(ExitCode.OK.code());
+      JsonNode result = last(r);
+      assertThat(result.get("outcome").asText()).isEqualTo("verified");
+      assertThat(result.get("backup_complete").asBoolean()).as(r.all()).isTrue();
+      assertThat(platform.platform().faults().calls("getSiteFileByPathName")).isEqualTo(21);
+      Cli.Result verify = cli.run("backup", "verify", result.get("backup").asText(), "--json");
+      assertThat(verify.exitCode()).as(verify.all()).isEqualTo(ExitCode.OK.code());
+      assertThat(PlatformProject.json(verify).at("/backups/0/files").asInt()).isEqualTo(21);
+    }
+  }
+
   /** The next rollback finishes an earlier one's incomplete backup, and that record says so. */
   @Test
   void theNextRollbackFinishesAnEarlierIncompleteBackupAndItsRecordSaysSo() throws IOException {
