@@ -410,16 +410,36 @@ public final class BackupStore {
 
   /** The newest manifest that lists {@code deployId}'s files, if this store has one. */
   public java.util.Optional<BackupManifest> filesOf(String deployId) {
-    return list().stream()
-        .map(Backup::manifest)
-        .filter(m -> m.deploy() != null && deployId.equals(m.deploy().id()))
-        .filter(m -> m.filesSource() != null || !m.files().isEmpty())
-        .findFirst();
+    // Newest first, and no further than the first that lists it: a manifest of 50,000 files is
+    // megabytes to read.
+    List<Backup> found = new ArrayList<>();
+    scan(
+        b -> {
+          BackupManifest m = b.manifest();
+          if (m.deploy() != null
+              && deployId.equals(m.deploy().id())
+              && (m.filesSource() != null || !m.files().isEmpty())) {
+            found.add(b);
+            return false;
+          }
+          return true;
+        });
+    return found.isEmpty()
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(found.get(0).manifest());
   }
 
   /** Every backup with a readable manifest, newest first. */
   public List<Backup> list() {
     List<Backup> result = new ArrayList<>();
+    scan(result::add);
+    return result;
+  }
+
+  /**
+   * Reads each backup with a readable manifest, newest first, until {@code visit} answers false.
+   */
+  private void scan(java.util.function.Predicate<Backup> visit) {
     try {
       List<Path> dirs = new ArrayList<>(SafeFiles.list(root));
       dirs.sort(Comparator.reverseOrder());
@@ -427,16 +447,19 @@ public final class BackupStore {
         if (dir.equals(blobs) || !SafeFiles.isRegularFile(dir.resolve("manifest.json"))) {
           continue;
         }
+        Backup backup;
         try {
-          result.add(new Backup(dir, readManifest(dir)));
+          backup = new Backup(dir, readManifest(dir));
         } catch (IllegalArgumentException e) {
-          // An unreadable manifest is reported by verify, not by list.
+          continue; // An unreadable manifest is reported by verify, not by list.
+        }
+        if (!visit.test(backup)) {
+          return;
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list " + root + ": " + e.getMessage(), e);
     }
-    return result;
   }
 
   /** The backup directory named by a user argument; it must be a backup inside this store. */
@@ -603,6 +626,16 @@ public final class BackupStore {
 
   /** The manifest's files whose blobs the store lacks (not counting known-unavailable), by SHA1. */
   private Map<String, BackupManifest.FileEntry> missingEntries(BackupManifest m) {
+    // Blobs not looked at yet this run are looked at (and hashed, when there) on every core.
+    Set<String> unseen = new java.util.HashSet<>();
+    for (BackupManifest.FileEntry f : m.files()) {
+      if (!checked.contains(f.sha()) && !absent.contains(f.sha())) {
+        unseen.add(f.sha());
+      }
+    }
+    if (unseen.size() > 100) {
+      unseen.parallelStream().forEach(this::isStored);
+    }
     Map<String, BackupManifest.FileEntry> missing = new LinkedHashMap<>();
     for (BackupManifest.FileEntry f : m.files()) {
       if (!missing.containsKey(f.sha()) && !isStored(f.sha())) {
