@@ -126,8 +126,14 @@ final class BackupCreate extends EngineCommand {
       }
       if (backup.manifest().isComplete()) {
         // The rollback that left it incomplete says so in its record until told otherwise.
-        new RollbackHistory(stateDir())
-            .backupCompleted(ctx().cwd(), backup.dir(), backup.manifest().completedAt());
+        try {
+          new RollbackHistory(stateDir())
+              .backupCompleted(ctx().cwd(), backup.dir(), backup.manifest().completedAt());
+        } catch (RuntimeException e) {
+          say(
+              "⚠️ The backup is complete, but the rollback history could not say so: "
+                  + Text.clean(e.getMessage()));
+        }
       }
     } else {
       if (deployment == null || RollbackCommand.blank(reason)) {

@@ -758,8 +758,10 @@ public final class BackupStore {
       Download got = fetch.apply(tmp);
       if (got.isSuccessful() && f.sha().equals(got.sha1())) {
         AtomicFiles.setPermissions(tmp, AtomicFiles.OWNER_ONLY_FILE);
-        AtomicFiles.moveIfAbsent(tmp, blob);
-        checked.add(f.sha());
+        // A blob that was there already is not known good: isStored hashes it.
+        if (AtomicFiles.moveIfAbsent(tmp, blob)) {
+          checked.add(f.sha());
+        }
         return true;
       }
       return false;
@@ -801,8 +803,9 @@ public final class BackupStore {
         return false;
       }
       AtomicFiles.setPermissions(tmp, AtomicFiles.OWNER_ONLY_FILE);
-      AtomicFiles.moveIfAbsent(tmp, blob);
-      checked.add(sha);
+      if (AtomicFiles.moveIfAbsent(tmp, blob)) {
+        checked.add(sha);
+      }
       return true;
     } catch (IOException e) {
       return false;

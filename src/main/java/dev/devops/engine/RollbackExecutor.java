@@ -620,7 +620,13 @@ public final class RollbackExecutor {
   private static RollbackRecord recordCompletion(
       RollbackRecord record, RollbackHistory history, boolean complete, Instant at) {
     try {
-      return history.update(record.id(), r -> r.withBackupCompletion(complete, at));
+      // Never back to incomplete: a `backup create --resume` may have finished it meanwhile.
+      return history.update(
+          record.id(),
+          r ->
+              !complete && Boolean.TRUE.equals(r.backupComplete())
+                  ? r
+                  : r.withBackupCompletion(complete, at));
     } catch (RuntimeException e) {
       return record.withBackupCompletion(complete, at);
     }

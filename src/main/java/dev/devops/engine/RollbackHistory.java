@@ -204,7 +204,7 @@ public final class RollbackHistory {
             RollbackRecord r = records.get(i);
             if (r.backup() != null
                 && !Boolean.TRUE.equals(r.backupComplete())
-                && base.resolve(r.backup()).normalize().equals(wanted)) {
+                && names(base, r.backup(), wanted)) {
               records.set(i, r.withBackupCompletion(true, at));
               changed[0]++;
             }
@@ -212,6 +212,15 @@ public final class RollbackHistory {
           return changed[0] > 0;
         });
     return changed[0];
+  }
+
+  /** Whether {@code recorded}, relative to {@code base}, is {@code wanted}; false if no path. */
+  private static boolean names(Path base, String recorded, Path wanted) {
+    try {
+      return base.resolve(recorded).normalize().equals(wanted);
+    } catch (java.nio.file.InvalidPathException e) {
+      return false; // a hand-edited entry: it names no backup of ours
+    }
   }
 
   /**

@@ -72,7 +72,13 @@ final class Model {
     @JsonProperty(access = JsonProperty.Access.WRITE_ONLY)
     public Map<String, String> files = new LinkedHashMap<>();
 
-    /** The {@link #files} map its own file holds, null when none does yet. */
+    /**
+     * The file in {@code deploys/} that holds {@link #files} ({@code ID.files-N.json}); null in
+     * records written before maps had files of their own, whose map is inline.
+     */
+    public String filesFile;
+
+    /** The {@link #files} map that {@link #filesFile} holds, null when none does yet. */
     @JsonIgnore transient Map<String, String> filesSaved;
 
     /** Function name to SHA256. */

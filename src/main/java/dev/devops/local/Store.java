@@ -44,8 +44,12 @@ import java.util.stream.Stream;
  * never takes the lock.
  */
 final class Store {
-  /** A deploy's file map, beside its record: {@code deploys/ID.files.json}. */
-  private static final String FILES_SUFFIX = ".files.json";
+  /**
+   * A deploy's file map lies beside its record, in {@code deploys/ID.files-N.json}: each map that
+   * is saved gets a new N, and the record names its map, so writing the record is what switches
+   * from one map to the next (a crash between the two writes leaves the old pair).
+   */
+  private static final String FILES_MARK = ".files-";
 
   private static final com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, String>>
       FILE_MAP = new com.fasterxml.jackson.core.type.TypeReference<>() {};
@@ -115,12 +119,13 @@ final class Store {
     }
     List<DeployRecord> loaded = readAll("deploys", DeployRecord.class);
     loaded.sort(Comparator.comparing(d -> d.createdAt));
+    Set<String> mapsInUse = new java.util.HashSet<>();
     for (DeployRecord deploy : loaded) {
       if (sites.containsKey(deploy.siteId)) {
-        Path files = filesFile(deploy);
-        if (Files.exists(files)) {
-          deploy.files = json.readValue(files.toFile(), FILE_MAP);
+        if (deploy.filesFile != null) {
+          deploy.files = json.readValue(filesPath(deploy.filesFile).toFile(), FILE_MAP);
           deploy.filesSaved = deploy.files;
+          mapsInUse.add(deploy.filesFile);
         }
         deploys.put(deploy.id, deploy);
         lastCreatedAt = deploy.createdAt; // loaded oldest first
@@ -128,6 +133,7 @@ final class Store {
         deleteFiles(deploy); // its site was deleted
       }
     }
+    sweepFileMaps(mapsInUse);
     Path envDir = root.resolve("env");
     if (Files.isDirectory(envDir)) {
       try (Stream<Path> files = Files.list(envDir)) {
@@ -197,7 +203,7 @@ final class Store {
     try (Stream<Path> files = Files.list(path)) {
       for (Path file : (Iterable<Path>) files::iterator) {
         String name = file.getFileName().toString();
-        if (name.endsWith(".json") && !name.endsWith(FILES_SUFFIX)) {
+        if (name.endsWith(".json") && !name.contains(FILES_MARK)) {
           result.add(json.readValue(file.toFile(), type));
         }
       }
@@ -227,24 +233,55 @@ final class Store {
     write(root.resolve("sites").resolve(site.id + ".json"), site);
   }
 
-  /** Writes {@code deploy}: its file map only when it is not on disk yet (it never changes). */
+  /**
+   * Writes {@code deploy}; its file map only when that map is not on disk yet (a map is replaced,
+   * never changed in place): the new map first, then the record that names it, then the old map.
+   */
   void save(DeployRecord deploy) {
     deploy.updatedAt = Ids.now();
+    String oldMap = deploy.filesFile;
     if (deploy.filesSaved != deploy.files) {
-      write(filesFile(deploy), deploy.files); // first: the record never names a map not on disk
+      String name = deploy.id + FILES_MARK + Long.toHexString(System.nanoTime()) + ".json";
+      write(filesPath(name), deploy.files);
+      deploy.filesFile = name;
       deploy.filesSaved = deploy.files;
     }
     write(root.resolve("deploys").resolve(deploy.id + ".json"), deploy);
+    if (oldMap != null && !oldMap.equals(deploy.filesFile)) {
+      delete(filesPath(oldMap));
+    }
   }
 
-  private Path filesFile(DeployRecord deploy) {
-    return root.resolve("deploys").resolve(deploy.id + FILES_SUFFIX);
+  /** A file map's path; its name comes from our own record, checked all the same. */
+  private Path filesPath(String name) {
+    if (!name.matches("[A-Za-z0-9]+\\.files-[0-9a-f]+\\.json")) {
+      throw new IllegalStateException("Not a file map of this store: " + name);
+    }
+    return root.resolve("deploys").resolve(name);
   }
 
   /** Deletes the record of {@code deploy}, then its file map. */
   private void deleteFiles(DeployRecord deploy) {
     delete(root.resolve("deploys").resolve(deploy.id + ".json"));
-    delete(filesFile(deploy));
+    if (deploy.filesFile != null) {
+      delete(filesPath(deploy.filesFile));
+    }
+  }
+
+  /** Deletes the file maps no record names (a crash between writing a map and its record). */
+  private void sweepFileMaps(Set<String> inUse) throws IOException {
+    Path dir = root.resolve("deploys");
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        String name = file.getFileName().toString();
+        if (name.contains(FILES_MARK) && !inUse.contains(name)) {
+          Files.deleteIfExists(file);
+        }
+      }
+    }
   }
 
   void saveEnv(String scope) {

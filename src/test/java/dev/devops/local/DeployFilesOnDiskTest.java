@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A deploy's file map is written once, beside its record ({@code deploys/ID.files.json}): locking,
- * unlocking or publishing a deploy of 50,000 files rewrites a small record, not 7 MB of paths. Data
- * folders written before keep working.
+ * A deploy's file map is written once, beside its record ({@code deploys/ID.files-N.json}):
+ * locking, unlocking or publishing a deploy of 50,000 files rewrites a small record, not 7 MB of
+ * paths. Data folders written before keep working.
  */
 class DeployFilesOnDiskTest {
   @TempDir Path dataDir;
@@ -36,15 +36,17 @@ class DeployFilesOnDiskTest {
   /** A site with one deploy of {@link #site()}, and where that deploy lies on disk. */
   private record Seeded(String siteId, String deployId, Path record, Path fileMap) {}
 
-  private Seeded seed(PlatformFixture fx, String name) {
+  private Seeded seed(PlatformFixture fx, String name) throws IOException {
     String siteId = fx.createSite(name);
     String deployId = fx.deploy(siteId, site(), DeployOptions.prod("v1"));
-    Path deploys = dataDir.resolve("deploys");
-    return new Seeded(
-        siteId,
-        deployId,
-        deploys.resolve(deployId + ".json"),
-        deploys.resolve(deployId + ".files.json"));
+    Path record = dataDir.resolve("deploys").resolve(deployId + ".json");
+    return new Seeded(siteId, deployId, record, fileMap(record));
+  }
+
+  /** The file map {@code record} names. */
+  private static Path fileMap(Path record) throws IOException {
+    return record.resolveSibling(
+        Json.mapper().readTree(record.toFile()).path("filesFile").asText());
   }
 
   @Test
@@ -83,17 +85,35 @@ class DeployFilesOnDiskTest {
     // The layout of earlier data folders: the map inside the record, no file of its own.
     ObjectNode old = (ObjectNode) Json.mapper().readTree(record.toFile());
     old.set("files", Json.mapper().readTree(fileMap.toFile()));
+    old.remove("filesFile");
     Files.write(record, Json.mapper().writeValueAsBytes(old));
     Files.delete(fileMap);
 
     try (PlatformFixture fx = PlatformFixture.start(LocalPlatform.Options.inTempDir(dataDir))) {
       assertThat(fx.call("GET", "/sites/" + siteId + "/files", null)).hasSize(51);
       fx.call("POST", "/deploys/" + s.deployId() + "/lock", null);
-      assertThat(Json.mapper().readTree(fileMap.toFile())).hasSize(51);
+      assertThat(Json.mapper().readTree(fileMap(record).toFile())).hasSize(51);
       assertThat(Json.mapper().readTree(record.toFile()).has("files")).isFalse();
     }
     try (PlatformFixture fx = PlatformFixture.start(LocalPlatform.Options.inTempDir(dataDir))) {
       assertThat(fx.call("GET", "/sites/" + siteId + "/files", null)).hasSize(51);
+    }
+  }
+
+  /** A map written by a save that crashed before its record is deleted at the next start. */
+  @Test
+  void aFileMapNoRecordNamesIsSweptAtStart() throws IOException {
+    Path orphan;
+    Seeded s;
+    try (PlatformFixture fx = PlatformFixture.start(LocalPlatform.Options.inTempDir(dataDir))) {
+      s = seed(fx, "swept");
+      orphan = s.record().resolveSibling(s.deployId() + ".files-1234abcd.json");
+      Files.copy(s.fileMap(), orphan);
+    }
+    try (PlatformFixture fx = PlatformFixture.start(LocalPlatform.Options.inTempDir(dataDir))) {
+      assertThat(orphan).doesNotExist();
+      assertThat(s.fileMap()).exists();
+      assertThat(fx.call("GET", "/sites/" + s.siteId() + "/files", null)).hasSize(51);
     }
   }
 
@@ -103,7 +123,7 @@ class DeployFilesOnDiskTest {
       String siteId = fx.createSite("deleted");
       String first = fx.deploy(siteId, site(), DeployOptions.prod("v1"));
       fx.deploy(siteId, Map.of("index.html", "v2"), DeployOptions.prod("v2"));
-      Path fileMap = dataDir.resolve("deploys").resolve(first + ".files.json");
+      Path fileMap = fileMap(dataDir.resolve("deploys").resolve(first + ".json"));
       assertThat(fileMap).exists();
 
       fx.call("DELETE", "/deploys/" + first, null);
