@@ -680,8 +680,8 @@ public final class BackupStore {
   /**
    * Asks the permalink of {@code deploy} for its smallest file that the permalink can serve, on a
    * thread of its own, while the manifest is made: the answer {@link #secureBeforeSwitch} needs is
-   * then ready (one round trip less before the switch). The file is stored when it matches, which
-   * {@link #fetch} would do anyway.
+   * then ready (one round trip less before the switch). Its bytes are checked and dropped: the
+   * store and the manifest's counts are left exactly as they would be without it.
    */
   private void probeEarly(
       NetlifyClient client, Deploy deploy, List<BackupManifest.FileEntry> files) {
@@ -693,7 +693,7 @@ public final class BackupStore {
                 permalinkProbes.put(
                     deploy.id(),
                     CompletableFuture.supplyAsync(
-                        () -> fromPermalink(client, deploy, f),
+                        () -> permalinkServesRight(client, deploy, f),
                         task -> {
                           Thread t = new Thread(task, "devops-permalink-probe");
                           t.setDaemon(true);
@@ -721,21 +721,50 @@ public final class BackupStore {
   }
 
   private boolean fromPermalink(NetlifyClient client, Deploy deploy, BackupManifest.FileEntry f) {
+    String url = permalinkUrl(deploy, f);
+    return url != null && download(f, tmp -> client.downloadServed(url, tmp, MAX_FILE_BYTES));
+  }
+
+  /** Whether the permalink serves {@code f} with its SHA1; nothing is stored. */
+  private boolean permalinkServesRight(
+      NetlifyClient client, Deploy deploy, BackupManifest.FileEntry f) {
+    String url = permalinkUrl(deploy, f);
+    if (url == null) {
+      return false;
+    }
+    Path tmp = root.resolve(AtomicFiles.tempName(root.resolve("probe")));
+    try {
+      Download got = client.downloadServed(url, tmp, MAX_FILE_BYTES);
+      return got.isSuccessful() && f.sha().equals(got.sha1());
+    } catch (NetlifyException e) {
+      if (e.isAuth()) {
+        throw e;
+      }
+      return false;
+    } finally {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // A leftover temporary file is swept by the next run.
+      }
+    }
+  }
+
+  /** The URL of {@code f} on the permalink of {@code deploy}; null when it serves none. */
+  private static String permalinkUrl(Deploy deploy, BackupManifest.FileEntry f) {
     String permalink = deploy.permalink();
     if (permalink == null || RULE_FILES.contains(f.path())) {
-      return false;
+      return null;
     }
     java.net.URI base = dev.devops.http.Urls.parse(permalink);
     if (base == null) {
-      return false;
+      return null;
     }
-    String url =
-        dev.devops.http.Urls.of(base)
-            .root()
-            .segments(NetlifyClient.filePath(f.path()))
-            .build()
-            .toString();
-    return download(f, tmp -> client.downloadServed(url, tmp, MAX_FILE_BYTES));
+    return dev.devops.http.Urls.of(base)
+        .root()
+        .segments(NetlifyClient.filePath(f.path()))
+        .build()
+        .toString();
   }
 
   private boolean fromSiteFiles(NetlifyClient client, String siteId, BackupManifest.FileEntry f) {
