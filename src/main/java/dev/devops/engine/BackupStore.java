@@ -732,8 +732,11 @@ public final class BackupStore {
     if (url == null) {
       return false;
     }
-    Path tmp = root.resolve(AtomicFiles.tempName(root.resolve("probe")));
+    // Beside its blob, as every download's temporary file: one a kill leaves is swept there.
+    Path blob = blobPath(f.sha());
+    Path tmp = blob.getParent().resolve(AtomicFiles.tempName(blob));
     try {
+      SafeFiles.createPrivateDirectories(blob.getParent());
       Download got = client.downloadServed(url, tmp, MAX_FILE_BYTES);
       return got.isSuccessful() && f.sha().equals(got.sha1());
     } catch (NetlifyException e) {
@@ -741,6 +744,8 @@ public final class BackupStore {
         throw e;
       }
       return false;
+    } catch (IOException e) {
+      return false; // asked again before the switch, where a failure to store is reported
     } finally {
       try {
         Files.deleteIfExists(tmp);
