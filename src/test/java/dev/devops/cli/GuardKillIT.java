@@ -24,18 +24,7 @@ class GuardKillIT extends GuardTestBase {
     PlatformProject p = project("killwin");
     GuardTest.good(p);
     String v2 = p.deploy("v2.0.0", GuardTest.fine());
-    Process guard =
-        DevopsProcess.start(
-            p.dir,
-            platform.apiUrl(),
-            platform.token(),
-            Map.of(),
-            "guard",
-            "--guard-window",
-            "10m",
-            "--guard-interval",
-            "200ms",
-            "--json");
+    Process guard = startGuard(p, "--guard-window", "10m", "--guard-interval", "200ms", "--json");
     DevopsProcess.await(
         () -> DevopsProcess.outputText(p.dir).contains("\"event\":\"probe\""),
         "the guard never probed",
@@ -69,18 +58,7 @@ class GuardKillIT extends GuardTestBase {
         .platform()
         .faults()
         .inject(Fault.on("restoreSiteDeploy").delay(Duration.ofSeconds(2)).times(1));
-    Process guard =
-        DevopsProcess.start(
-            p.dir,
-            platform.apiUrl(),
-            platform.token(),
-            Map.of(),
-            "guard",
-            "--guard-interval",
-            "200ms",
-            "--failure-limit",
-            "1",
-            "--json");
+    Process guard = startGuard(p, "--guard-interval", "200ms", "--failure-limit", "1", "--json");
     DevopsProcess.await(
         () -> platform.platform().faults().calls("restoreSiteDeploy") > 0,
         "the guard's rollback never reached restoreSiteDeploy",
@@ -121,5 +99,13 @@ class GuardKillIT extends GuardTestBase {
     assertThat(served(p, "/")).isEqualTo(GuardTest.GOOD_INDEX);
     assertThat(rollbacks(p).get(1).get("outcome").asText()).isEqualTo("verified");
     assertThat(p.dir.resolve(".devops/guards").toFile().list()).isEmpty();
+  }
+
+  /** {@code devops guard ARGS} as its own process in {@code p}'s folder. */
+  private Process startGuard(PlatformProject p, String... args) throws java.io.IOException {
+    String[] all = new String[args.length + 1];
+    all[0] = "guard";
+    System.arraycopy(args, 0, all, 1, args.length);
+    return DevopsProcess.start(p.dir, platform.apiUrl(), platform.token(), Map.of(), all);
   }
 }
