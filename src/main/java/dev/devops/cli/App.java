@@ -44,6 +44,7 @@ public final class App {
         ctx.out().println(VersionProvider.line());
         return ExitCode.OK.code();
       }
+      JsonWarmup.start(args);
       return commandLine(ctx, args).execute(args);
     } finally {
       ctx.out().flush();

@@ -114,7 +114,7 @@ public final class RootCommand implements Runnable {
   }
 
   /** {@code --help}, a cluster of short options with {@code -h}, or an {@code @file}. */
-  private static boolean wantsHelpOrFile(String[] args) {
+  static boolean wantsHelpOrFile(String[] args) {
     for (String arg : args) {
       if (arg.equals("--")) {
         return false;

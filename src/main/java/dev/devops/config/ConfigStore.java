@@ -51,6 +51,11 @@ public final class ConfigStore {
 
   private ConfigStore() {}
 
+  /** Builds the config's reader now (this class's initialisation), e.g. on a second thread. */
+  public static void prepareJson() {
+    // Calling any static method initialises the class, which builds READER.
+  }
+
   /** {@code cwd/.devops}: where every piece of project state lives. */
   public static Path stateDir(Path cwd) {
     return cwd.resolve(STATE_DIR);

@@ -852,24 +852,20 @@ public final class NetlifyClient {
   }
 
   private <T> List<T> callList(Request request, Class<T> type) {
-    JavaType list = listOf(type);
+    JavaType list = Json.listOf(type);
     List<T> items = decoded(request, body -> Json.mapper().readValue(body, list), null);
     return items == null ? List.of() : items;
   }
 
   private <T> Page<T> callPage(Request request, Class<T> type, int perPage) {
     String[] link = new String[1];
-    JavaType list = listOf(type);
+    JavaType list = Json.listOf(type);
     List<T> items = decoded(request, body -> Json.mapper().readValue(body, list), link);
     if (items == null) {
       items = List.of();
     }
     boolean hasNext = link[0] != null ? link[0].contains("rel=\"next\"") : items.size() >= perPage;
     return new Page<>(items, hasNext);
-  }
-
-  private static JavaType listOf(Class<?> type) {
-    return Json.mapper().getTypeFactory().constructCollectionType(List.class, type);
   }
 
   /**

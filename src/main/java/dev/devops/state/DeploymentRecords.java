@@ -46,6 +46,16 @@ public final class DeploymentRecords {
   private final Overlay overlay;
   private Data data;
 
+  /**
+   * Builds the file's reader now (this class's initialisation), and its writer when the command
+   * will write it, e.g. on a second thread.
+   */
+  public static void prepareJson(boolean writes) {
+    if (writes) {
+      Json.prepareWriter(Data.class);
+    }
+  }
+
   private DeploymentRecords(Path stateDir, Data data) {
     this(stateDir, data, null);
   }

@@ -1,6 +1,7 @@
 package dev.devops.util;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 import com.fasterxml.jackson.datatype.jsr310.ser.InstantSerializer;
 import java.time.Instant;
+import java.util.List;
 
 /** The one shared Jackson mapper: lenient on input, ISO-8601 dates on output. */
 public final class Json {
@@ -23,6 +25,28 @@ public final class Json {
 
   public static ObjectMapper mapper() {
     return MAPPER;
+  }
+
+  /**
+   * Builds and caches the reader of {@code type} now (the first use of a type builds it by
+   * reflection, milliseconds each): {@code mapper().readValue} of the same type then finds it.
+   */
+  public static void prepareReader(JavaType type) {
+    MAPPER.readerFor(type);
+  }
+
+  public static void prepareReader(Class<?> type) {
+    prepareReader(MAPPER.constructType(type));
+  }
+
+  /** Builds and caches the writer of {@code type} now, as {@link #prepareReader} does. */
+  public static void prepareWriter(Class<?> type) {
+    MAPPER.writerFor(type);
+  }
+
+  /** {@code List<type>}, as readers of lists are keyed. */
+  public static JavaType listOf(Class<?> type) {
+    return MAPPER.getTypeFactory().constructCollectionType(List.class, type);
   }
 
   /**
