@@ -10,8 +10,9 @@
 # Environment: RUNS (default 15), DEPLOY_RUNS (default 5), DEVOPS (the devops command to time;
 # default bin/devops when present, else java -jar target/devops.jar with flags tuned for short
 # runs and a class-data archive made on the first run). OLD_JAR: another build of devops (an
-# earlier commit's target/devops.jar) to time in the same runs, through bin/devops with
-# DEVOPS_JAR (it gets its own class-data archive), from its own project folder.
+# earlier commit's target/devops.jar) to time against this one, through bin/devops with
+# DEVOPS_JAR (it gets its own class-data archive), from its own project folder: the two jars
+# alternate run by run (alternate in lib.sh), after the hyperfine runs.
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -67,31 +68,34 @@ list_data="{\"site_id\":\"$site_id\",\"page\":1,\"per_page\":$per_page,\"product
 reference BareGet "$(jackson_classpath)" "$api/api/v1/sites/$site_id/deploys?production=true&page=1&per_page=$per_page"
 bare_get="$reference_cmd $api/api/v1/sites/$site_id/deploys?production=true&page=1&per_page=$per_page"
 
-with_old() { # $1 = devops arguments: the old jar's command line, when there is one
-  [ -z "$old" ] || printf '%s\n' -n old "$old $1"
-}
 say "1/3 deployments list ($runs runs each)..."
-mapfile -t old_list < <(with_old "deployments list --json")
 hyperfine -N --style basic --warmup 2 --runs "$runs" --export-csv "$work/list.csv" \
   -n devops "$devops deployments list --json" \
-  "${old_list[@]}" \
   -n bare-get "$bare_get" \
   -n netlify-cli "$netlify api listSiteDeploys --data '$list_data'" >&2
 
 say "2/3 deploy of 1,000 files, every file new ($deploy_runs runs each)..."
-mapfile -t old_deploy < <(with_old "deploy --dir $site --prod --json")
 hyperfine --style basic --warmup 1 --runs "$deploy_runs" --export-csv "$work/deploy-new.csv" \
   --prepare "$all_new" \
   -n devops "$devops deploy --dir $site --prod --json" \
-  "${old_deploy[@]}" \
   -n netlify-cli "$netlify deploy --no-build --dir $site --prod --json" >&2
 
 say "3/3 deploy of 1,000 files, one file changed ($deploy_runs runs each)..."
 hyperfine --style basic --warmup 1 --runs "$deploy_runs" --export-csv "$work/deploy-one.csv" \
   --prepare "$one_changed" \
   -n devops "$devops deploy --dir $site --prod --json" \
-  "${old_deploy[@]}" \
   -n netlify-cli "$netlify deploy --no-build --dir $site --prod --json" >&2
+
+# The old jar against the new, timed alternately (see alternate in lib.sh): one "new old" line
+# of medians per row.
+if [ -n "$old" ]; then
+  say "Old jar against new, alternately: list ($runs runs each), deploys ($deploy_runs each)..."
+  alternate "$runs" "" "$devops deployments list --json" "$old deployments list --json" >"$work/list.alt"
+  alternate "$deploy_runs" "$all_new" "$devops deploy --dir $site --prod --json" \
+    "$old deploy --dir $site --prod --json" >"$work/deploy-new.alt"
+  alternate "$deploy_runs" "$one_changed" "$devops deploy --dir $site --prod --json" \
+    "$old deploy --dir $site --prod --json" >"$work/deploy-one.alt"
+fi
 
 median() { # $1 = csv, $2 = command name -> median seconds
   awk -F, -v name="$2" 'NR > 1 && $1 == name { print $4 }' "$1"
@@ -100,8 +104,9 @@ median() { # $1 = csv, $2 = command name -> median seconds
 printf '\nMachine: %s, %s cores; %s; node %s; load average %s at the end\n' "$(uname -m)" "$(nproc)" "$("$java" -version 2>&1 | head -1)" "$(node --version)" "$(load)"
 printf 'devops = %s\n\n' "$devops_label"
 if [ -n "$old" ]; then
-  printf '| %-46s | %12s | %12s | %9s | %15s | %7s |\n' "benchmark (median wall time)" "devops" "old jar" "new ÷ old" "netlify-cli" "ratio"
-  printf '|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..48})" "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..11})" "$(printf -- '-%.0s' {1..17})" "$(printf -- '-%.0s' {1..9})"
+  printf 'new and old: the two jars timed alternately, apart from the devops and netlify-cli runs\n\n'
+  printf '| %-46s | %12s | %15s | %7s | %12s | %12s | %9s |\n' "benchmark (median wall time)" "devops" "netlify-cli" "ratio" "new" "old" "new ÷ old"
+  printf '|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..48})" "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..17})" "$(printf -- '-%.0s' {1..9})" "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..11})"
 else
   printf '| %-46s | %12s | %15s | %7s |\n' "benchmark (median wall time)" "devops" "netlify-cli" "ratio"
   printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..48})" "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..17})" "$(printf -- '-%.0s' {1..9})"
@@ -113,9 +118,9 @@ for row in "list.csv|deployments list --json vs api listSiteDeploys" \
   ours=$(median "$csv" devops)
   theirs=$(median "$csv" netlify-cli)
   if [ -n "$old" ]; then
-    before=$(median "$csv" old)
-    awk -v label="${row#*|}" -v a="$ours" -v o="$before" -v b="$theirs" \
-      'BEGIN { printf "| %-46s | %10.3f s | %10.3f s | %9.2f | %13.3f s | %7.2f |\n", label, a, o, a / o, b, a / b }'
+    read -r new_alt old_alt <"${csv%.csv}.alt"
+    awk -v label="${row#*|}" -v a="$ours" -v b="$theirs" -v n="$new_alt" -v o="$old_alt" \
+      'BEGIN { printf "| %-46s | %10.3f s | %13.3f s | %7.2f | %10.3f s | %10.3f s | %9.2f |\n", label, a, b, a / b, n, o, n / o }'
   else
     awk -v label="${row#*|}" -v a="$ours" -v b="$theirs" \
       'BEGIN { printf "| %-46s | %10.3f s | %13.3f s | %7.2f |\n", label, a, b, a / b }'

@@ -126,3 +126,32 @@ start_platform() {
   export NETLIFY_API_URL="$api" NETLIFY_AUTH_TOKEN="$token" NETLIFY_SITE_ID="$name"
   export NETLIFY_TELEMETRY_DISABLED=1 CI=1 NO_COLOR=1
 }
+
+# alternate RUNS PREPARE NEW OLD: times two command lines alternately (new then old, then old then
+# new, and so on), each run after PREPARE (a bash command line; empty for none), one pair first as
+# a warm-up, then RUNS runs of each. Prints the two medians in seconds: "new old". hyperfine times
+# every run of one command before the next command's, so a drift of the machine (or of the
+# platform's JIT) lands on one side only; a comparison of two builds of devops must alternate.
+alternate() {
+  local runs=$1 prepare=$2 i side cmd t0 t1
+  local -A line=([new]=$3 [old]=$4)
+  : >"$work/alternate-new"
+  : >"$work/alternate-old"
+  for i in $(seq 0 "$runs"); do
+    for side in $([ $((i % 2)) -eq 0 ] && echo new old || echo old new); do
+      [ -z "$prepare" ] || bash -c "$prepare" >/dev/null 2>&1
+      cmd=${line[$side]}
+      t0=$(date +%s%N)
+      # shellcheck disable=SC2086 # a command line, split into words as hyperfine -N does
+      $cmd >/dev/null 2>&1 || { say "❌ failed: $cmd"; return 1; }
+      t1=$(date +%s%N)
+      [ "$i" -eq 0 ] || echo $(((t1 - t0) / 1000)) >>"$work/alternate-$side"
+    done
+  done
+  local medians=()
+  for side in new old; do
+    medians+=("$(sort -n "$work/alternate-$side" | awk '{ v[NR] = $1 } END {
+      printf "%.3f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) / 1e6 }')")
+  done
+  echo "${medians[*]}"
+}

@@ -10,8 +10,9 @@
 #
 # Environment: RUNS (default 7), DEVOPS (the devops command; default bin/devops when present,
 # else java -jar target/devops.jar with flags tuned for short runs and a class-data archive).
-# OLD_JAR: another build of devops (an earlier commit's target/devops.jar) to time in the same
-# runs, through bin/devops with DEVOPS_JAR, from its own project folder (its own backups).
+# OLD_JAR: another build of devops (an earlier commit's target/devops.jar) to time against this
+# one, through bin/devops with DEVOPS_JAR, from its own project folder (its own backups): the two
+# jars alternate run by run (alternate in lib.sh), after the hyperfine runs.
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -64,20 +65,26 @@ chmod +x "$work/reset-cold.sh"
 
 restore_data="{\"site_id\":\"$site_id\",\"deploy_id\":\"$v1\"}"
 
-old_run=()
-[ -z "$old" ] || old_run=(-n old "$old rollback --yes --reason bench")
 say "1/3 devops rollback, cold blob store ($runs runs)..."
 hyperfine -N --style basic --warmup 1 --runs "$runs" --export-csv "$work/cold.csv" \
   --prepare "$work/reset-cold.sh" \
-  -n devops "$devops rollback --yes --reason bench" "${old_run[@]}" >&2
+  -n devops "$devops rollback --yes --reason bench" >&2
 say "2/3 devops rollback, blob store kept ($runs runs)..."
 hyperfine -N --style basic --warmup 1 --runs "$runs" --export-csv "$work/warm.csv" \
   --prepare "$work/reset.sh" \
-  -n devops "$devops rollback --yes --reason bench" "${old_run[@]}" >&2
+  -n devops "$devops rollback --yes --reason bench" >&2
 say "3/3 netlify api restoreSiteDeploy ($runs runs)..."
 hyperfine -N --style basic --warmup 1 --runs "$runs" --export-csv "$work/netlify.csv" \
   --prepare "$work/reset.sh" \
   -n netlify-cli "$netlify api restoreSiteDeploy --data '$restore_data'" >&2
+
+if [ -n "$old" ]; then
+  say "Old jar against new, alternately, cold and warm ($runs runs each)..."
+  alternate "$runs" "$work/reset-cold.sh" "$devops rollback --yes --reason bench" \
+    "$old rollback --yes --reason bench" >"$work/cold.alt"
+  alternate "$runs" "$work/reset.sh" "$devops rollback --yes --reason bench" \
+    "$old rollback --yes --reason bench" >"$work/warm.alt"
+fi
 
 # The last devops run must have verified the rollback: check the history says so.
 grep -q '"outcome" : "verified"' "$project/.devops/rollback-history.json" \
@@ -95,11 +102,14 @@ printf '| %-72s | %10.3f s |\n' "devops rollback --yes (backup downloads 1,000 f
 printf '| %-72s | %10.3f s |\n' "devops rollback --yes (blob store warm: 0 new blobs; verify; lock)" "$warm"
 printf '| %-72s | %10.3f s |\n' "netlify api restoreSiteDeploy (publish only: no checks, no backup)" "$bare"
 if [ -n "$old" ]; then
-  old_cold=$(median "$work/cold.csv" old); old_warm=$(median "$work/warm.csv" old)
-  printf '| %-72s | %10.3f s |\n' "the same with OLD_JAR, backup downloads 1,000 files" "$old_cold"
-  printf '| %-72s | %10.3f s |\n' "the same with OLD_JAR, blob store warm" "$old_warm"
-  awk -v a="$cold" -v b="$warm" -v c="$old_cold" -v d="$old_warm" \
-    'BEGIN { printf "\nnew ÷ old: cold %.2f, warm %.2f\n", a / c, b / d }'
+  read -r new_cold old_cold <"$work/cold.alt"
+  read -r new_warm old_warm <"$work/warm.alt"
+  printf '| %-72s | %10.3f s |\n' "new jar, timed alternately with the old, backup downloads 1,000 files" "$new_cold"
+  printf '| %-72s | %10.3f s |\n' "OLD_JAR, the same" "$old_cold"
+  printf '| %-72s | %10.3f s |\n' "new jar, timed alternately with the old, blob store warm" "$new_warm"
+  printf '| %-72s | %10.3f s |\n' "OLD_JAR, the same" "$old_warm"
+  awk -v a="$new_cold" -v b="$new_warm" -v c="$old_cold" -v d="$old_warm" \
+    'BEGIN { printf "\nnew ÷ old (alternating runs): cold %.2f, warm %.2f\n", a / c, b / d }'
 fi
 awk -v a="$cold" -v b="$warm" -v c="$bare" 'BEGIN { printf "\nratios: cold/restore %.2f, warm/restore %.2f\n", a / c, b / c }'
 awk -v a="$cold" 'BEGIN { printf "goal: a full rollback with backup and verification in at most 1.5 s: %s\n", (a <= 1.5 ? "✅ met" : "❌ not met") }'
