@@ -328,8 +328,7 @@ public final class BackupStore {
     Backup backup =
         dir != null
             ? new Backup(dir, readManifest(dir))
-            : list().stream()
-                .filter(b -> !b.manifest().isComplete())
+            : incomplete().stream()
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("No incomplete backup to resume."));
     if (backup.manifest().isComplete()) {
@@ -410,10 +409,12 @@ public final class BackupStore {
 
   /** The newest manifest that lists {@code deployId}'s files, if this store has one. */
   public java.util.Optional<BackupManifest> filesOf(String deployId) {
-    // Newest first, and no further than the first that lists it: a manifest of 50,000 files is
-    // megabytes to read.
+    // Newest first, and no further than the first that lists it; a manifest that names another
+    // deploy at its head is not read whole (50,000 files are megabytes of JSON to bind).
     List<Backup> found = new ArrayList<>();
     scan(
+        head -> head.deployId() == null || head.deployId().equals(deployId),
+        false,
         b -> {
           BackupManifest m = b.manifest();
           if (m.deploy() != null
@@ -432,19 +433,92 @@ public final class BackupStore {
   /** Every backup with a readable manifest, newest first. */
   public List<Backup> list() {
     List<Backup> result = new ArrayList<>();
-    scan(result::add);
+    scan(head -> true, false, result::add);
     return result;
   }
 
   /**
-   * Reads each backup with a readable manifest, newest first, until {@code visit} answers false.
+   * The backups whose manifest says they are incomplete, newest first: only those are read whole.
    */
-  private void scan(java.util.function.Predicate<Backup> visit) {
+  public List<Backup> incomplete() {
+    List<Backup> result = new ArrayList<>();
+    scan(
+        head -> !Boolean.TRUE.equals(head.complete()),
+        true,
+        b -> {
+          if (!b.manifest().isComplete()) {
+            result.add(b);
+          }
+          return true;
+        });
+    return result;
+  }
+
+  /**
+   * What a manifest says before (or, with {@code wholeHead}, around) its file list: its deploy's id
+   * and whether it is complete, null where it does not say. Read as JSON tokens, not bound: a
+   * manifest of 50,000 files is megabytes, and most searches need only this.
+   */
+  record Head(String deployId, Boolean complete) {
+    static final Head UNKNOWN = new Head(null, null);
+  }
+
+  /**
+   * The head of the manifest in {@code dir}; {@link Head#UNKNOWN} when it cannot tell (the full
+   * read then decides, and reports). Without {@code wholeHead} it stops at the file list, which
+   * comes after the deploy in every manifest this store writes.
+   */
+  static Head readHead(Path dir, boolean wholeHead) {
+    try {
+      byte[] bytes =
+          SafeFiles.readBounded(dir.resolve("manifest.json"), MAX_MANIFEST_BYTES).orElse(null);
+      if (bytes == null) {
+        return Head.UNKNOWN;
+      }
+      String deployId = null;
+      Boolean complete = null;
+      try (com.fasterxml.jackson.core.JsonParser p =
+          Json.mapper().getFactory().createParser(bytes)) {
+        if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+          return Head.UNKNOWN;
+        }
+        while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          com.fasterxml.jackson.core.JsonToken value = p.nextToken();
+          if (name.equals("deploy") && value == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+            com.fasterxml.jackson.databind.JsonNode deploy = p.readValueAsTree();
+            deployId = deploy.path("id").isTextual() ? deploy.path("id").asText() : null;
+          } else if (name.equals("complete") && value.isBoolean()) {
+            complete = p.getBooleanValue();
+          } else if (name.equals("files") && !wholeHead) {
+            break;
+          } else {
+            p.skipChildren();
+          }
+        }
+      }
+      return new Head(deployId, complete);
+    } catch (IOException | RuntimeException e) {
+      return Head.UNKNOWN;
+    }
+  }
+
+  /**
+   * Reads each backup with a readable manifest, newest first, until {@code visit} answers false;
+   * one whose {@link Head} {@code worthReading} refuses is passed over unread.
+   */
+  private void scan(
+      java.util.function.Predicate<Head> worthReading,
+      boolean wholeHead,
+      java.util.function.Predicate<Backup> visit) {
     try {
       List<Path> dirs = new ArrayList<>(SafeFiles.list(root));
       dirs.sort(Comparator.reverseOrder());
       for (Path dir : dirs) {
         if (dir.equals(blobs) || !SafeFiles.isRegularFile(dir.resolve("manifest.json"))) {
+          continue;
+        }
+        if (!worthReading.test(readHead(dir, wholeHead))) {
           continue;
         }
         Backup backup;

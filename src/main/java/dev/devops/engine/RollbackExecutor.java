@@ -567,8 +567,8 @@ public final class RollbackExecutor {
       return record;
     }
     List<BackupStore.Backup> earlier =
-        store.list().stream()
-            .filter(b -> !b.manifest().isComplete() && !b.dir().equals(dir))
+        store.incomplete().stream()
+            .filter(b -> !b.dir().equals(dir))
             .filter(b -> b.manifest().deploy() != null && b.manifest().site() != null)
             .filter(b -> record.siteId().equals(b.manifest().site().id()))
             .limit(5)

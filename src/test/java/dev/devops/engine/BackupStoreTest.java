@@ -59,4 +59,59 @@ class BackupStoreTest {
     assertThat(store.resolve("2026-01-01T000000Z", project).getFileName())
         .hasToString("2026-01-01T000000Z");
   }
+
+  private Path manifest(String name, String json) throws Exception {
+    Path dir = project.resolve(".devops/backups/" + name);
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("manifest.json"), json);
+    return dir;
+  }
+
+  private static String manifestOf(String deployId, String sha, Boolean complete) {
+    return """
+        {"format":2,"reason":"r","deploy":{"id":"%s"},"files":[{"path":"/index.html","sha":"%s","size":1}]%s}
+        """
+        .formatted(deployId, sha, complete == null ? "" : ",\"complete\":" + complete);
+  }
+
+  @Test
+  void aManifestsHeadIsReadWithoutItsFileList() throws Exception {
+    // Torn inside its file list: the head before it is still whole.
+    Path torn =
+        manifest("2026-01-03T000000Z", "{\"format\":2,\"deploy\":{\"id\":\"d2\"},\"files\":[{\"pa");
+    assertThat(BackupStore.readHead(torn, false)).isEqualTo(new BackupStore.Head("d2", null));
+    assertThat(BackupStore.readHead(torn, true)).isEqualTo(BackupStore.Head.UNKNOWN);
+    Path whole = manifest("2026-01-02T000000Z", manifestOf("d1", "a".repeat(40), false));
+    assertThat(BackupStore.readHead(whole, true)).isEqualTo(new BackupStore.Head("d1", false));
+    Path notJson = manifest("2026-01-01T000000Z", "[1, 2]");
+    assertThat(BackupStore.readHead(notJson, true)).isEqualTo(BackupStore.Head.UNKNOWN);
+  }
+
+  @Test
+  void aDeploysFilesComeFromTheNewestManifestThatNamesIt() throws Exception {
+    BackupStore store = new BackupStore(project.resolve(".devops"), Clock.systemUTC());
+    manifest("2026-01-01T000000Z", manifestOf("d1", "1".repeat(40), true));
+    manifest("2026-01-02T000000Z", manifestOf("d1", "2".repeat(40), true));
+    manifest("2026-01-03T000000Z", manifestOf("d2", "3".repeat(40), true));
+    manifest("2026-01-04T000000Z", "{\"format\":2,\"deploy\":{\"id\":\"d3\"},\"files\":[{\"pa");
+
+    assertThat(store.filesOf("d1").orElseThrow().files().get(0).sha()).isEqualTo("2".repeat(40));
+    assertThat(store.filesOf("d2").orElseThrow().files().get(0).sha()).isEqualTo("3".repeat(40));
+    assertThat(store.filesOf("d3")).isEmpty(); // torn: passed over, as before
+    assertThat(store.filesOf("d4")).isEmpty();
+  }
+
+  @Test
+  void incompleteBackupsAreFoundByTheirHeadNewestFirst() throws Exception {
+    BackupStore store = new BackupStore(project.resolve(".devops"), Clock.systemUTC());
+    manifest("2026-01-01T000000Z", manifestOf("d1", "1".repeat(40), false));
+    manifest("2026-01-02T000000Z", manifestOf("d2", "2".repeat(40), true));
+    manifest("2026-01-03T000000Z", manifestOf("d3", "3".repeat(40), null)); // older format
+    manifest("2026-01-04T000000Z", manifestOf("d4", "4".repeat(40), false));
+
+    assertThat(store.incomplete())
+        .extracting(b -> b.manifest().deploy().id())
+        .containsExactly("d4", "d1");
+    assertThat(store.list()).hasSize(4);
+  }
 }
