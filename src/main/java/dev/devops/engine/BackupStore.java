@@ -17,9 +17,12 @@ import dev.devops.util.SafeFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -601,7 +604,9 @@ public final class BackupStore {
     }
     for (Map.Entry<String, String> e : pathBySha.entrySet()) {
       Path blob = blobPath(e.getKey());
-      if (!Files.isRegularFile(blob)) {
+      if (Files.isSymbolicLink(blob)) {
+        corrupt.add(e.getValue()); // not the stored bytes, wherever it points
+      } else if (!Files.isRegularFile(blob)) {
         missing.add(e.getValue());
       } else if (!e.getKey().equals(sha1Of(blob))) {
         corrupt.add(e.getValue());
@@ -619,13 +624,17 @@ public final class BackupStore {
 
   /**
    * The files of a backup as a deploy wants them: each manifest path (validated) with its SHA1,
-   * read from the blob store, so a recovery deploys them without copying or hashing them again.
-   * Files the backup could not download are left out.
+   * read from the blob store, so a recovery deploys them without copying them. Each blob is hashed
+   * first (never through a link): the deploy uploads what the file holds. Files the backup could
+   * not download are left out.
    *
-   * @throws IllegalStateException when a blob the manifest names is missing
+   * @throws IllegalStateException when a blob the manifest names is missing or damaged
    */
   public SiteFiles siteFiles(BackupManifest manifest) {
     Set<String> unavailable = Set.copyOf(manifest.unavailableOrEmpty());
+    // Every blob is checked first: a deploy uploads what the file holds, whatever the manifest
+    // says.
+    Map<String, BackupManifest.FileEntry> missing = missingEntries(manifest);
     Map<String, String> digest = new LinkedHashMap<>();
     Map<String, Path> files = new LinkedHashMap<>();
     long bytes = 0;
@@ -635,8 +644,9 @@ public final class BackupStore {
       }
       String relative = NetlifyClient.filePath(f.path());
       Path blob = blobPath(f.sha());
-      if (!Files.isRegularFile(blob)) {
-        throw new IllegalStateException("Backup blob " + f.sha() + " is missing: " + blob);
+      if (missing.containsKey(f.sha())) {
+        throw new IllegalStateException(
+            "Backup blob " + f.sha() + " is missing or damaged: " + blob);
       }
       digest.put(relative, f.sha());
       files.put(relative, blob);
@@ -937,7 +947,8 @@ public final class BackupStore {
       return false;
     }
     Path blob = blobPath(sha);
-    if (!Files.isRegularFile(blob)) {
+    if (!Files.isRegularFile(blob, LinkOption.NOFOLLOW_LINKS)) {
+      refuseIfUnsafe(blob); // a link, a FIFO...: refused by name, never followed
       absent.add(sha);
       return false;
     }
@@ -945,13 +956,26 @@ public final class BackupStore {
       checked.add(sha);
       return true;
     }
+    deleteQuietly(blob);
+    absent.add(sha);
+    return false;
+  }
+
+  /** Throws, naming it, when {@code blob} is there but is not a plain file of this user. */
+  private static void refuseIfUnsafe(Path blob) {
+    try {
+      SafeFiles.isRegularFile(blob);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteQuietly(Path blob) {
     try {
       Files.deleteIfExists(blob);
     } catch (IOException ignored) {
       // It stays missing either way.
     }
-    absent.add(sha);
-    return false;
   }
 
   /** Rewrites the manifest with what is still missing; complete when nothing is. */
@@ -1027,9 +1051,11 @@ public final class BackupStore {
     }
   }
 
-  private static String sha1Of(Path file) {
-    try {
-      return Sha1.hex(file);
+  /** A blob's SHA1, read without following a link; "" when it cannot be read. */
+  private static String sha1Of(Path blob) {
+    try (FileChannel channel =
+        FileChannel.open(blob, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      return Sha1.hex(channel);
     } catch (IOException e) {
       return "";
     }

@@ -1,9 +1,11 @@
 package dev.devops.netlify;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -22,12 +24,18 @@ public final class Sha1 {
 
   /** The digest of a file, read in 64 KB pieces whatever its size. */
   public static String hex(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      return hex(channel);
+    }
+  }
+
+  /** The digest of what {@code channel} reads to its end, in 64 KB pieces. */
+  public static String hex(ReadableByteChannel channel) throws IOException {
     MessageDigest digest = newDigest();
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = BUFFER.get();
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
+    byte[] buffer = BUFFER.get();
+    ByteBuffer wrapped = ByteBuffer.wrap(buffer);
+    for (int n; (n = channel.read(wrapped.clear())) >= 0; ) {
+      digest.update(buffer, 0, n);
     }
     return HexFormat.of().formatHex(digest.digest());
   }

@@ -63,6 +63,27 @@ class HostileRepositoryTest extends HostileCases {
   // ---- .devops entries
 
   @Test
+  void aBackupBlobLinkedToAFileElsewhereIsRefusedEvenWithTheRightBytes() throws IOException {
+    // A recovery deploys a backup's blobs: one read through a link would publish its target.
+    PlatformProject p = twoDeploys("blob-link");
+    Path own = dir.resolve("home/two.txt");
+    Files.createDirectories(own.getParent());
+    Files.writeString(own, "two");
+    String sha =
+        dev.devops.netlify.Sha1.hex("two".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    link(p.dir.resolve(".devops/backups/blobs/" + sha.substring(0, 2) + "/" + sha), own);
+    fixturesReady();
+
+    record(
+        "backups/blobs/SHA a link to a file of the user's with the live deploy's bytes: rollback",
+        p.cli.run("rollback", "--yes", "--reason", "x"),
+        ExitCode.CONFIG,
+        "blobs/" + sha.substring(0, 2) + "/" + sha + ": it is a symbolic link");
+    assertThat(Files.readString(own)).isEqualTo("two");
+    assertThat(served(p, "/")).as("nothing switched").isEqualTo("two");
+  }
+
+  @Test
   void aSiteLockLinkedToTheUsersFileLeavesThatFileAsItWas() throws IOException {
     PlatformProject p = twoDeploys("lock-link");
     Path own = usersFile("notes.txt");

@@ -114,4 +114,31 @@ class BackupStoreTest {
         .containsExactly("d4", "d1");
     assertThat(store.list()).hasSize(4);
   }
+
+  @Test
+  void aBlobIsNeverReadThroughALink(@TempDir Path elsewhere) throws Exception {
+    // .devops/ can come with a repository: a blob that links to a file outside the project is
+    // refused, even when that file holds the right bytes (a recovery would upload it).
+    BackupStore store = new BackupStore(project.resolve(".devops"), Clock.systemUTC());
+    byte[] bytes = "hello\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String sha = dev.devops.netlify.Sha1.hex(bytes);
+    Path outside = Files.write(elsewhere.resolve("secret.txt"), bytes);
+    Path dir = manifest("2026-01-01T000000Z", manifestOf("d1", sha, true));
+    Path blob = store.blobPath(sha);
+    Files.createDirectories(blob.getParent());
+    Files.createSymbolicLink(blob, outside);
+
+    assertThat(store.verify(dir).corrupt()).containsExactly("/index.html");
+    assertThatThrownBy(() -> store.siteFiles(store.readManifest(dir)))
+        .hasRootCauseInstanceOf(dev.devops.util.UnsafeFileException.class)
+        .hasMessageContaining("it is a symbolic link");
+    assertThat(Files.isSymbolicLink(blob)).as("refused, not changed").isTrue();
+    assertThat(outside).hasBinaryContent(bytes);
+
+    Files.delete(blob);
+    Files.write(blob, bytes); // the bytes themselves, stored
+    BackupStore fresh = new BackupStore(project.resolve(".devops"), Clock.systemUTC());
+    assertThat(fresh.verify(dir).ok()).isTrue();
+    assertThat(fresh.siteFiles(fresh.readManifest(dir)).digest()).containsEntry("index.html", sha);
+  }
 }
