@@ -1,5 +1,8 @@
 package dev.devops.engine;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.devops.netlify.Deploy;
 import dev.devops.netlify.DeployFile;
 import dev.devops.netlify.Download;
@@ -480,16 +483,15 @@ public final class BackupStore {
       }
       String deployId = null;
       Boolean complete = null;
-      try (com.fasterxml.jackson.core.JsonParser p =
-          Json.mapper().getFactory().createParser(bytes)) {
-        if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+      try (JsonParser p = Json.mapper().getFactory().createParser(bytes)) {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
           return Head.UNKNOWN;
         }
-        while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
           String name = p.currentName();
-          com.fasterxml.jackson.core.JsonToken value = p.nextToken();
-          if (name.equals("deploy") && value == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
-            com.fasterxml.jackson.databind.JsonNode deploy = p.readValueAsTree();
+          JsonToken value = p.nextToken();
+          if (name.equals("deploy") && value == JsonToken.START_OBJECT) {
+            JsonNode deploy = p.readValueAsTree();
             deployId = deploy.path("id").isTextual() ? deploy.path("id").asText() : null;
           } else if (name.equals("complete") && value.isBoolean()) {
             complete = p.getBooleanValue();
