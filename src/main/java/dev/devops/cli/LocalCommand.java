@@ -149,8 +149,7 @@ final class LocalServe extends BaseCommand {
           ExitCode.USAGE,
           "port " + port + " is in use; pick another with --port N (0 = any free port)");
     } catch (IOException e) {
-      throw new CliException(
-          ExitCode.FAILURE, "cannot use data directory " + dir + ": " + e.getMessage());
+      throw new java.io.UncheckedIOException("Cannot use the data folder " + dir, e);
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =

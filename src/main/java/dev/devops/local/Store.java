@@ -105,7 +105,7 @@ final class Store {
   private synchronized void load() throws IOException {
     Path metaFile = root.resolve("meta.json");
     if (Files.exists(metaFile)) {
-      meta = json.readValue(metaFile.toFile(), Meta.class);
+      meta = read(metaFile, json.constructType(Meta.class));
     } else {
       meta = new Meta();
       meta.accountId = Ids.newId();
@@ -114,16 +114,23 @@ final class Store {
       meta.createdAt = Ids.now();
       write(metaFile, meta);
     }
-    for (SiteRecord site : readAll("sites", SiteRecord.class)) {
+    for (SiteRecord site :
+        readAll("sites", SiteRecord.class, s -> s.id != null && s.name != null, "a site")) {
       sites.put(site.id, site);
     }
-    List<DeployRecord> loaded = readAll("deploys", DeployRecord.class);
+    List<DeployRecord> loaded =
+        readAll(
+            "deploys",
+            DeployRecord.class,
+            d -> d.id != null && d.siteId != null && d.createdAt != null,
+            "a deploy");
     loaded.sort(Comparator.comparing(d -> d.createdAt));
     Set<String> mapsInUse = new java.util.HashSet<>();
     for (DeployRecord deploy : loaded) {
       if (sites.containsKey(deploy.siteId)) {
         if (deploy.filesFile != null) {
-          deploy.files = json.readValue(filesPath(deploy.filesFile).toFile(), FILE_MAP);
+          deploy.files =
+              read(filesPath(deploy.filesFile), json.getTypeFactory().constructType(FILE_MAP));
           deploy.filesSaved = deploy.files;
           mapsInUse.add(deploy.filesFile);
         }
@@ -141,7 +148,8 @@ final class Store {
           String name = file.getFileName().toString();
           if (name.endsWith(".json")) {
             env.put(
-                name.substring(0, name.length() - 5), json.readValue(file.toFile(), EnvFile.class));
+                name.substring(0, name.length() - 5),
+                read(file, json.constructType(EnvFile.class)));
           }
         }
       }
@@ -194,7 +202,13 @@ final class Store {
     }
   }
 
-  private <T> List<T> readAll(String dir, Class<T> type) throws IOException {
+  /**
+   * The records in {@code dir}; one that is not JSON, or lacks what {@code whole} needs, stops the
+   * load with a message naming it ({@code what}: "a deploy").
+   */
+  private <T> List<T> readAll(
+      String dir, Class<T> type, java.util.function.Predicate<T> whole, String what)
+      throws IOException {
     List<T> result = new ArrayList<>();
     Path path = root.resolve(dir);
     if (!Files.isDirectory(path)) {
@@ -204,11 +218,46 @@ final class Store {
       for (Path file : (Iterable<Path>) files::iterator) {
         String name = file.getFileName().toString();
         if (name.endsWith(".json") && !name.contains(FILES_MARK)) {
-          result.add(json.readValue(file.toFile(), type));
+          T record = read(file, json.constructType(type));
+          if (record == null || !whole.test(record)) {
+            throw new DataFileException(
+                display(file) + " is not " + what + " record the platform wrote: move it aside");
+          }
+          result.add(record);
         }
       }
     }
     return result;
+  }
+
+  /** A file of the data folder that is not what the platform writes there (torn, edited). */
+  static final class DataFileException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    DataFileException(String message) {
+      super(message);
+    }
+  }
+
+  /** {@code file} as {@code type}; not JSON is a {@link DataFileException} naming the file. */
+  private <T> T read(Path file, com.fasterxml.jackson.databind.JavaType type) throws IOException {
+    try {
+      return json.readValue(file.toFile(), type);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+      throw new DataFileException(
+          display(file)
+              + " is not valid JSON"
+              + (at == null
+                  ? ""
+                  : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+              + ": move it aside, or restore it from a copy");
+    }
+  }
+
+  /** {@code file} relative to the data folder, as messages name it. */
+  private String display(Path file) {
+    return root.relativize(file).toString();
   }
 
   private void write(Path file, Object value) {

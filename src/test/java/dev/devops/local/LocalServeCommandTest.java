@@ -34,6 +34,30 @@ class LocalServeCommandTest {
   }
 
   @Test
+  void aDataFileThePlatformDidNotWriteIsNamedNotACrash() throws Exception {
+    Path data = tmp.resolve("data");
+    java.nio.file.Files.createDirectories(data.resolve("deploys"));
+    java.nio.file.Files.writeString(data.resolve("deploys/torn.json"), "{\"id\":");
+    Cli.Result torn =
+        new Cli(tmp).run("local", "serve", "--port", "0", "--data-dir", data.toString());
+    assertThat(torn.exitCode()).isEqualTo(ExitCode.LOCAL_IO.code());
+    assertThat(torn.err())
+        .contains("deploys/torn.json is not valid JSON (line 1, column 7)")
+        .doesNotContain("Internal error")
+        .doesNotContain("\tat ");
+
+    // Two records, one of them not a deploy: sorting them by creation time used to throw.
+    java.nio.file.Files.writeString(data.resolve("deploys/torn.json"), "{\"id\":\"a\"}");
+    java.nio.file.Files.writeString(
+        data.resolve("deploys/other.json"),
+        "{\"id\":\"b\",\"siteId\":\"s\",\"createdAt\":\"2026-01-01T00:00:00Z\"}");
+    Cli.Result foreign =
+        new Cli(tmp).run("local", "serve", "--port", "0", "--data-dir", data.toString());
+    assertThat(foreign.exitCode()).isEqualTo(ExitCode.LOCAL_IO.code());
+    assertThat(foreign.err()).contains("deploys/torn.json is not a deploy record");
+  }
+
+  @Test
   void anImpossiblePortIsAUsageError() {
     Cli.Result result = new Cli(tmp).run("local", "serve", "--port", "70000");
     assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE.code());
