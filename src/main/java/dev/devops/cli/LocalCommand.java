@@ -2,6 +2,7 @@ package dev.devops.cli;
 
 import dev.devops.local.LocalPlatform;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -149,7 +150,7 @@ final class LocalServe extends BaseCommand {
           ExitCode.USAGE,
           "port " + port + " is in use; pick another with --port N (0 = any free port)");
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("Cannot use the data folder " + dir, e);
+      throw new UncheckedIOException("Cannot use the data folder " + dir, e);
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =

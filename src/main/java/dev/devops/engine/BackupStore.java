@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -470,17 +471,12 @@ public final class BackupStore {
   }
 
   /**
-   * The head of the manifest in {@code dir}; {@link Head#UNKNOWN} when it cannot tell (the full
-   * read then decides, and reports). Without {@code wholeHead} it stops at the file list, which
-   * comes after the deploy in every manifest this store writes.
+   * The head of a manifest's {@code bytes}; {@link Head#UNKNOWN} when it cannot tell (the full read
+   * then decides, and reports). Without {@code wholeHead} it stops at the file list, which comes
+   * after the deploy in every manifest this store writes.
    */
-  static Head readHead(Path dir, boolean wholeHead) {
+  static Head readHead(byte[] bytes, boolean wholeHead) {
     try {
-      byte[] bytes =
-          SafeFiles.readBounded(dir.resolve("manifest.json"), MAX_MANIFEST_BYTES).orElse(null);
-      if (bytes == null) {
-        return Head.UNKNOWN;
-      }
       String deployId = null;
       Boolean complete = null;
       try (JsonParser p = Json.mapper().getFactory().createParser(bytes)) {
@@ -523,12 +519,13 @@ public final class BackupStore {
         if (dir.equals(blobs) || !SafeFiles.isRegularFile(dir.resolve("manifest.json"))) {
           continue;
         }
-        if (!worthReading.test(readHead(dir, wholeHead))) {
-          continue;
-        }
         Backup backup;
         try {
-          backup = new Backup(dir, readManifest(dir));
+          byte[] bytes = manifestBytes(dir);
+          if (!worthReading.test(readHead(bytes, wholeHead))) {
+            continue;
+          }
+          backup = new Backup(dir, parseManifest(dir, bytes));
         } catch (IllegalArgumentException e) {
           continue; // An unreadable manifest is reported by verify, not by list.
         }
@@ -566,10 +563,29 @@ public final class BackupStore {
   }
 
   public BackupManifest readManifest(Path dir) {
+    return parseManifest(dir, manifestBytes(dir));
+  }
+
+  /** The bytes of {@code dir}'s manifest, read once for its head and, when needed, the rest. */
+  private static byte[] manifestBytes(Path dir) {
     try {
-      byte[] bytes =
-          SafeFiles.readBounded(dir.resolve("manifest.json"), MAX_MANIFEST_BYTES)
-              .orElseThrow(() -> new java.nio.file.NoSuchFileException("no manifest.json"));
+      return SafeFiles.readBounded(dir.resolve("manifest.json"), MAX_MANIFEST_BYTES)
+          .orElseThrow(() -> new java.nio.file.NoSuchFileException("no manifest.json"));
+    } catch (dev.devops.util.UnsafeFileException e) {
+      throw new UncheckedIOException(e);
+    } catch (IOException e) {
+      throw unreadable(dir, e);
+    }
+  }
+
+  private static IllegalArgumentException unreadable(Path dir, IOException e) {
+    return new IllegalArgumentException(
+        "Backup manifest " + dir.resolve("manifest.json") + " is unreadable: " + e.getMessage(), e);
+  }
+
+  /** {@code bytes} as {@code dir}'s manifest, checked: every path and SHA1 safe to use. */
+  private static BackupManifest parseManifest(Path dir, byte[] bytes) {
+    try {
       BackupManifest manifest = Json.mapper().readValue(bytes, BackupManifest.class);
       if (manifest.files() == null || manifest.deploy() == null) {
         throw new IllegalArgumentException(
@@ -583,12 +599,8 @@ public final class BackupStore {
         }
       }
       return manifest;
-    } catch (dev.devops.util.UnsafeFileException e) {
-      throw new UncheckedIOException(e);
     } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "Backup manifest " + dir.resolve("manifest.json") + " is unreadable: " + e.getMessage(),
-          e);
+      throw unreadable(dir, e);
     }
   }
 
@@ -949,7 +961,14 @@ public final class BackupStore {
       return false;
     }
     Path blob = blobPath(sha);
-    if (!Files.isRegularFile(blob, LinkOption.NOFOLLOW_LINKS)) {
+    BasicFileAttributes attrs;
+    try {
+      attrs = Files.readAttributes(blob, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      absent.add(sha); // not there (the usual case in a fresh folder): one lstat, no more
+      return false;
+    }
+    if (!attrs.isRegularFile()) {
       refuseIfUnsafe(blob); // a link, a FIFO...: refused by name, never followed
       absent.add(sha);
       return false;
@@ -958,7 +977,11 @@ public final class BackupStore {
       checked.add(sha);
       return true;
     }
-    deleteQuietly(blob);
+    try {
+      Files.deleteIfExists(blob);
+    } catch (IOException ignored) {
+      // It stays missing either way.
+    }
     absent.add(sha);
     return false;
   }
@@ -969,14 +992,6 @@ public final class BackupStore {
       SafeFiles.isRegularFile(blob);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void deleteQuietly(Path blob) {
-    try {
-      Files.deleteIfExists(blob);
-    } catch (IOException ignored) {
-      // It stays missing either way.
     }
   }
 

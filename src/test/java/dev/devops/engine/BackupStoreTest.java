@@ -67,6 +67,10 @@ class BackupStoreTest {
     return dir;
   }
 
+  private static byte[] bytes(Path backup) throws Exception {
+    return Files.readAllBytes(backup.resolve("manifest.json"));
+  }
+
   private static String manifestOf(String deployId, String sha, Boolean complete) {
     return """
         {"format":2,"reason":"r","deploy":{"id":"%s"},"files":[{"path":"/index.html","sha":"%s","size":1}]%s}
@@ -79,12 +83,14 @@ class BackupStoreTest {
     // Torn inside its file list: the head before it is still whole.
     Path torn =
         manifest("2026-01-03T000000Z", "{\"format\":2,\"deploy\":{\"id\":\"d2\"},\"files\":[{\"pa");
-    assertThat(BackupStore.readHead(torn, false)).isEqualTo(new BackupStore.Head("d2", null));
-    assertThat(BackupStore.readHead(torn, true)).isEqualTo(BackupStore.Head.UNKNOWN);
+    assertThat(BackupStore.readHead(bytes(torn), false))
+        .isEqualTo(new BackupStore.Head("d2", null));
+    assertThat(BackupStore.readHead(bytes(torn), true)).isEqualTo(BackupStore.Head.UNKNOWN);
     Path whole = manifest("2026-01-02T000000Z", manifestOf("d1", "a".repeat(40), false));
-    assertThat(BackupStore.readHead(whole, true)).isEqualTo(new BackupStore.Head("d1", false));
+    assertThat(BackupStore.readHead(bytes(whole), true))
+        .isEqualTo(new BackupStore.Head("d1", false));
     Path notJson = manifest("2026-01-01T000000Z", "[1, 2]");
-    assertThat(BackupStore.readHead(notJson, true)).isEqualTo(BackupStore.Head.UNKNOWN);
+    assertThat(BackupStore.readHead(bytes(notJson), true)).isEqualTo(BackupStore.Head.UNKNOWN);
   }
 
   @Test
