@@ -618,7 +618,9 @@ public final class BackupStore {
     }
     for (Map.Entry<String, String> e : pathBySha.entrySet()) {
       Path blob = blobPath(e.getKey());
-      if (Files.isSymbolicLink(blob)) {
+      if (!Files.exists(blob)) {
+        missing.add(e.getValue()); // one stat, no exception (a dangling link is missing too)
+      } else if (Files.isSymbolicLink(blob)) {
         corrupt.add(e.getValue()); // not the stored bytes, wherever it points
       } else if (!Files.isRegularFile(blob)) {
         missing.add(e.getValue());

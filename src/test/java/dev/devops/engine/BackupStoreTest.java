@@ -147,4 +147,21 @@ class BackupStoreTest {
     assertThat(fresh.verify(dir).ok()).isTrue();
     assertThat(fresh.siteFiles(fresh.readManifest(dir)).digest()).containsEntry("index.html", sha);
   }
+
+  @Test
+  void aDanglingLinkIsAMissingBlobThatAFetchReplaces(@TempDir Path elsewhere) throws Exception {
+    BackupStore store = new BackupStore(project.resolve(".devops"), Clock.systemUTC());
+    byte[] bytes = "hello\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String sha = dev.devops.netlify.Sha1.hex(bytes);
+    Path dir = manifest("2026-01-01T000000Z", manifestOf("d1", sha, true));
+    Path blob = store.blobPath(sha);
+    Files.createDirectories(blob.getParent());
+    Path pointedAt = elsewhere.resolve("not-there");
+    Files.createSymbolicLink(blob, pointedAt);
+
+    BackupStore.Verification verification = store.verify(dir);
+    assertThat(verification.missing()).containsExactly("/index.html");
+    assertThat(verification.corrupt()).isEmpty();
+    assertThat(pointedAt).doesNotExist();
+  }
 }
