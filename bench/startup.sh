@@ -10,8 +10,9 @@
 #     site);
 #   - netlify api listSiteDeploys (netlify-cli from compat/), the same page.
 # Every Java program runs with the launcher's flags (-XX:+UseSerialGC -XX:TieredStopAtLevel=1;
-# bin/devops adds -XX:CompileThresholdScaling=10 for deployments and status, which makes the
-# single-threaded bare GET slower, so it runs without) and a class-data archive of its own, made the same way. With JDK 25 installed, bin/devops also
+# bin/devops adds -XX:CompileThresholdScaling=10 for deployments, status and dry runs, which
+# makes the single-threaded bare GET slower, so it runs without) and a class-data archive of its
+# own, made the same way. With JDK 25 installed, bin/devops also
 # runs on it (its AOT cache). Prints the medians, then the ratios against their goals.
 # Usage: RUNS=30 bench/startup.sh   (default 30 timed runs per command, 3 warm-up runs)
 # Installs what it needs: hyperfine and python3 (apt), netlify-cli (npm ci in compat/).
