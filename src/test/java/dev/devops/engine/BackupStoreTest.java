@@ -149,7 +149,7 @@ class BackupStoreTest {
   }
 
   @Test
-  void aDanglingLinkIsAMissingBlobThatAFetchReplaces(@TempDir Path elsewhere) throws Exception {
+  void aDanglingLinkIsAMissingBlobNotADamagedOne(@TempDir Path elsewhere) throws Exception {
     BackupStore store = new BackupStore(project.resolve(".devops"), Clock.systemUTC());
     byte[] bytes = "hello\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     String sha = dev.devops.netlify.Sha1.hex(bytes);
