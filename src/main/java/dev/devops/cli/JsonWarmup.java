@@ -1,7 +1,6 @@
 package dev.devops.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.devops.config.ConfigStore;
 import dev.devops.engine.BackupManifest;
 import dev.devops.engine.RollbackRecord;
 import dev.devops.engine.SharedState;
@@ -108,9 +107,8 @@ final class JsonWarmup {
     return tasks;
   }
 
-  /** What every project command reads first: its config, its records, the site and its record. */
+  /** What every project command reads first: its records, the site and its record. */
   private static void projectReads(List<Runnable> tasks, boolean writes) {
-    tasks.add(ConfigStore::prepareJson);
     tasks.add(() -> DeploymentRecords.prepareJson(writes));
     tasks.add(() -> Json.prepareReader(Site.class));
     tasks.add(() -> Json.prepareReader(JsonNode.class)); // the site's metadata

@@ -1,21 +1,10 @@
 package dev.devops.config;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.type.TypeFactory;
 import dev.devops.util.Json;
 import dev.devops.util.SafeFiles;
 import dev.devops.util.UnsafeFileException;
@@ -43,18 +32,8 @@ public final class ConfigStore {
   static final int MAX_CONTAINS = 1000;
 
   private static final Pattern SITE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
-  private static final ObjectReader READER =
-      Json.mapper()
-          .readerFor(OnDisk.class)
-          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .without(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
   private ConfigStore() {}
-
-  /** Builds the config's reader now (this class's initialisation), e.g. on a second thread. */
-  public static void prepareJson() {
-    // Calling any static method initialises the class, which builds READER.
-  }
 
   /** {@code cwd/.devops}: where every piece of project state lives. */
   public static Path stateDir(Path cwd) {
@@ -107,7 +86,7 @@ public final class ConfigStore {
     }
     OnDisk raw;
     try {
-      raw = READER.readValue(bytes);
+      raw = ConfigReader.read(display, bytes);
     } catch (JsonProcessingException e) {
       throw new ConfigException(ConfigException.Kind.MALFORMED, located(display, e), null, e);
     } catch (IOException e) {
@@ -312,7 +291,6 @@ public final class ConfigStore {
    * {@code health_checks}: a list of checks, or the short form {@code {"paths": [...]}} (written
    * when every check is a plain path, so older configs read the same).
    */
-  @JsonDeserialize(using = HealthChecksReader.class)
   static final class HealthChecks {
     /** The list form, or null for the short form. */
     List<CheckOnDisk> list;
@@ -351,7 +329,6 @@ public final class ConfigStore {
 
     CheckOnDisk() {}
 
-    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     static CheckOnDisk ofPath(String path) {
       CheckOnDisk c = new CheckOnDisk();
       c.path = path;
@@ -365,36 +342,6 @@ public final class ConfigStore {
       c.maxMs = check.maxMs();
       return c;
     }
-  }
-
-  /** Reads either form; anything else is a mapping error at its line and column. */
-  static final class HealthChecksReader extends StdDeserializer<HealthChecks> {
-    private static final long serialVersionUID = 1L;
-    private static final JavaType ENTRIES =
-        TypeFactory.defaultInstance().constructCollectionType(List.class, CheckOnDisk.class);
-
-    HealthChecksReader() {
-      super(HealthChecks.class);
-    }
-
-    @Override
-    public HealthChecks deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-      HealthChecks h = new HealthChecks();
-      if (p.currentToken() == JsonToken.START_ARRAY) {
-        h.list = ctxt.readValue(p, ENTRIES);
-        return h;
-      }
-      if (p.currentToken() == JsonToken.START_OBJECT) {
-        h.paths = ctxt.readValue(p, ShortForm.class).paths;
-        return h;
-      }
-      throw MismatchedInputException.from(
-          p, HealthChecks.class, "'health_checks' must be a list of checks or {\"paths\": [...]}");
-    }
-  }
-
-  static final class ShortForm {
-    public List<CheckOnDisk> paths;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -158,6 +158,79 @@ class ConfigStoreTest {
     assertThat(config.relinked("other", "shop", null).deployment()).isEqualTo(config.deployment());
   }
 
+  @Test
+  void aValueOfTheWrongTypeIsNamedByItsPlaceAtItsLineAndColumn() throws IOException {
+    String head = "{\"platform\":\"netlify\",\"site_id\":\"abc\",\n";
+    String[][] cases = {
+      {"\"site_name\": 7}", ":2:14: 'site_name' must be a string."},
+      {"\"rollback\": []}", ":2:13: 'rollback' must be an object."},
+      {"\"rollback\": {\"lock\": \"yes\"}}", ":2:22: 'rollback.lock' must be true or false."},
+      {
+        "\"rollback\": {\"verify_sample\": 2.5}}",
+        "'rollback.verify_sample' must be a whole number."
+      },
+      {"\"rollback\": {\"verify_sample\": \"20\"}}", "'rollback.verify_sample' must be a whole"},
+      {
+        "\"rollback\": {\"verify_sample\": 99999999999}}",
+        "'rollback.verify_sample' is out of range."
+      },
+      {"\"deployment\": {\"rollback_on_failure\": 1}}", "'deployment.rollback_on_failure' must be"},
+      {"\"health_checks\": [\"/\", 5]}", ":2:24: 'health_checks[1]' must be a path or a check"},
+      {"\"health_checks\": [{\"path\": \"/\", \"max_ms\": \"9\"}]}", "'health_checks[0].max_ms'"},
+      {"\"health_checks\": {\"paths\": \"/\"}}", "'health_checks.paths' must be a list of paths."},
+    };
+    for (String[] c : cases) {
+      write(head + c[0]);
+      assertThatThrownBy(() -> ConfigStore.load(dir))
+          .as(c[0])
+          .isInstanceOfSatisfying(
+              ConfigException.class,
+              e -> {
+                assertThat(e.kind()).isEqualTo(ConfigException.Kind.MALFORMED);
+                assertThat(e.getMessage()).startsWith(".devops/config.json:").contains(c[1]);
+              });
+    }
+    write("[1]");
+    assertThatThrownBy(() -> ConfigStore.load(dir))
+        .hasMessage(".devops/config.json:1:1: the file must be a JSON object.");
+    write("{\"platform\":\"netlify\",\"site_id\":\"abc\"}\n[]");
+    assertThatThrownBy(() -> ConfigStore.load(dir))
+        .hasMessage(
+            ".devops/config.json:2:1: the file must be one JSON object, with nothing after it.");
+    write("null");
+    assertThatThrownBy(() -> ConfigStore.load(dir)).hasMessageContaining("empty file");
+  }
+
+  @Test
+  void nullsMeanTheDefaultsAndTheLastOfTwoEqualFieldsWins() throws IOException {
+    write(
+        "{\"platform\":\"netlify\",\"site_id\":\"old\",\"site_id\":\"abc\","
+            + "\"api_url\":null,\"health_checks\":null,\"deployment\":null,"
+            + "\"rollback\":{\"lock\":null,\"verify_sample\":5,\"extra\":{\"a\":[1,{}]}},"
+            + "\"later\":[{\"x\":[null]}],\"deployment.rollback_on_failure\":true}");
+    ProjectConfig config = ConfigStore.load(dir);
+    assertThat(config.siteId()).isEqualTo("abc");
+    assertThat(config.apiUrl()).isNull();
+    assertThat(config.healthChecks()).isEqualTo(ProjectConfig.DEFAULT_HEALTH_CHECKS);
+    assertThat(config.rollback()).isEqualTo(new ProjectConfig.RollbackDefaults(true, 60, 5));
+    assertThat(config.deployment()).isEqualTo(ProjectConfig.DeploymentDefaults.DEFAULTS);
+  }
+
+  @Test
+  void aHugeListOfHealthChecksIsRefusedByItsCountWithoutHoldingIt() throws IOException {
+    write(
+        "{\"platform\":\"netlify\",\"site_id\":\"abc\",\"health_checks\":["
+            + "{\"path\":\"/\"},".repeat(20_000)
+            + "7]}");
+    assertThatThrownBy(() -> ConfigStore.load(dir))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ConfigException.Kind.INVALID);
+              assertThat(e.getMessage()).contains("more than 50 health checks");
+            });
+  }
+
   private void write(String text) throws IOException {
     Files.createDirectories(dir.resolve(".devops"));
     Files.writeString(dir.resolve(".devops/config.json"), text);
