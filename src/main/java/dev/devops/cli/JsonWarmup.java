@@ -31,23 +31,64 @@ final class JsonWarmup {
 
   private JsonWarmup() {}
 
+  /** What to build for a type: its reader, the reader of a list of it, or its writer. */
+  enum Use {
+    READER,
+    LIST_READER,
+    WRITER,
+    /** The project's records ({@link DeploymentRecords}): its reader. */
+    RECORDS,
+    /** The project's records: their reader and writer. */
+    RECORDS_WRITTEN
+  }
+
+  /**
+   * One reader or writer to build. Data, not lambdas: each lambda's call site is linked on its
+   * first use, and linking the dozen of these took the first thread about 10 ms before picocli.
+   */
+  record Prepare(Use use, Class<?> type) {
+    void run() {
+      switch (use) {
+        case READER -> Json.prepareReader(type);
+        case LIST_READER -> Json.prepareReader(Json.listOf(type));
+        case WRITER -> Json.prepareWriter(type);
+        case RECORDS -> DeploymentRecords.prepareJson(false);
+        case RECORDS_WRITTEN -> DeploymentRecords.prepareJson(true);
+      }
+    }
+  }
+
   /** Starts the warm-up for the command {@code args} name, once per process. */
   static void start(String[] args) {
-    List<Runnable> tasks = tasks(args);
+    List<Prepare> tasks = tasks(args);
     if (tasks.isEmpty() || !STARTED.add(command(args))) {
       return;
     }
-    Thread thread = new Thread(() -> run(tasks), "devops-json-warmup");
+    Thread thread = new Thread(new Runner(tasks), "devops-json-warmup");
     thread.setDaemon(true); // never holds the process open
     thread.start();
+  }
+
+  /** The second thread's work (a class of its own, not a lambda, for the reason above). */
+  private static final class Runner implements Runnable {
+    private final List<Prepare> tasks;
+
+    Runner(List<Prepare> tasks) {
+      this.tasks = tasks;
+    }
+
+    @Override
+    public void run() {
+      JsonWarmup.run(tasks);
+    }
   }
 
   /**
    * Runs {@code tasks}, each on its own; returns what failed (nothing, unless a type is broken).
    */
-  static List<Throwable> run(List<Runnable> tasks) {
+  static List<Throwable> run(List<Prepare> tasks) {
     List<Throwable> failures = new ArrayList<>();
-    for (Runnable task : tasks) {
+    for (Prepare task : tasks) {
       try {
         task.run();
       } catch (RuntimeException | LinkageError e) {
@@ -61,43 +102,43 @@ final class JsonWarmup {
    * What the command {@code args} name will read and write, in the order it needs them; none for
    * other commands, for help and for an {@code @file} (whose words are not known yet).
    */
-  static List<Runnable> tasks(String[] args) {
+  static List<Prepare> tasks(String[] args) {
     if (RootCommand.wantsHelpOrFile(args)) {
       return List.of();
     }
     List<String> words = Arrays.asList(args);
     boolean json = words.contains("--json");
-    List<Runnable> tasks = new ArrayList<>();
+    List<Prepare> tasks = new ArrayList<>();
     switch (command(args)) {
       case "deployments list" -> {
         projectReads(tasks, false);
-        tasks.add(() -> Json.prepareReader(Json.listOf(Deploy.class)));
+        tasks.add(new Prepare(Use.LIST_READER, Deploy.class));
         if (json) {
-          tasks.add(() -> Json.prepareWriter(DeploymentsList.Report.class));
+          tasks.add(new Prepare(Use.WRITER, DeploymentsList.Report.class));
         }
       }
       case "status" -> {
         projectReads(tasks, false);
         if (json) {
-          tasks.add(() -> Json.prepareWriter(StatusCommand.Report.class));
+          tasks.add(new Prepare(Use.WRITER, StatusCommand.Report.class));
         }
       }
       case "rollback" -> {
         boolean writes = !words.contains("--dry-run");
         projectReads(tasks, writes);
-        tasks.add(() -> Json.prepareReader(Json.listOf(Deploy.class)));
-        tasks.add(() -> Json.prepareReader(Deploy.class));
-        tasks.add(() -> Json.prepareReader(Json.listOf(EnvVar.class)));
-        tasks.add(() -> Json.prepareReader(BackupManifest.class));
+        tasks.add(new Prepare(Use.LIST_READER, Deploy.class));
+        tasks.add(new Prepare(Use.READER, Deploy.class));
+        tasks.add(new Prepare(Use.LIST_READER, EnvVar.class));
+        tasks.add(new Prepare(Use.READER, BackupManifest.class));
         if (json) {
-          tasks.add(() -> Json.prepareWriter(RollbackEvents.Step.class));
-          tasks.add(() -> Json.prepareWriter(RollbackEvents.Impact.class));
-          tasks.add(() -> Json.prepareWriter(RollbackEvents.Result.class));
+          tasks.add(new Prepare(Use.WRITER, RollbackEvents.Step.class));
+          tasks.add(new Prepare(Use.WRITER, RollbackEvents.Impact.class));
+          tasks.add(new Prepare(Use.WRITER, RollbackEvents.Result.class));
         }
         if (writes) {
-          tasks.add(() -> Json.prepareWriter(BackupManifest.class));
-          tasks.add(() -> Json.prepareReader(Json.listOf(RollbackRecord.class)));
-          tasks.add(() -> Json.prepareWriter(RollbackRecord.class));
+          tasks.add(new Prepare(Use.WRITER, BackupManifest.class));
+          tasks.add(new Prepare(Use.LIST_READER, RollbackRecord.class));
+          tasks.add(new Prepare(Use.WRITER, RollbackRecord.class));
         }
       }
       default -> {
@@ -108,13 +149,13 @@ final class JsonWarmup {
   }
 
   /** What every project command reads first: its records, the site and its record. */
-  private static void projectReads(List<Runnable> tasks, boolean writes) {
-    tasks.add(() -> DeploymentRecords.prepareJson(writes));
-    tasks.add(() -> Json.prepareReader(Site.class));
-    tasks.add(() -> Json.prepareReader(JsonNode.class)); // the site's metadata
-    tasks.add(() -> Json.prepareReader(SharedState.Snapshot.class));
+  private static void projectReads(List<Prepare> tasks, boolean writes) {
+    tasks.add(new Prepare(writes ? Use.RECORDS_WRITTEN : Use.RECORDS, DeploymentRecords.class));
+    tasks.add(new Prepare(Use.READER, Site.class));
+    tasks.add(new Prepare(Use.READER, JsonNode.class)); // the site's metadata
+    tasks.add(new Prepare(Use.READER, SharedState.Snapshot.class));
     if (writes) {
-      tasks.add(() -> Json.prepareWriter(SharedState.Snapshot.class));
+      tasks.add(new Prepare(Use.WRITER, SharedState.Snapshot.class));
     }
   }
 
