@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,21 +50,42 @@ final class LauncherIT {
   }
 
   @Test
-  void aStaleArchiveNeverReachesStdout() throws Exception {
-    assumeTrue(Files.isExecutable(JDK25.resolve("bin/java")), "JDK 25 is not installed");
-    // JDK 25 reports an AOT cache made for another jar on stdout unless told otherwise.
-    Map<String, String> env =
-        Map.of("DEVOPS_JAR", dir.resolve("devops.jar").toString(), "JAVA_HOME", JDK25.toString());
-    Files.copy(JAR, dir.resolve("devops.jar"));
+  void aJarOfAnotherTimeGetsAnArchiveOfItsOwn() throws Exception {
+    Path jar = Files.copy(JAR, dir.resolve("devops.jar"));
+    Map<String, String> env = Map.of("DEVOPS_JAR", jar.toString());
     assertThat(launch(env, "--version").exitCode()).isZero();
-    assertThat(archives()).hasSize(1);
+    Path archive = archives().get(0);
+    assertThat(Files.getLastModifiedTime(archive)).isEqualTo(Files.getLastModifiedTime(jar));
 
-    rebuildJarOlderThanItsArchive(dir.resolve("devops.jar"));
-    Run stale = launch(env, "--version");
+    // A rebuilt jar whose time says it is older than the archive: a copy or an unpacked tarball.
+    rebuildJarOlderThanItsArchive(jar);
+    Run rebuilt = launch(env, "--version");
 
-    assertThat(stale.exitCode()).isZero();
-    assertThat(stale.out()).isEqualTo("devops " + VersionProvider.version() + "\n");
-    assertThat(stale.err()).contains("[aot]");
+    assertThat(rebuilt.err()).contains("Preparing the start-up archive");
+    assertThat(rebuilt.out()).isEqualTo("devops " + VersionProvider.version() + "\n");
+    assertThat(Files.getLastModifiedTime(archive)).isEqualTo(Files.getLastModifiedTime(jar));
+    assertThat(launch(env, "--version").err()).doesNotContain("Preparing");
+  }
+
+  @Test
+  void whatTheJvmSaysAboutADamagedArchiveNeverReachesStdout() throws Exception {
+    assumeTrue(Files.isExecutable(JDK25.resolve("bin/java")), "JDK 25 is not installed");
+    // JDK 25 reports an AOT cache it cannot use on stdout unless told otherwise.
+    Path jar = Files.copy(JAR, dir.resolve("devops.jar"));
+    Map<String, String> env = Map.of("DEVOPS_JAR", jar.toString(), "JAVA_HOME", JDK25.toString());
+    assertThat(launch(env, "--version").exitCode()).isZero();
+    Path archive = archives().get(0);
+
+    FileTime time = Files.getLastModifiedTime(archive);
+    try (var channel = java.nio.channels.FileChannel.open(archive, StandardOpenOption.WRITE)) {
+      channel.truncate(channel.size() / 2);
+    }
+    Files.setLastModifiedTime(archive, time); // the launcher still takes it for the jar's
+    Run damaged = launch(env, "--version");
+
+    assertThat(damaged.exitCode()).isZero();
+    assertThat(damaged.out()).isEqualTo("devops " + VersionProvider.version() + "\n");
+    assertThat(damaged.err()).contains("[aot]").doesNotContain("Preparing");
   }
 
   @Test
