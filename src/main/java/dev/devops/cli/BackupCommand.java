@@ -22,8 +22,7 @@ import picocli.CommandLine.Spec;
 /** {@code devops backup}: local, verified copies of deploys in {@code .devops/backups/}. */
 @Command(
     name = "backup",
-    description = "Back up a deploy's files and metadata locally, list and verify backups.",
-    mixinStandardHelpOptions = true)
+    description = "Back up a deploy's files and metadata locally, list and verify backups.")
 public final class BackupCommand implements Runnable, CommandGroup {
   @Spec CommandSpec spec;
 
@@ -82,8 +81,7 @@ public final class BackupCommand implements Runnable, CommandGroup {
 /** {@code devops backup create}. */
 @Command(
     name = "create",
-    description = "Back up a deploy: metadata, env var names, every file's bytes; or finish one.",
-    mixinStandardHelpOptions = true)
+    description = "Back up a deploy: metadata, env var names, every file's bytes; or finish one.")
 final class BackupCreate extends EngineCommand {
   @Option(
       names = "--deployment",
@@ -181,10 +179,7 @@ final class BackupCreate extends EngineCommand {
 }
 
 /** {@code devops backup list}. */
-@Command(
-    name = "list",
-    description = "List local backups, newest first.",
-    mixinStandardHelpOptions = true)
+@Command(name = "list", description = "List local backups, newest first.")
 final class BackupList extends EngineCommand {
   @Mixin JsonOption jsonOption;
 
@@ -230,8 +225,7 @@ final class BackupList extends EngineCommand {
 /** {@code devops backup verify [DIR]}. */
 @Command(
     name = "verify",
-    description = "Check every blob of a backup (default: all backups) against its SHA1.",
-    mixinStandardHelpOptions = true)
+    description = "Check every blob of a backup (default: all backups) against its SHA1.")
 final class BackupVerify extends EngineCommand {
   @Parameters(
       index = "0",

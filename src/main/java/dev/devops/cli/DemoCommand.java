@@ -25,7 +25,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "demo",
-    mixinStandardHelpOptions = true,
     description = {
       "Roll back a broken release for real, on the local platform.",
       "Publishes v1.2.0 to v1.2.3 of a sample site (v1.2.3 is broken), then runs",

@@ -79,7 +79,7 @@ public final class DeployCommand extends EngineCommand {
 
   @Mixin JsonOption jsonOption;
 
-  // --version is this command's own option, so help cannot come from mixinStandardHelpOptions.
+  // --version is this command's own option, so it gets no -V and declares its own help.
   @Option(
       names = {"-h", "--help"},
       usageHelp = true,

@@ -19,10 +19,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code devops deployments}: the site's deploy history. */
-@Command(
-    name = "deployments",
-    description = "List the site's deploys and the rollback targets.",
-    mixinStandardHelpOptions = true)
+@Command(name = "deployments", description = "List the site's deploys and the rollback targets.")
 public final class DeploymentsCommand implements Runnable, CommandGroup {
   @Spec CommandSpec spec;
 
@@ -39,10 +36,7 @@ public final class DeploymentsCommand implements Runnable, CommandGroup {
 }
 
 /** {@code devops deployments list}: the spec's "Recent Deployments" view. */
-@Command(
-    name = "list",
-    description = "Show the live deploy and the deploys you can roll back to.",
-    mixinStandardHelpOptions = true)
+@Command(name = "list", description = "Show the live deploy and the deploys you can roll back to.")
 final class DeploymentsList extends EngineCommand {
   static final int MAX_LIMIT = 100;
 
@@ -107,8 +101,7 @@ final class DeploymentsList extends EngineCommand {
 @Command(
     name = "validate",
     description =
-        "Check that a deploy can be rolled back to: exists, ready, restorable, no breaking change.",
-    mixinStandardHelpOptions = true)
+        "Check that a deploy can be rolled back to: exists, ready, restorable, no breaking change.")
 final class DeploymentsValidate extends EngineCommand {
   @Option(
       names = "--id",
@@ -161,8 +154,7 @@ final class DeploymentsValidate extends EngineCommand {
 @Command(
     name = "mark",
     description =
-        "Mark a deploy bad (rollbacks skip it by default) or good again; shared with the team.",
-    mixinStandardHelpOptions = true)
+        "Mark a deploy bad (rollbacks skip it by default) or good again; shared with the team.")
 final class DeploymentsMark extends EngineCommand {
   @Parameters(index = "0", paramLabel = "ID", description = "The deploy (id or version label).")
   String id;

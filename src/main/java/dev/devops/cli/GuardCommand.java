@@ -15,8 +15,7 @@ import picocli.CommandLine.Option;
     name = "guard",
     description =
         "Watch the published deploy (or, with --next, the next one to publish) and roll it back"
-            + " if it fails its checks.",
-    mixinStandardHelpOptions = true)
+            + " if it fails its checks.")
 public final class GuardCommand extends EngineCommand {
   @Option(
       names = "--next",

@@ -18,8 +18,7 @@ import picocli.CommandLine.Option;
 /** {@code devops init}: links the project in the current directory to a Netlify site. */
 @Command(
     name = "init",
-    description = "Link this project to a Netlify site (writes the project config).",
-    mixinStandardHelpOptions = true)
+    description = "Link this project to a Netlify site (writes the project config).")
 public final class InitCommand extends ProjectCommand {
   static final String SITE_ID_ENV = "NETLIFY_SITE_ID";
 

@@ -16,10 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code devops local}: the local Netlify-compatible platform. */
-@Command(
-    name = "local",
-    description = "Run the local Netlify-compatible platform.",
-    mixinStandardHelpOptions = true)
+@Command(name = "local", description = "Run the local Netlify-compatible platform.")
 public final class LocalCommand implements Runnable, CommandGroup {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -39,8 +36,7 @@ public final class LocalCommand implements Runnable, CommandGroup {
     description = {
       "Serve Netlify's REST API and every site on one loopback port, in the foreground.",
       "Point clients at it with NETLIFY_API_URL and NETLIFY_AUTH_TOKEN. Ctrl-C stops it."
-    },
-    mixinStandardHelpOptions = true)
+    })
 final class LocalServe extends BaseCommand {
   @Option(
       names = "--port",

@@ -17,10 +17,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code devops local sites}: create and list sites on a running local platform. */
-@Command(
-    name = "sites",
-    description = "Create and list sites on a running local platform.",
-    mixinStandardHelpOptions = true)
+@Command(name = "sites", description = "Create and list sites on a running local platform.")
 final class LocalSites implements Runnable, CommandGroup {
   @Spec CommandSpec spec;
 
@@ -90,8 +87,7 @@ final class LocalSites implements Runnable, CommandGroup {
 @Command(
     name = "create",
     description =
-        "Create a site on the local platform, then link a project to it with 'devops init'.",
-    mixinStandardHelpOptions = true)
+        "Create a site on the local platform, then link a project to it with 'devops init'.")
 final class LocalSitesCreate extends BaseCommand {
   @Parameters(index = "0", paramLabel = "NAME", description = "The site's name (a DNS label).")
   String name;
@@ -134,10 +130,7 @@ final class LocalSitesCreate extends BaseCommand {
 }
 
 /** {@code devops local sites list}. */
-@Command(
-    name = "list",
-    description = "List the sites of the local platform.",
-    mixinStandardHelpOptions = true)
+@Command(name = "list", description = "List the sites of the local platform.")
 final class LocalSitesList extends BaseCommand {
   @Mixin LocalSites.Target target;
 

@@ -16,8 +16,7 @@ import picocli.CommandLine.Option;
 /** {@code devops logs}: the deploy log of a deploy (default: the published one). */
 @Command(
     name = "logs",
-    description = "Show the deploy log of a deploy (default: the published one).",
-    mixinStandardHelpOptions = true)
+    description = "Show the deploy log of a deploy (default: the published one).")
 public final class LogsCommand extends EngineCommand {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);

@@ -14,8 +14,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "emergency-recover",
-    description = "Put the site back where it was before a rollback (safe to run twice).",
-    mixinStandardHelpOptions = true)
+    description = "Put the site back where it was before a rollback (safe to run twice).")
 public final class RecoverCommand extends EngineCommand {
   @Option(
       names = "--rollback-id",

@@ -15,8 +15,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "rollback",
-    description = "Roll the site back (or forward) to another deploy, safely and verified.",
-    mixinStandardHelpOptions = true)
+    description = "Roll the site back (or forward) to another deploy, safely and verified.")
 public final class RollbackCommand extends EngineCommand implements CommandGroup {
   @Parameters(
       index = "0",

@@ -19,10 +19,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code devops rollback analyze}: step 5 on its own. */
-@Command(
-    name = "analyze",
-    description = "Show what rolling from one deploy to another changes.",
-    mixinStandardHelpOptions = true)
+@Command(name = "analyze", description = "Show what rolling from one deploy to another changes.")
 final class RollbackAnalyze extends EngineCommand {
   @Option(
       names = "--from",
@@ -64,8 +61,7 @@ final class RollbackAnalyze extends EngineCommand {
 /** {@code devops rollback execute}: steps 8 to 11 on their own. */
 @Command(
     name = "execute",
-    description = "Switch the site to a deploy, verify, record; recover on failure.",
-    mixinStandardHelpOptions = true)
+    description = "Switch the site to a deploy, verify, record; recover on failure.")
 final class RollbackExecute extends EngineCommand {
   @Option(
       names = "--to",
@@ -142,10 +138,7 @@ final class RollbackExecute extends EngineCommand {
 }
 
 /** {@code devops rollback history}: the rollback journal. */
-@Command(
-    name = "history",
-    description = "Show past rollbacks, newest first.",
-    mixinStandardHelpOptions = true)
+@Command(name = "history", description = "Show past rollbacks, newest first.")
 final class RollbackHistoryCommand extends EngineCommand {
   @Mixin JsonOption jsonOption;
 

@@ -7,6 +7,8 @@ import picocli.AutoComplete.GenerateCompletion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IFactory;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code devops}: safe, verified rollbacks for Netlify sites.
@@ -20,7 +22,6 @@ import picocli.CommandLine.IFactory;
  */
 @Command(
     name = "devops",
-    mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description =
         "Roll a Netlify site back to an earlier deploy in seconds, and prove that it did.")
@@ -62,6 +63,7 @@ public final class RootCommand implements Runnable {
    * subcommands the arguments name; otherwise the whole tree ({@code null} args also means all).
    */
   static void register(CommandLine root, String[] args) {
+    addHelpOptions(root.getCommandSpec());
     if (args != null && onlyVersion(args)) {
       return;
     }
@@ -84,9 +86,39 @@ public final class RootCommand implements Runnable {
     for (Class<?> type : types) {
       parent.addSubcommand(type);
       CommandLine added = parent.getSubcommands().get(nameOf(type));
+      addHelpOptions(added.getCommandSpec());
       if (added.getCommand() instanceof CommandGroup group) {
         add(added, reachable(group, args), args);
       }
+    }
+  }
+
+  /**
+   * {@code -h/--help} and {@code -V/--version}, as picocli's {@code mixinStandardHelpOptions} adds
+   * them, on every command of ours: built here from their specs, where that attribute builds a
+   * mixin by reflection for each command a run models (three for {@code deployments list}, about 10
+   * ms of its start). A command with an option of either name keeps its own ({@code deploy
+   * --version}), and picocli's own commands keep theirs.
+   */
+  static void addHelpOptions(CommandSpec spec) {
+    if (!spec.userObject().getClass().getName().startsWith("dev.devops.")) {
+      return;
+    }
+    if (spec.findOption("-h") == null && spec.findOption("--help") == null) {
+      spec.addOption(
+          OptionSpec.builder("-h", "--help")
+              .usageHelp(true)
+              .type(boolean.class)
+              .description("Show this help message and exit.")
+              .build());
+    }
+    if (spec.findOption("-V") == null && spec.findOption("--version") == null) {
+      spec.addOption(
+          OptionSpec.builder("-V", "--version")
+              .versionHelp(true)
+              .type(boolean.class)
+              .description("Print version information and exit.")
+              .build());
     }
   }
 

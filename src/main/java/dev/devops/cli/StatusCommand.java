@@ -18,8 +18,7 @@ import picocli.CommandLine.Mixin;
  */
 @Command(
     name = "status",
-    description = "Show the site, its live deploy, the auto-publish lock and the last rollback.",
-    mixinStandardHelpOptions = true)
+    description = "Show the site, its live deploy, the auto-publish lock and the last rollback.")
 public final class StatusCommand extends EngineCommand {
   static final String LOCKED_BY_ROLLBACK =
       "🔒 Auto publishing: locked (a rollback pinned this deploy; next git deploy will NOT go live)";

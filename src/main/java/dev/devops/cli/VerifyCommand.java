@@ -10,8 +10,7 @@ import picocli.CommandLine.Option;
 /** {@code devops verify-deployment}: proves a deploy is what the site serves. */
 @Command(
     name = "verify-deployment",
-    description = "Check that a deploy is published and that the site serves its exact bytes.",
-    mixinStandardHelpOptions = true)
+    description = "Check that a deploy is published and that the site serves its exact bytes.")
 public final class VerifyCommand extends EngineCommand {
   @Option(
       names = "--id",

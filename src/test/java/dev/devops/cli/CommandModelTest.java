@@ -24,6 +24,34 @@ class CommandModelTest {
   }
 
   @Test
+  void everyCommandOfOursHasHelpAndVersionWithoutPicocliBuildingAMixin() {
+    List<CommandLine> all = new java.util.ArrayList<>(List.of(RootCommand.commandLine()));
+    for (int i = 0; i < all.size(); i++) {
+      all.addAll(all.get(i).getSubcommands().values());
+    }
+    int ours = 0;
+    for (CommandLine command : all) {
+      CommandLine.Model.CommandSpec spec = command.getCommandSpec();
+      if (!spec.userObject().getClass().getName().startsWith("dev.devops.")) {
+        continue; // picocli's completion command keeps its own
+      }
+      ours++;
+      String name = spec.qualifiedName();
+      assertThat(spec.mixins()).as(name).doesNotContainKey("mixinStandardHelpOptions");
+      assertThat(spec.findOption("-h").usageHelp()).as(name).isTrue();
+      assertThat(spec.findOption("--help")).as(name).isSameAs(spec.findOption("-h"));
+      if (name.equals("devops deploy")) {
+        assertThat(spec.findOption("--version").versionHelp()).as("its own --version").isFalse();
+        assertThat(spec.findOption("-V")).isNull();
+      } else {
+        assertThat(spec.findOption("-V").versionHelp()).as(name).isTrue();
+        assertThat(spec.findOption("--version")).as(name).isSameAs(spec.findOption("-V"));
+      }
+    }
+    assertThat(ours).isGreaterThan(20);
+  }
+
+  @Test
   void anInvokedCommandIsTheOnlyOneModelled() {
     assertThat(modelled("deployments", "list", "--json")).containsExactly("deployments");
     assertThat(modelled("rollback", "analyze", "--from", "a", "--to", "b"))
