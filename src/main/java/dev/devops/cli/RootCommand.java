@@ -98,12 +98,9 @@ public final class RootCommand implements Runnable {
    * them, on every command of ours: built here from their specs, where that attribute builds a
    * mixin by reflection for each command a run models (three for {@code deployments list}, about 10
    * ms of its start). A command with an option of either name keeps its own ({@code deploy
-   * --version}), and picocli's own commands keep theirs.
+   * --version}), and so do picocli's own commands (completion), which declare both.
    */
   static void addHelpOptions(CommandSpec spec) {
-    if (!spec.userObject().getClass().getName().startsWith("dev.devops.")) {
-      return;
-    }
     if (spec.findOption("-h") == null && spec.findOption("--help") == null) {
       spec.addOption(
           OptionSpec.builder("-h", "--help")
