@@ -12,19 +12,22 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code devops backup}: local, verified copies of deploys in {@code .devops/backups/}. */
 @Command(
     name = "backup",
     description = "Back up a deploy's files and metadata locally, list and verify backups.")
-public final class BackupCommand implements Runnable, CommandGroup {
-  @Spec CommandSpec spec;
+public final class BackupCommand implements Runnable, CommandGroup, SpecAware {
+  private CommandSpec spec;
+
+  @Override
+  public void spec(CommandSpec spec) {
+    this.spec = spec;
+  }
 
   @Override
   public List<Class<?>> subcommands() {
@@ -82,7 +85,7 @@ public final class BackupCommand implements Runnable, CommandGroup {
 @Command(
     name = "create",
     description = "Back up a deploy: metadata, env var names, every file's bytes; or finish one.")
-final class BackupCreate extends EngineCommand {
+final class BackupCreate extends EngineCommand implements JsonOutput {
   @Option(
       names = "--deployment",
       paramLabel = "ID",
@@ -100,8 +103,6 @@ final class BackupCreate extends EngineCommand {
       description =
           "Finish an incomplete backup (default: the newest) instead of taking a new one.")
   String resume;
-
-  @Mixin JsonOption jsonOption;
 
   @Override
   protected int execute() throws Exception {
@@ -180,8 +181,7 @@ final class BackupCreate extends EngineCommand {
 
 /** {@code devops backup list}. */
 @Command(name = "list", description = "List local backups, newest first.")
-final class BackupList extends EngineCommand {
-  @Mixin JsonOption jsonOption;
+final class BackupList extends EngineCommand implements JsonOutput {
 
   /** The JSON result. */
   record Report(List<BackupCommand.BackupJson> backups) {}
@@ -226,15 +226,13 @@ final class BackupList extends EngineCommand {
 @Command(
     name = "verify",
     description = "Check every blob of a backup (default: all backups) against its SHA1.")
-final class BackupVerify extends EngineCommand {
+final class BackupVerify extends EngineCommand implements JsonOutput {
   @Parameters(
       index = "0",
       arity = "0..1",
       paramLabel = "BACKUP_DIR",
       description = "A backup directory; default: all.")
   String dir;
-
-  @Mixin JsonOption jsonOption;
 
   /** One backup's check (docs/json/backup.md, VERIFY). */
   record Checked(

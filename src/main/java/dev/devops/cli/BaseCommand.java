@@ -8,10 +8,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * Base of every leaf command: gives it the process context and its two streams. stdout carries the
@@ -19,12 +17,15 @@ import picocli.CommandLine.Spec;
  * progress, prompts, warnings and errors. Failures are thrown, never printed here: {@link App}
  * reports them and {@link ExitCode#of} picks the code.
  */
-public abstract class BaseCommand implements Callable<Integer> {
+public abstract class BaseCommand implements Callable<Integer>, SpecAware {
   CliContext ctx;
 
-  @Spec protected CommandSpec spec;
+  protected CommandSpec spec;
 
-  @Mixin DebugOption debugOption;
+  @Override
+  public final void spec(CommandSpec spec) {
+    this.spec = spec;
+  }
 
   @Override
   public final Integer call() throws Exception {
@@ -38,13 +39,18 @@ public abstract class BaseCommand implements Callable<Integer> {
     return ctx;
   }
 
+  /** Whether this command was asked for {@code --debug} (every command has it). */
   protected boolean debug() {
-    return debugOption != null && debugOption.debug;
+    return given("--debug");
   }
 
   /** Whether this command was asked for {@code --json}. */
   protected boolean json() {
-    OptionSpec option = spec.findOption("--json");
+    return given("--json");
+  }
+
+  private boolean given(String flag) {
+    OptionSpec option = spec == null ? null : spec.findOption(flag);
     return option != null && Boolean.TRUE.equals(option.getValue());
   }
 

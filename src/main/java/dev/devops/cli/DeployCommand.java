@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "deploy",
     description = "Deploy a static directory: only changed files are uploaded.")
-public final class DeployCommand extends EngineCommand {
+public final class DeployCommand extends EngineCommand implements JsonOutput {
   private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z._+-]{0,63}");
 
   @Option(
@@ -76,8 +76,6 @@ public final class DeployCommand extends EngineCommand {
   boolean noGuard;
 
   @Mixin GuardOptions guardOptions;
-
-  @Mixin JsonOption jsonOption;
 
   // --version is this command's own option, so it gets no -V and declares its own help.
   @Option(

@@ -11,17 +11,20 @@ import dev.devops.netlify.Deploy;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code devops deployments}: the site's deploy history. */
 @Command(name = "deployments", description = "List the site's deploys and the rollback targets.")
-public final class DeploymentsCommand implements Runnable, CommandGroup {
-  @Spec CommandSpec spec;
+public final class DeploymentsCommand implements Runnable, CommandGroup, SpecAware {
+  private CommandSpec spec;
+
+  @Override
+  public void spec(CommandSpec spec) {
+    this.spec = spec;
+  }
 
   @Override
   public List<Class<?>> subcommands() {
@@ -37,7 +40,7 @@ public final class DeploymentsCommand implements Runnable, CommandGroup {
 
 /** {@code devops deployments list}: the spec's "Recent Deployments" view. */
 @Command(name = "list", description = "Show the live deploy and the deploys you can roll back to.")
-final class DeploymentsList extends EngineCommand {
+final class DeploymentsList extends EngineCommand implements JsonOutput {
   static final int MAX_LIMIT = 100;
 
   @Option(
@@ -50,8 +53,6 @@ final class DeploymentsList extends EngineCommand {
 
   @Option(names = "--all", description = "Page through the whole production history (bounded).")
   boolean all;
-
-  @Mixin JsonOption jsonOption;
 
   /** What the list shows: the history, the targets on screen, and whether more exist. */
   record Shown(DeployHistory history, List<DeployEntry> targets, boolean hasMore, int limit) {
@@ -102,7 +103,7 @@ final class DeploymentsList extends EngineCommand {
     name = "validate",
     description =
         "Check that a deploy can be rolled back to: exists, ready, restorable, no breaking change.")
-final class DeploymentsValidate extends EngineCommand {
+final class DeploymentsValidate extends EngineCommand implements JsonOutput {
   @Option(
       names = "--id",
       required = true,
@@ -114,8 +115,6 @@ final class DeploymentsValidate extends EngineCommand {
       names = "--accept-breaking",
       description = "Report function, redirect, header and framework changes as accepted.")
   boolean acceptBreaking;
-
-  @Mixin JsonOption jsonOption;
 
   /** The JSON result (docs/json/deployments-validate.md). */
   record Report(
@@ -155,7 +154,7 @@ final class DeploymentsValidate extends EngineCommand {
     name = "mark",
     description =
         "Mark a deploy bad (rollbacks skip it by default) or good again; shared with the team.")
-final class DeploymentsMark extends EngineCommand {
+final class DeploymentsMark extends EngineCommand implements JsonOutput {
   @Parameters(index = "0", paramLabel = "ID", description = "The deploy (id or version label).")
   String id;
 
@@ -173,8 +172,6 @@ final class DeploymentsMark extends EngineCommand {
 
   @Option(names = "--reason", paramLabel = "R", description = "Why: shown with the mark.")
   String reason;
-
-  @Mixin JsonOption jsonOption;
 
   /** The JSON result (docs/json/deployments-mark.md). */
   record Report(

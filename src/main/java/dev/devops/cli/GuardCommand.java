@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
     description =
         "Watch the published deploy (or, with --next, the next one to publish) and roll it back"
             + " if it fails its checks.")
-public final class GuardCommand extends EngineCommand {
+public final class GuardCommand extends EngineCommand implements JsonOutput {
   @Option(
       names = "--next",
       description =
@@ -33,8 +33,6 @@ public final class GuardCommand extends EngineCommand {
   Duration timeout;
 
   @Mixin GuardOptions guardOptions;
-
-  @Mixin JsonOption jsonOption;
 
   @Override
   protected int execute() {

@@ -12,14 +12,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code devops init}: links the project in the current directory to a Netlify site. */
 @Command(
     name = "init",
     description = "Link this project to a Netlify site (writes the project config).")
-public final class InitCommand extends ProjectCommand {
+public final class InitCommand extends ProjectCommand implements JsonOutput {
   static final String SITE_ID_ENV = "NETLIFY_SITE_ID";
 
   @Option(
@@ -38,8 +37,6 @@ public final class InitCommand extends ProjectCommand {
 
   @Option(names = "--force", description = "Replace an existing .devops/config.json.")
   boolean force;
-
-  @Mixin JsonOption jsonOption;
 
   @Override
   protected int execute() throws Exception {

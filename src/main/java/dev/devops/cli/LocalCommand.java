@@ -12,13 +12,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** {@code devops local}: the local Netlify-compatible platform. */
 @Command(name = "local", description = "Run the local Netlify-compatible platform.")
-public final class LocalCommand implements Runnable, CommandGroup {
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+public final class LocalCommand implements Runnable, CommandGroup, SpecAware {
+  private CommandSpec spec;
+
+  @Override
+  public void spec(CommandSpec spec) {
+    this.spec = spec;
+  }
 
   @Override
   public List<Class<?>> subcommands() {
@@ -37,7 +42,7 @@ public final class LocalCommand implements Runnable, CommandGroup {
       "Serve Netlify's REST API and every site on one loopback port, in the foreground.",
       "Point clients at it with NETLIFY_API_URL and NETLIFY_AUTH_TOKEN. Ctrl-C stops it."
     })
-final class LocalServe extends BaseCommand {
+final class LocalServe extends BaseCommand implements JsonOutput {
   @Option(
       names = "--port",
       paramLabel = "N",
@@ -117,8 +122,6 @@ final class LocalServe extends BaseCommand {
       paramLabel = "N",
       description = "Requests one client address may have in progress (default: 128).")
   int maxClientRequests = 128;
-
-  @Mixin JsonOption jsonOption;
 
   /** The JSON line (docs/json/local-serve.md). */
   record ServeReport(

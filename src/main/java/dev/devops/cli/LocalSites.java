@@ -14,12 +14,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code devops local sites}: create and list sites on a running local platform. */
 @Command(name = "sites", description = "Create and list sites on a running local platform.")
-final class LocalSites implements Runnable, CommandGroup {
-  @Spec CommandSpec spec;
+final class LocalSites implements Runnable, CommandGroup, SpecAware {
+  private CommandSpec spec;
+
+  @Override
+  public void spec(CommandSpec spec) {
+    this.spec = spec;
+  }
 
   @Override
   public List<Class<?>> subcommands() {
@@ -88,13 +92,11 @@ final class LocalSites implements Runnable, CommandGroup {
     name = "create",
     description =
         "Create a site on the local platform, then link a project to it with 'devops init'.")
-final class LocalSitesCreate extends BaseCommand {
+final class LocalSitesCreate extends BaseCommand implements JsonOutput {
   @Parameters(index = "0", paramLabel = "NAME", description = "The site's name (a DNS label).")
   String name;
 
   @Mixin LocalSites.Target target;
-
-  @Mixin JsonOption jsonOption;
 
   @Override
   protected int execute() {
@@ -131,10 +133,8 @@ final class LocalSitesCreate extends BaseCommand {
 
 /** {@code devops local sites list}. */
 @Command(name = "list", description = "List the sites of the local platform.")
-final class LocalSitesList extends BaseCommand {
+final class LocalSitesList extends BaseCommand implements JsonOutput {
   @Mixin LocalSites.Target target;
-
-  @Mixin JsonOption jsonOption;
 
   /** The JSON result. */
   record Report(List<LocalSites.SiteJson> sites) {}

@@ -10,14 +10,13 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code devops logs}: the deploy log of a deploy (default: the published one). */
 @Command(
     name = "logs",
     description = "Show the deploy log of a deploy (default: the published one).")
-public final class LogsCommand extends EngineCommand {
+public final class LogsCommand extends EngineCommand implements JsonOutput {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
 
@@ -26,8 +25,6 @@ public final class LogsCommand extends EngineCommand {
       paramLabel = "ID",
       description = "The deploy, id or version (default: the published one).")
   String deployment;
-
-  @Mixin JsonOption jsonOption;
 
   @Override
   protected int execute() throws Exception {

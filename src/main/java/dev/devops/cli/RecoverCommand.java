@@ -5,7 +5,6 @@ import dev.devops.engine.RollbackHistory;
 import dev.devops.engine.RollbackOutcome;
 import dev.devops.engine.RollbackRecord;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -15,7 +14,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "emergency-recover",
     description = "Put the site back where it was before a rollback (safe to run twice).")
-public final class RecoverCommand extends EngineCommand {
+public final class RecoverCommand extends EngineCommand implements JsonOutput {
   @Option(
       names = "--rollback-id",
       required = true,
@@ -28,8 +27,6 @@ public final class RecoverCommand extends EngineCommand {
       description =
           "Recover even when the site has moved on since the rollback (a later rollback or deploy is live): that later change is undone.")
   boolean force;
-
-  @Mixin JsonOption jsonOption;
 
   @Override
   protected int execute() throws Exception {

@@ -5,7 +5,6 @@ import dev.devops.engine.RollbackException;
 import dev.devops.engine.RollbackPlanner;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -16,7 +15,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "rollback",
     description = "Roll the site back (or forward) to another deploy, safely and verified.")
-public final class RollbackCommand extends EngineCommand implements CommandGroup {
+public final class RollbackCommand extends EngineCommand implements JsonOutput, CommandGroup {
   @Parameters(
       index = "0",
       arity = "0..1",
@@ -67,8 +66,6 @@ public final class RollbackCommand extends EngineCommand implements CommandGroup
       names = "--accept-breaking",
       description = "Go ahead despite function, redirect, header or framework changes.")
   boolean acceptBreaking;
-
-  @Mixin JsonOption jsonOption;
 
   @Override
   public List<Class<?>> subcommands() {

@@ -15,12 +15,11 @@ import dev.devops.netlify.Deploy;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code devops rollback analyze}: step 5 on its own. */
 @Command(name = "analyze", description = "Show what rolling from one deploy to another changes.")
-final class RollbackAnalyze extends EngineCommand {
+final class RollbackAnalyze extends EngineCommand implements JsonOutput {
   @Option(
       names = "--from",
       required = true,
@@ -37,8 +36,6 @@ final class RollbackAnalyze extends EngineCommand {
 
   @Option(names = "--no-lock", description = "Analyse a rollback that leaves auto publishing on.")
   boolean noLock;
-
-  @Mixin JsonOption jsonOption;
 
   @Override
   protected int execute() throws Exception {
@@ -62,7 +59,7 @@ final class RollbackAnalyze extends EngineCommand {
 @Command(
     name = "execute",
     description = "Switch the site to a deploy, verify, record; recover on failure.")
-final class RollbackExecute extends EngineCommand {
+final class RollbackExecute extends EngineCommand implements JsonOutput {
   @Option(
       names = "--to",
       required = true,
@@ -91,8 +88,6 @@ final class RollbackExecute extends EngineCommand {
 
   @Option(names = "--track", description = "Stream the [mm:ss] progress lines.")
   boolean track;
-
-  @Mixin JsonOption jsonOption;
 
   @Override
   protected int execute() throws Exception {
@@ -139,8 +134,7 @@ final class RollbackExecute extends EngineCommand {
 
 /** {@code devops rollback history}: the rollback journal. */
 @Command(name = "history", description = "Show past rollbacks, newest first.")
-final class RollbackHistoryCommand extends EngineCommand {
-  @Mixin JsonOption jsonOption;
+final class RollbackHistoryCommand extends EngineCommand implements JsonOutput {
 
   /** The JSON result (docs/json/rollback-history.md). */
   record Report(@JsonProperty("rollbacks") List<Entry> rollbacks) {}

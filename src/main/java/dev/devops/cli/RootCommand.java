@@ -25,7 +25,7 @@ import picocli.CommandLine.Model.OptionSpec;
     versionProvider = VersionProvider.class,
     description =
         "Roll a Netlify site back to an earlier deploy in seconds, and prove that it did.")
-public final class RootCommand implements Runnable {
+public final class RootCommand implements Runnable, SpecAware {
   /** Every top-level command, in the order {@code devops --help} lists them. */
   static final List<Class<?>> SUBCOMMANDS =
       List.of(
@@ -43,7 +43,12 @@ public final class RootCommand implements Runnable {
           DemoCommand.class,
           GenerateCompletion.class);
 
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  private CommandSpec spec;
+
+  @Override
+  public void spec(CommandSpec spec) {
+    this.spec = spec;
+  }
 
   @Override
   public void run() {
@@ -63,7 +68,7 @@ public final class RootCommand implements Runnable {
    * subcommands the arguments name; otherwise the whole tree ({@code null} args also means all).
    */
   static void register(CommandLine root, String[] args) {
-    addHelpOptions(root.getCommandSpec());
+    complete(root);
     if (args != null && onlyVersion(args)) {
       return;
     }
@@ -86,11 +91,40 @@ public final class RootCommand implements Runnable {
     for (Class<?> type : types) {
       parent.addSubcommand(type);
       CommandLine added = parent.getSubcommands().get(nameOf(type));
-      addHelpOptions(added.getCommandSpec());
+      complete(added);
       if (added.getCommand() instanceof CommandGroup group) {
         add(added, reachable(group, args), args);
       }
     }
+  }
+
+  /**
+   * What annotations would otherwise do, done from code: each command's {@code -h/--help} and
+   * {@code -V/--version}, {@code --json} for a {@link JsonOutput}, {@code --debug} for every {@link
+   * BaseCommand}, and its model handed to a {@link SpecAware}. Picocli reads annotations by
+   * reflection, and each annotation type the JVM first meets costs it a generated proxy class
+   * (about 4 ms of start-up each); each mixin costs a model of its own.
+   */
+  static void complete(CommandLine line) {
+    CommandSpec spec = line.getCommandSpec();
+    addHelpOptions(spec);
+    Object command = line.getCommand();
+    if (command instanceof JsonOutput) {
+      spec.addOption(flag("--json", "Write machine-readable JSON to stdout."));
+    }
+    if (command instanceof BaseCommand) {
+      spec.addOption(
+          flag(
+              "--debug",
+              "Print request traces and full error details on stderr (the token is redacted)."));
+    }
+    if (command instanceof SpecAware aware) {
+      aware.spec(spec);
+    }
+  }
+
+  private static OptionSpec flag(String name, String description) {
+    return OptionSpec.builder(name).type(boolean.class).description(description).build();
   }
 
   /**

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /**
  * {@code devops status}: the site, its live deploy, the auto-publish lock and the last rollback.
@@ -19,15 +18,13 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "status",
     description = "Show the site, its live deploy, the auto-publish lock and the last rollback.")
-public final class StatusCommand extends EngineCommand {
+public final class StatusCommand extends EngineCommand implements JsonOutput {
   static final String LOCKED_BY_ROLLBACK =
       "🔒 Auto publishing: locked (a rollback pinned this deploy; next git deploy will NOT go live)";
   static final String LOCKED =
       "🔒 Auto publishing: locked (new production deploys will NOT go live until it is unlocked)";
   static final String UNLOCKED =
       "🔓 Auto publishing: unlocked (the next production deploy goes live)";
-
-  @Mixin JsonOption jsonOption;
 
   /** The JSON result (docs/json/status.md). */
   record Report(

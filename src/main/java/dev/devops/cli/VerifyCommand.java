@@ -4,22 +4,19 @@ import dev.devops.engine.VerificationResult;
 import dev.devops.engine.Verifier;
 import dev.devops.netlify.Deploy;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code devops verify-deployment}: proves a deploy is what the site serves. */
 @Command(
     name = "verify-deployment",
     description = "Check that a deploy is published and that the site serves its exact bytes.")
-public final class VerifyCommand extends EngineCommand {
+public final class VerifyCommand extends EngineCommand implements JsonOutput {
   @Option(
       names = "--id",
       required = true,
       paramLabel = "ID",
       description = "The deploy expected to be live, id or version.")
   String id;
-
-  @Mixin JsonOption jsonOption;
 
   @Override
   protected int execute() throws Exception {

@@ -23,14 +23,63 @@ class CommandModelTest {
     return List.copyOf(root.getSubcommands().keySet());
   }
 
-  @Test
-  void everyCommandOfOursHasHelpAndVersionWithoutPicocliBuildingAMixin() {
+  /** Every command line of the whole tree, the root first. */
+  private static List<CommandLine> wholeTree() {
     List<CommandLine> all = new java.util.ArrayList<>(List.of(RootCommand.commandLine()));
     for (int i = 0; i < all.size(); i++) {
       all.addAll(all.get(i).getSubcommands().values());
     }
+    return all;
+  }
+
+  @Test
+  void jsonAndDebugAreOptionsOfTheCommandsThatTakeThemAndEachCommandHasItsModel() {
+    int json = 0;
+    for (CommandLine command : wholeTree()) {
+      CommandLine.Model.CommandSpec spec = command.getCommandSpec();
+      Object user = spec.userObject();
+      if (!user.getClass().getName().startsWith("dev.devops.")) {
+        continue;
+      }
+      String name = spec.qualifiedName();
+      assertThat(spec.findOption("--json") != null).as(name).isEqualTo(user instanceof JsonOutput);
+      assertThat(spec.findOption("--debug") != null)
+          .as(name)
+          .isEqualTo(user instanceof BaseCommand);
+      if (user instanceof BaseCommand base) {
+        assertThat(base.spec).as(name).isSameAs(spec);
+      }
+      json += user instanceof JsonOutput ? 1 : 0;
+    }
+    assertThat(json).isGreaterThan(15);
+  }
+
+  @Test
+  void theIncidentsCommandsAreModelledWithoutAnyMixin() {
+    // Each mixin is a model of its own, and its annotation type one more generated proxy class.
+    for (String[] args :
+        List.of(
+            new String[] {"deployments", "list", "--json"},
+            new String[] {"status", "--json"},
+            new String[] {"rollback", "--dry-run", "--json"})) {
+      CommandLine root = new CommandLine(new RootCommand());
+      RootCommand.register(root, args);
+      List<CommandLine> path = new java.util.ArrayList<>(List.of(root));
+      for (int i = 0; i < path.size(); i++) {
+        path.addAll(path.get(i).getSubcommands().values());
+      }
+      for (CommandLine command : path) {
+        assertThat(command.getCommandSpec().mixins())
+            .as(command.getCommandSpec().qualifiedName())
+            .isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void everyCommandOfOursHasHelpAndVersionWithoutPicocliBuildingAMixin() {
     int ours = 0;
-    for (CommandLine command : all) {
+    for (CommandLine command : wholeTree()) {
       CommandLine.Model.CommandSpec spec = command.getCommandSpec();
       if (!spec.userObject().getClass().getName().startsWith("dev.devops.")) {
         continue; // picocli's completion command keeps its own

@@ -89,6 +89,29 @@ final class LauncherIT {
   }
 
   @Test
+  void theWeekDataOfLocaleUsComesFromOurProviderNotFromTheJdksLongList() throws Exception {
+    Path jar = Files.copy(JAR, dir.resolve("devops.jar"));
+    Path classes = dir.resolve("classes.txt");
+    // No project here: the command fails, and its --json error starts the JSON mapper, whose
+    // date format asks for Locale.US's week data.
+    Run run =
+        launch(
+            Map.of(
+                "DEVOPS_JAR",
+                jar.toString(),
+                "DEVOPS_JAVA_OPTS",
+                "-Xlog:class+load=info:file=" + classes),
+            "status",
+            "--json");
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.out()).contains("\"error\"");
+    String loaded = Files.readString(classes, StandardCharsets.UTF_8);
+    assertThat(loaded)
+        .contains("dev.devops.util.UsCalendarData ")
+        .doesNotContain("sun.util.cldr.CLDRCalendarDataProviderImpl ");
+  }
+
+  @Test
   void saysWhatToInstallWhenJavaIsMissing() throws Exception {
     Path bin = Files.createDirectories(dir.resolve("bin"));
     for (String tool : List.of("bash", "dirname", "readlink")) {
