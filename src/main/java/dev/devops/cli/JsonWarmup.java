@@ -148,10 +148,16 @@ final class JsonWarmup {
     return tasks;
   }
 
-  /** What every project command reads first: its records, the site and its record. */
+  /**
+   * What every project command reads first: the site, its records and the site's record. The site
+   * comes first: the first thread decodes it as soon as it arrives, while the records are read on
+   * another thread and joined later. Jackson builds one reader at a time, and the first one built
+   * pays for most of its machinery (list --json 348 -> 336 ms, status 354 -> 337 ms against the
+   * records first).
+   */
   private static void projectReads(List<Prepare> tasks, boolean writes) {
-    tasks.add(new Prepare(writes ? Use.RECORDS_WRITTEN : Use.RECORDS, DeploymentRecords.class));
     tasks.add(new Prepare(Use.READER, Site.class));
+    tasks.add(new Prepare(writes ? Use.RECORDS_WRITTEN : Use.RECORDS, DeploymentRecords.class));
     tasks.add(new Prepare(Use.READER, JsonNode.class)); // the site's metadata
     tasks.add(new Prepare(Use.READER, SharedState.Snapshot.class));
     if (writes) {

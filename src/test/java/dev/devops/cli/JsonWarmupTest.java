@@ -56,6 +56,15 @@ class JsonWarmupTest extends PlatformTest {
   }
 
   @Test
+  void theSitesReaderComesFirstForTheFirstThreadDecodesItAsSoonAsItArrives() {
+    for (String line : List.of("deployments list --json", "status", "rollback --dry-run")) {
+      assertThat(JsonWarmup.tasks(line.split(" ")).get(0))
+          .as(line)
+          .isEqualTo(new JsonWarmup.Prepare(JsonWarmup.Use.READER, dev.devops.netlify.Site.class));
+    }
+  }
+
+  @Test
   void otherCommandsHelpAndArgumentFilesStartAsBefore() {
     for (String line :
         List.of(
