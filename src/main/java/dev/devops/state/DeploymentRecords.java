@@ -3,6 +3,7 @@ package dev.devops.state;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.devops.config.ConfigException;
 import dev.devops.util.Json;
@@ -40,20 +41,18 @@ public final class DeploymentRecords {
   /** Serialises writers inside this process; the file lock serialises processes. */
   private static final ReentrantLock IN_PROCESS = new ReentrantLock();
 
-  private static final ObjectReader READER = Json.mapper().readerFor(Data.class);
+  private static final ObjectMapper JSON = Json.recordsMapper();
+  private static final ObjectReader READER = JSON.readerFor(Data.class);
 
   private final Path stateDir;
   private final Overlay overlay;
   private Data data;
 
   /**
-   * Builds the file's reader now (this class's initialisation), and its writer when the command
-   * will write it, e.g. on a second thread.
+   * Builds the file's reader (this class's initialisation) and writer now, e.g. on a second thread.
    */
-  public static void prepareJson(boolean writes) {
-    if (writes) {
-      Json.prepareWriter(Data.class);
-    }
+  public static void prepareWriter() {
+    JSON.writerFor(Data.class);
   }
 
   private DeploymentRecords(Path stateDir, Data data) {
@@ -280,7 +279,7 @@ public final class DeploymentRecords {
         change.accept(fresh);
         SafeFiles.write(
             file,
-            (Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(fresh) + "\n")
+            (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(fresh) + "\n")
                 .getBytes(StandardCharsets.UTF_8));
         data = overlay == null ? fresh : overlay.over(fresh);
       }

@@ -91,10 +91,25 @@ class JsonWarmupTest extends PlatformTest {
         .containsExactlyInAnyOrderElementsOf(JsonWarmup.ROLLBACK_STEPS);
   }
 
-  @SuppressWarnings("unchecked")
+  @Test
+  void theRecordsAreReadThroughAMapperOfTheirOwn() throws Exception {
+    PlatformProject p = project("warm-records");
+    p.deploy("Release v1.0.0");
+    assertThat(p.cli.run("deployments", "list", "--json").exitCode()).isZero();
+    assertThat(rootReaders(Json.recordsMapper()).keySet())
+        .extracting(type -> type.getRawClass().getName())
+        .contains("dev.devops.state.DeploymentRecords$Data");
+  }
+
   private static Map<JavaType, ?> rootReaders() throws ReflectiveOperationException {
+    return rootReaders(Json.mapper());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<JavaType, ?> rootReaders(ObjectMapper mapper)
+      throws ReflectiveOperationException {
     Field field = ObjectMapper.class.getDeclaredField("_rootDeserializers");
     field.setAccessible(true);
-    return (Map<JavaType, ?>) field.get(Json.mapper());
+    return (Map<JavaType, ?>) field.get(mapper);
   }
 }
