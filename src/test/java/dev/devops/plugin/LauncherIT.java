@@ -90,19 +90,24 @@ final class LauncherIT {
 
   @Test
   void theWeekDataOfLocaleUsComesFromOurProviderNotFromTheJdksLongList() throws Exception {
+    assertOurWeekDataIsUsed(Map.of());
+  }
+
+  @Test
+  void theWeekDataOfLocaleUsComesFromOurProviderOnJdk25Too() throws Exception {
+    assumeTrue(Files.isExecutable(JDK25.resolve("bin/java")), "JDK 25 is not installed");
+    assertOurWeekDataIsUsed(Map.of("JAVA_HOME", JDK25.toString()));
+  }
+
+  private void assertOurWeekDataIsUsed(Map<String, String> extra) throws Exception {
     Path jar = Files.copy(JAR, dir.resolve("devops.jar"));
     Path classes = dir.resolve("classes.txt");
+    Map<String, String> env = new java.util.HashMap<>(extra);
+    env.put("DEVOPS_JAR", jar.toString());
+    env.put("DEVOPS_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes);
     // No project here: the command fails, and its --json error starts the JSON mapper, whose
     // date format asks for Locale.US's week data.
-    Run run =
-        launch(
-            Map.of(
-                "DEVOPS_JAR",
-                jar.toString(),
-                "DEVOPS_JAVA_OPTS",
-                "-Xlog:class+load=info:file=" + classes),
-            "status",
-            "--json");
+    Run run = launch(env, "status", "--json");
     assertThat(run.exitCode()).isEqualTo(3);
     assertThat(run.out()).contains("\"error\"");
     String loaded = Files.readString(classes, StandardCharsets.UTF_8);
