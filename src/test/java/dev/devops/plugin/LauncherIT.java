@@ -99,6 +99,22 @@ final class LauncherIT {
     assertOurWeekDataIsUsed(Map.of("JAVA_HOME", JDK25.toString()));
   }
 
+  @Test
+  void aJdkWhoseVersionCannotBeReadIsNotAskedForTheLocaleDataNewerJdksRemoved() throws Exception {
+    assumeTrue(Files.isExecutable(JDK25.resolve("bin/java")), "JDK 25 is not installed");
+    // A JDK home without its release file, as behind some version managers' shims.
+    Path home = Files.createDirectories(dir.resolve("jdk/bin"));
+    Files.createSymbolicLink(home.resolve("java"), JDK25.resolve("bin/java"));
+    Path jar = Files.copy(JAR, dir.resolve("devops.jar"));
+    Run run =
+        launch(
+            Map.of("DEVOPS_JAR", jar.toString(), "JAVA_HOME", home.getParent().toString()),
+            "status",
+            "--json");
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.err()).doesNotContain("COMPAT").doesNotContain("WARNING");
+  }
+
   private void assertOurWeekDataIsUsed(Map<String, String> extra) throws Exception {
     Path jar = Files.copy(JAR, dir.resolve("devops.jar"));
     Path classes = dir.resolve("classes.txt");
