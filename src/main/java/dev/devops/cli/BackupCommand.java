@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -21,14 +20,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "backup",
     description = "Back up a deploy's files and metadata locally, list and verify backups.")
-public final class BackupCommand implements Runnable, CommandGroup, SpecAware {
-  private CommandSpec spec;
-
-  @Override
-  public void spec(CommandSpec spec) {
-    this.spec = spec;
-  }
-
+public final class BackupCommand extends GroupCommand {
   @Override
   public List<Class<?>> subcommands() {
     return List.of(BackupCreate.class, BackupList.class, BackupVerify.class);

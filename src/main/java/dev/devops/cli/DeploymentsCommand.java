@@ -11,21 +11,13 @@ import dev.devops.netlify.Deploy;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /** {@code devops deployments}: the site's deploy history. */
 @Command(name = "deployments", description = "List the site's deploys and the rollback targets.")
-public final class DeploymentsCommand implements Runnable, CommandGroup, SpecAware {
-  private CommandSpec spec;
-
-  @Override
-  public void spec(CommandSpec spec) {
-    this.spec = spec;
-  }
-
+public final class DeploymentsCommand extends GroupCommand {
   @Override
   public List<Class<?>> subcommands() {
     return List.of(DeploymentsList.class, DeploymentsValidate.class, DeploymentsMark.class);

@@ -12,19 +12,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** {@code devops local}: the local Netlify-compatible platform. */
 @Command(name = "local", description = "Run the local Netlify-compatible platform.")
-public final class LocalCommand implements Runnable, CommandGroup, SpecAware {
-  private CommandSpec spec;
-
-  @Override
-  public void spec(CommandSpec spec) {
-    this.spec = spec;
-  }
-
+public final class LocalCommand extends GroupCommand {
   @Override
   public List<Class<?>> subcommands() {
     return List.of(LocalServe.class, LocalSites.class);

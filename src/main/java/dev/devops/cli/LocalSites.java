@@ -10,21 +10,13 @@ import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /** {@code devops local sites}: create and list sites on a running local platform. */
 @Command(name = "sites", description = "Create and list sites on a running local platform.")
-final class LocalSites implements Runnable, CommandGroup, SpecAware {
-  private CommandSpec spec;
-
-  @Override
-  public void spec(CommandSpec spec) {
-    this.spec = spec;
-  }
-
+final class LocalSites extends GroupCommand {
   @Override
   public List<Class<?>> subcommands() {
     return List.of(LocalSitesCreate.class, LocalSitesList.class);

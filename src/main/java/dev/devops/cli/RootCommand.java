@@ -110,21 +110,21 @@ public final class RootCommand implements Runnable, SpecAware {
     addHelpOptions(spec);
     Object command = line.getCommand();
     if (command instanceof JsonOutput) {
-      spec.addOption(flag("--json", "Write machine-readable JSON to stdout."));
+      spec.addOption(flag("Write machine-readable JSON to stdout.", "--json").build());
     }
     if (command instanceof BaseCommand) {
-      spec.addOption(
-          flag(
-              "--debug",
-              "Print request traces and full error details on stderr (the token is redacted)."));
+      String debug =
+          "Print request traces and full error details on stderr (the token is redacted).";
+      spec.addOption(flag(debug, "--debug").build());
     }
     if (command instanceof SpecAware aware) {
       aware.spec(spec);
     }
   }
 
-  private static OptionSpec flag(String name, String description) {
-    return OptionSpec.builder(name).type(boolean.class).description(description).build();
+  /** A boolean option, as picocli models an annotated {@code boolean} field. */
+  private static OptionSpec.Builder flag(String description, String... names) {
+    return OptionSpec.builder(names).type(boolean.class).description(description);
   }
 
   /**
@@ -137,19 +137,11 @@ public final class RootCommand implements Runnable, SpecAware {
   static void addHelpOptions(CommandSpec spec) {
     if (spec.findOption("-h") == null && spec.findOption("--help") == null) {
       spec.addOption(
-          OptionSpec.builder("-h", "--help")
-              .usageHelp(true)
-              .type(boolean.class)
-              .description("Show this help message and exit.")
-              .build());
+          flag("Show this help message and exit.", "-h", "--help").usageHelp(true).build());
     }
     if (spec.findOption("-V") == null && spec.findOption("--version") == null) {
       spec.addOption(
-          OptionSpec.builder("-V", "--version")
-              .versionHelp(true)
-              .type(boolean.class)
-              .description("Print version information and exit.")
-              .build());
+          flag("Print version information and exit.", "-V", "--version").versionHelp(true).build());
     }
   }
 
