@@ -1,6 +1,7 @@
 package dev.devops.cli;
 
 import dev.devops.config.ConfigException;
+import dev.devops.util.JrJson;
 import dev.devops.util.Json;
 import dev.devops.util.Secrets;
 import java.io.PrintWriter;
@@ -93,14 +94,16 @@ public abstract class BaseCommand implements Callable<Integer>, SpecAware {
 
   /** Writes {@code value} as pretty JSON on stdout: the one JSON writer of whole results. */
   protected void printJson(Object value) {
+    String text;
     try {
-      ctx.out()
-          .println(
-              Secrets.redact(
-                  Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value)));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      text =
+          value instanceof JrJson.Output
+              ? JrJson.pretty(value)
+              : Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value);
+    } catch (java.io.IOException e) {
       throw new UncheckedIOException(e);
     }
+    ctx.out().println(Secrets.redact(text));
     ctx.out().flush();
   }
 

@@ -8,6 +8,7 @@ import dev.devops.engine.MarkAction;
 import dev.devops.engine.RollbackPlanner;
 import dev.devops.engine.SiteHistory;
 import dev.devops.netlify.Deploy;
+import dev.devops.util.JrJson;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -62,7 +63,8 @@ final class DeploymentsList extends EngineCommand implements JsonOutput {
       DeployJson.SiteJson site,
       DeployJson current,
       List<DeployJson> targets,
-      @JsonProperty("has_more") boolean hasMore) {
+      @JsonProperty("has_more") boolean hasMore)
+      implements JrJson.Output {
     static Report of(Shown shown) {
       DeployHistory h = shown.history();
       return new Report(

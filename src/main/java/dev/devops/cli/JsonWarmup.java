@@ -3,11 +3,6 @@ package dev.devops.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.devops.engine.BackupManifest;
 import dev.devops.engine.RollbackRecord;
-import dev.devops.engine.SharedState;
-import dev.devops.netlify.Deploy;
-import dev.devops.netlify.EnvVar;
-import dev.devops.netlify.Site;
-import dev.devops.state.DeploymentRecords;
 import dev.devops.util.Json;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,9 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * few per type); the class-data archive cannot keep them, so every run pays, and paid one after the
  * other they cost the incident's commands about as much as picocli does.
  *
- * <p>Only the commands an incident starts with are listed: {@code deployments list}, {@code status}
- * and {@code rollback}. Best effort: a failure here is ignored, and met again (and reported) by the
- * command itself.
+ * <p>Only {@code rollback} is listed: the API's answers, the project's records and the site's
+ * shared record are read through jackson-jr ({@link dev.devops.util.JrJson}), which builds its
+ * readers in a fraction of the time, and {@code deployments list} and {@code status} use nothing
+ * else. Best effort: a failure here is ignored, and met again (and reported) by the command itself.
  */
 final class JsonWarmup {
   private static final Set<String> STARTED = ConcurrentHashMap.newKeySet();
@@ -35,12 +31,7 @@ final class JsonWarmup {
   enum Use {
     READER,
     LIST_READER,
-    WRITER,
-    /**
-     * The project's records ({@link DeploymentRecords}): their writer. Their reader is built by the
-     * thread that reads them, on a mapper of their own ({@link Json#recordsMapper()}).
-     */
-    RECORDS_WRITER
+    WRITER
   }
 
   /**
@@ -53,7 +44,6 @@ final class JsonWarmup {
         case READER -> Json.prepareReader(type);
         case LIST_READER -> Json.prepareReader(Json.listOf(type));
         case WRITER -> Json.prepareWriter(type);
-        case RECORDS_WRITER -> DeploymentRecords.prepareWriter();
       }
     }
   }
@@ -110,25 +100,10 @@ final class JsonWarmup {
     boolean json = words.contains("--json");
     List<Prepare> tasks = new ArrayList<>();
     switch (command(args)) {
-      case "deployments list" -> {
-        projectReads(tasks, false);
-        tasks.add(new Prepare(Use.LIST_READER, Deploy.class));
-        if (json) {
-          tasks.add(new Prepare(Use.WRITER, DeploymentsList.Report.class));
-        }
-      }
-      case "status" -> {
-        projectReads(tasks, false);
-        if (json) {
-          tasks.add(new Prepare(Use.WRITER, StatusCommand.Report.class));
-        }
-      }
       case "rollback" -> {
+        // The API's answers, the records and the site's shared record are read by jackson-jr
+        // (JrJson), which needs no warm-up; what is left is what the mapper still reads and writes.
         boolean writes = !words.contains("--dry-run");
-        projectReads(tasks, writes);
-        tasks.add(new Prepare(Use.LIST_READER, Deploy.class));
-        tasks.add(new Prepare(Use.READER, Deploy.class));
-        tasks.add(new Prepare(Use.LIST_READER, EnvVar.class));
         tasks.add(new Prepare(Use.READER, BackupManifest.class));
         if (json) {
           tasks.add(new Prepare(Use.WRITER, RollbackEvents.Step.class));
@@ -136,33 +111,18 @@ final class JsonWarmup {
           tasks.add(new Prepare(Use.WRITER, RollbackEvents.Result.class));
         }
         if (writes) {
+          tasks.add(new Prepare(Use.READER, JsonNode.class)); // the backup store's index entries
           tasks.add(new Prepare(Use.WRITER, BackupManifest.class));
           tasks.add(new Prepare(Use.LIST_READER, RollbackRecord.class));
           tasks.add(new Prepare(Use.WRITER, RollbackRecord.class));
-          tasks.add(new Prepare(Use.RECORDS_WRITER, DeploymentRecords.class));
         }
       }
       default -> {
-        // Other commands start as they always did.
+        // Other commands start as they always did; deployments list and status read and write
+        // only through jackson-jr.
       }
     }
     return tasks;
-  }
-
-  /**
-   * What every project command reads first: the site and the site's record. The site comes first:
-   * the first thread decodes it as soon as it arrives. Jackson builds one reader at a time per
-   * mapper, and the first one built pays for most of its machinery (list --json 348 -> 336 ms,
-   * status 354 -> 337 ms against the records first). The project's records are not listed: they are
-   * read on a thread of their own, whose reader is built there, on their own mapper.
-   */
-  private static void projectReads(List<Prepare> tasks, boolean writes) {
-    tasks.add(new Prepare(Use.READER, Site.class));
-    tasks.add(new Prepare(Use.READER, JsonNode.class)); // the site's metadata
-    tasks.add(new Prepare(Use.READER, SharedState.Snapshot.class));
-    if (writes) {
-      tasks.add(new Prepare(Use.WRITER, SharedState.Snapshot.class));
-    }
   }
 
   /** The words after {@code rollback} that name one of its steps rather than its target. */

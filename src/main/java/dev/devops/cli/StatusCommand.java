@@ -7,6 +7,7 @@ import dev.devops.engine.SharedLease;
 import dev.devops.engine.SharedState;
 import dev.devops.engine.SiteStatus;
 import dev.devops.util.Durations;
+import dev.devops.util.JrJson;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,7 +36,8 @@ public final class StatusCommand extends EngineCommand implements JsonOutput {
       @JsonProperty("locked_by_rollback") boolean lockedByRollback,
       @JsonProperty("last_rollback") LastRollback lastRollback,
       LeaseJson lease,
-      List<String> warnings) {
+      List<String> warnings)
+      implements JrJson.Output {
 
     static Report of(SiteStatus s, Instant now, List<String> warnings) {
       RollbackRecord r = s.lastRollback();

@@ -1,7 +1,5 @@
 package dev.devops.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.devops.engine.SharedState.Entry;
 import dev.devops.engine.SharedState.Label;
 import dev.devops.engine.SharedState.Mark;
@@ -10,7 +8,7 @@ import dev.devops.netlify.NetlifyClient;
 import dev.devops.netlify.NetlifyException;
 import dev.devops.state.DeploymentRecords;
 import dev.devops.util.Futures;
-import dev.devops.util.Json;
+import dev.devops.util.JrJson;
 import dev.devops.util.Printable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -96,7 +94,7 @@ public final class SharedRecord {
   private final Set<String> warned = new LinkedHashSet<>();
   private final List<String> warnings = new ArrayList<>();
   private volatile Snapshot cached;
-  private volatile CompletableFuture<JsonNode> early;
+  private volatile CompletableFuture<Map<String, Object>> early;
   private String problem;
   private String who;
 
@@ -150,15 +148,7 @@ public final class SharedRecord {
       if (cached != null || early != null || problem != null) {
         return;
       }
-      early =
-          CompletableFuture.supplyAsync(
-              () -> {
-                JsonNode metadata = client.getSiteMetadata(siteId);
-                if (metadata != null && metadata.has(KEY)) {
-                  Json.mapper().readerFor(Snapshot.class); // builds its reader off the main thread
-                }
-                return metadata;
-              });
+      early = CompletableFuture.supplyAsync(() -> client.getSiteMetadata(siteId));
     }
   }
 
@@ -253,10 +243,11 @@ public final class SharedRecord {
     if (who == null) {
       who = localWho;
       try {
-        JsonNode user = client.getCurrentUser();
+        Map<String, Object> user = client.getCurrentUser();
         for (String field : new String[] {"email", "full_name", "slug"}) {
-          if (user != null && user.hasNonNull(field) && !user.get(field).asText().isBlank()) {
-            who = Printable.clean(user.get(field).asText(), 120);
+          Object value = user == null ? null : user.get(field);
+          if (value instanceof String text && !text.isBlank()) {
+            who = Printable.clean(text, 120);
             break;
           }
         }
@@ -356,7 +347,7 @@ public final class SharedRecord {
     if (problem != null) {
       return Snapshot.EMPTY;
     }
-    CompletableFuture<JsonNode> started = early;
+    CompletableFuture<Map<String, Object>> started = early;
     early = null;
     try {
       return parse(started == null ? client.getSiteMetadata(siteId) : Futures.join(started));
@@ -376,9 +367,7 @@ public final class SharedRecord {
       return false;
     }
     try {
-      JsonNode read = client.getSiteMetadata(siteId);
-      ObjectNode metadata =
-          read instanceof ObjectNode o ? o.deepCopy() : Json.mapper().createObjectNode();
+      Map<String, Object> metadata = new LinkedHashMap<>(client.getSiteMetadata(siteId));
       Snapshot current = parse(metadata);
       Snapshot next = change.apply(current);
       if (next == null) {
@@ -388,7 +377,7 @@ public final class SharedRecord {
       byte[] encoded = null;
       Snapshot bounded = next.trimmed(MAX_ROLLBACKS, MAX_MARKS, MAX_LABELS);
       while (true) {
-        encoded = Json.mapper().writeValueAsBytes(bounded);
+        encoded = JrJson.compact().asBytes(bounded);
         if (encoded.length <= MAX_BYTES) {
           break;
         }
@@ -403,7 +392,7 @@ public final class SharedRecord {
         }
         bounded = smaller;
       }
-      metadata.set(KEY, Json.mapper().readTree(encoded));
+      metadata.put(KEY, JrJson.compact().anyFrom(encoded));
       client.updateSiteMetadata(siteId, metadata);
       cached = bounded;
       return true;
@@ -430,16 +419,17 @@ public final class SharedRecord {
   }
 
   /** The record in {@code metadata}; a value that is too large or malformed is ignored (warned). */
-  private Snapshot parse(JsonNode metadata) {
-    JsonNode value = metadata == null ? null : metadata.get(KEY);
-    if (value == null || value.isNull()) {
+  private Snapshot parse(Map<String, Object> metadata) {
+    Object value = metadata == null ? null : metadata.get(KEY);
+    if (value == null) {
       return Snapshot.EMPTY;
     }
     try {
-      if (!value.isObject()) {
+      if (!(value instanceof Map<?, ?>)) {
         throw new IOException("not an object");
       }
-      if (Json.mapper().writeValueAsBytes(value).length > MAX_BYTES) {
+      byte[] encoded = JrJson.compact().asBytes(value);
+      if (encoded.length > MAX_BYTES) {
         warnOnce(
             "ignored",
             "The shared record (site metadata '"
@@ -449,7 +439,7 @@ public final class SharedRecord {
                 + " KB: ignored; this machine's records are used, and the next write replaces it.");
         return Snapshot.EMPTY;
       }
-      Snapshot s = Json.mapper().treeToValue(value, Snapshot.class);
+      Snapshot s = JrJson.compact().beanFrom(Snapshot.class, encoded);
       return s == null ? Snapshot.EMPTY : s.normalized();
     } catch (IOException | RuntimeException e) {
       warnOnce(

@@ -1,7 +1,6 @@
 package dev.devops.netlify;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -36,7 +35,7 @@ public record Deploy(
     @JsonProperty("deploy_source") String deploySource,
     @JsonProperty("available_functions") List<DeployFunction> availableFunctions,
     Links links,
-    JsonNode summary) {
+    java.util.Map<String, Object> summary) {
 
   /** A deploy without function information (as older callers build one). */
   public Deploy(
@@ -134,16 +133,16 @@ public record Deploy(
    * unexpected shape must not make the deploy unreadable.
    */
   public Integer ruleCount(String kind) {
-    JsonNode messages = summary == null ? null : summary.get("messages");
-    if (messages == null || !messages.isArray()) {
+    Object messages = summary == null ? null : summary.get("messages");
+    if (!(messages instanceof List<?> list)) {
       return null;
     }
-    for (JsonNode message : messages) {
-      JsonNode title = message.get("title");
-      if (title == null || !title.isTextual()) {
+    for (Object message : list) {
+      Object title = message instanceof java.util.Map<?, ?> map ? map.get("title") : null;
+      if (!(title instanceof String text)) {
         continue;
       }
-      Matcher m = RULES_PROCESSED.matcher(title.asText());
+      Matcher m = RULES_PROCESSED.matcher(text);
       if (m.matches() && m.group(2).equals(kind)) {
         return m.group(1).equals("No") ? 0 : Integer.parseInt(m.group(1));
       }

@@ -19,6 +19,7 @@ import dev.devops.http.Transport;
 import dev.devops.http.UrlConnectionNetwork;
 import dev.devops.http.Urls;
 import dev.devops.http.UserAgent;
+import dev.devops.util.JrJson;
 import dev.devops.util.Json;
 import dev.devops.util.Printable;
 import dev.devops.util.Secrets;
@@ -336,8 +337,9 @@ public final class NetlifyClient {
         post("createSite", url().segment("sites"), Map.of("name", name), false), Site.class);
   }
 
-  public JsonNode getCurrentUser() {
-    return call(get("getCurrentUser", url().segment("user")), JsonNode.class);
+  public Map<String, Object> getCurrentUser() {
+    return decoded(
+        get("getCurrentUser", url().segment("user")), body -> JrJson.json().mapFrom(body), null);
   }
 
   // ---- site metadata
@@ -349,30 +351,38 @@ public final class NetlifyClient {
    * The site's metadata object (free-form; {@code {}} when nothing is stored). A body that is not a
    * JSON object, or larger than {@link #MAX_METADATA_BYTES}, is refused as malformed.
    */
-  public JsonNode getSiteMetadata(String siteId) {
+  public Map<String, Object> getSiteMetadata(String siteId) {
     Request request = get("getSiteMetadata", metadataUrl(siteId));
-    JsonNode node =
+    Map<String, Object> map =
         decoded(
             request,
             body -> {
-              JsonNode read = Json.mapper().readTree(body);
-              if (read == null || !read.isObject()) {
+              Object read = JrJson.json().anyFrom(body);
+              if (!(read instanceof Map<?, ?>)) {
                 throw new IOException("metadata is not a JSON object");
               }
-              return read;
+              @SuppressWarnings("unchecked")
+              Map<String, Object> object = (Map<String, Object>) read;
+              return object;
             },
             null,
             MAX_METADATA_BYTES);
-    return node == null ? Json.mapper().createObjectNode() : node;
+    return map == null ? new LinkedHashMap<>() : map;
   }
 
   /** Replaces the site's whole metadata object (Netlify answers 204): keep every key you read. */
-  public void updateSiteMetadata(String siteId, JsonNode metadata) {
-    if (metadata == null || !metadata.isObject()) {
+  public void updateSiteMetadata(String siteId, Map<String, Object> metadata) {
+    if (metadata == null) {
       throw new InvalidInputException("Site metadata must be a JSON object.");
     }
+    byte[] bytes;
+    try {
+      bytes = JrJson.json().asBytes(metadata);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode request body", e);
+    }
     execute(
-        put("updateSiteMetadata", metadataUrl(siteId), jsonBody(metadata)),
+        put("updateSiteMetadata", metadataUrl(siteId), RequestBody.of(bytes, JSON_TYPE)),
         MAX_METADATA_BYTES,
         null);
   }
@@ -841,8 +851,11 @@ public final class NetlifyClient {
       execute(request, MAX_JSON_BYTES, null);
       return null;
     }
-    JavaType javaType = Json.mapper().constructType(type);
-    return decoded(request, body -> Json.mapper().readValue(body, javaType), null);
+    if (type == JsonNode.class) { // a free-form answer (a function upload's), as a tree
+      JavaType javaType = Json.mapper().constructType(type);
+      return decoded(request, body -> Json.mapper().readValue(body, javaType), null);
+    }
+    return decoded(request, body -> JrJson.json().beanFrom(type, body), null);
   }
 
   /** Turns a successful answer's body into a value; an IOException means a malformed body. */
@@ -852,15 +865,13 @@ public final class NetlifyClient {
   }
 
   private <T> List<T> callList(Request request, Class<T> type) {
-    JavaType list = Json.listOf(type);
-    List<T> items = decoded(request, body -> Json.mapper().readValue(body, list), null);
+    List<T> items = decoded(request, body -> JrJson.json().listOfFrom(type, body), null);
     return items == null ? List.of() : items;
   }
 
   private <T> Page<T> callPage(Request request, Class<T> type, int perPage) {
     String[] link = new String[1];
-    JavaType list = Json.listOf(type);
-    List<T> items = decoded(request, body -> Json.mapper().readValue(body, list), link);
+    List<T> items = decoded(request, body -> JrJson.json().listOfFrom(type, body), link);
     if (items == null) {
       items = List.of();
     }
@@ -939,9 +950,9 @@ public final class NetlifyClient {
   private String errorMessage(String operation, Response response) {
     String detail = "";
     try {
-      JsonNode node = Json.mapper().readTree(response.bytes(64 * 1024));
-      if (node != null && node.hasNonNull("message")) {
-        detail = node.get("message").asText();
+      Object answer = JrJson.json().anyFrom(response.bytes(64 * 1024));
+      if (answer instanceof Map<?, ?> object && object.get("message") instanceof String text) {
+        detail = text;
       }
     } catch (IOException | RuntimeException ignored) {
       // The status alone still explains the failure.

@@ -3,10 +3,8 @@ package dev.devops.state;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import dev.devops.config.ConfigException;
-import dev.devops.util.Json;
+import dev.devops.util.JrJson;
 import dev.devops.util.SafeFiles;
 import dev.devops.util.UnsafeFileException;
 import java.io.IOException;
@@ -41,19 +39,9 @@ public final class DeploymentRecords {
   /** Serialises writers inside this process; the file lock serialises processes. */
   private static final ReentrantLock IN_PROCESS = new ReentrantLock();
 
-  private static final ObjectMapper JSON = Json.recordsMapper();
-  private static final ObjectReader READER = JSON.readerFor(Data.class);
-
   private final Path stateDir;
   private final Overlay overlay;
   private Data data;
-
-  /**
-   * Builds the file's reader (this class's initialisation) and writer now, e.g. on a second thread.
-   */
-  public static void prepareWriter() {
-    JSON.writerFor(Data.class);
-  }
 
   private DeploymentRecords(Path stateDir, Data data) {
     this(stateDir, data, null);
@@ -278,9 +266,7 @@ public final class DeploymentRecords {
         Data fresh = read(file);
         change.accept(fresh);
         SafeFiles.write(
-            file,
-            (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(fresh) + "\n")
-                .getBytes(StandardCharsets.UTF_8));
+            file, (JrJson.prettyCompact(fresh) + "\n").getBytes(StandardCharsets.UTF_8));
         data = overlay == null ? fresh : overlay.over(fresh);
       }
     } catch (UnsafeFileException e) {
@@ -306,7 +292,7 @@ public final class DeploymentRecords {
       throw new UncheckedIOException("Cannot read " + DISPLAY, e);
     }
     try {
-      Data data = bytes.length == 0 ? null : READER.readValue(bytes);
+      Data data = bytes.length == 0 ? null : JrJson.compact().beanFrom(Data.class, bytes);
       return data == null ? new Data() : data.normalized();
     } catch (JsonProcessingException e) {
       String where =

@@ -11,7 +11,10 @@ import com.fasterxml.jackson.datatype.jsr310.ser.InstantSerializer;
 import java.time.Instant;
 import java.util.List;
 
-/** The one shared Jackson mapper: lenient on input, ISO-8601 dates on output. */
+/**
+ * The shared data-binding mapper: lenient on input, ISO-8601 dates on output. What the incident's
+ * first commands read and write goes through {@link JrJson} instead.
+ */
 public final class Json {
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()
@@ -21,24 +24,10 @@ public final class Json {
           .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
           .build();
 
-  private static final ObjectMapper RECORDS = MAPPER.copy();
-
   private Json() {}
 
   public static ObjectMapper mapper() {
     return MAPPER;
-  }
-
-  /**
-   * The mapper of the project's records ({@code .devops/deployments.json}): configured as {@link
-   * #mapper()}, with caches of its own. Jackson builds one reader at a time per mapper, under one
-   * lock; the incident's commands read the records on a thread of their own while the first thread
-   * decodes the API's answers, and with a mapper of their own the records' reader is built
-   * alongside the API's readers rather than after them (deployments list --json 381 -> 352 ms,
-   * status 351 -> 335 ms, rollback --dry-run --json 418 -> 397 ms).
-   */
-  public static ObjectMapper recordsMapper() {
-    return RECORDS;
   }
 
   /**

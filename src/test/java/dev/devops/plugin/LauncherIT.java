@@ -115,6 +115,38 @@ final class LauncherIT {
     assertThat(run.err()).doesNotContain("COMPAT").doesNotContain("WARNING");
   }
 
+  @Test
+  void deploymentsListAndStatusNeverStartTheDataBindingMapper() throws Exception {
+    try (dev.devops.testing.PlatformFixture fx =
+        dev.devops.testing.PlatformFixture.start(dir.resolve("platform"))) {
+      String site = "launcher-json";
+      String siteId = fx.createSite(site);
+      fx.deploy(
+          siteId,
+          Map.of("index.html", "<h1>v1</h1>"),
+          dev.devops.testing.PlatformFixture.DeployOptions.prod("v1"));
+      Path jar = Files.copy(JAR, dir.resolve("devops.jar"));
+      Map<String, String> env = new java.util.HashMap<>();
+      env.put("DEVOPS_JAR", jar.toString());
+      env.put("NETLIFY_API_URL", fx.apiUrl());
+      env.put("NETLIFY_AUTH_TOKEN", fx.token());
+      env.put("HOME", dir.resolve("home").toString());
+      assertThat(launch(env, "init", "--site", site).exitCode()).isZero();
+      for (String line : List.of("deployments list --json", "status --json", "status")) {
+        Path classes = dir.resolve("classes.txt");
+        Files.deleteIfExists(classes);
+        env.put("DEVOPS_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes);
+        Run run = launch(env, line.split(" "));
+        env.remove("DEVOPS_JAVA_OPTS");
+        assertThat(run.exitCode()).as(line + ": " + run.err()).isZero();
+        assertThat(Files.readString(classes, StandardCharsets.UTF_8))
+            .as(line)
+            .contains("com.fasterxml.jackson.jr.ob.JSON ")
+            .doesNotContain("com.fasterxml.jackson.databind.ObjectMapper ");
+      }
+    }
+  }
+
   private void assertOurWeekDataIsUsed(Map<String, String> extra) throws Exception {
     Path jar = Files.copy(JAR, dir.resolve("devops.jar"));
     Path classes = dir.resolve("classes.txt");

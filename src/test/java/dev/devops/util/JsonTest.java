@@ -24,22 +24,6 @@ class JsonTest {
           .build();
 
   @Test
-  void theRecordsMapperIsConfiguredAsTheSharedOneWithCachesOfItsOwn() throws Exception {
-    ObjectMapper records = Json.recordsMapper();
-    assertThat(records).isNotSameAs(Json.mapper());
-    assertThat(records.getDeserializationConfig().getDeserializationFeatures())
-        .isEqualTo(Json.mapper().getDeserializationConfig().getDeserializationFeatures());
-    assertThat(records.getSerializationConfig().getSerializationFeatures())
-        .isEqualTo(Json.mapper().getSerializationConfig().getSerializationFeatures());
-    assertThat(records.getRegisteredModuleIds()).isEqualTo(Json.mapper().getRegisteredModuleIds());
-    Instant at = Instant.parse("2026-11-27T09:17:13.120Z");
-    String json = "{\"at\":\"2026-11-27T09:17:13.120Z\",\"unknown\":1}";
-    assertThat(records.writeValueAsString(new At(at)))
-        .isEqualTo(Json.mapper().writeValueAsString(new At(at)));
-    assertThat(records.readValue(json, At.class)).isEqualTo(new At(at));
-  }
-
-  @Test
   void writesInstantsAsTheJavaTimeModuleDoes() throws Exception {
     for (Instant at :
         List.of(

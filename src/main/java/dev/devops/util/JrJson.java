@@ -1,0 +1,272 @@
+package dev.devops.util;
+
+import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.jr.ob.JSON;
+import com.fasterxml.jackson.jr.ob.JSONObjectException;
+import com.fasterxml.jackson.jr.ob.JacksonJrExtension;
+import com.fasterxml.jackson.jr.ob.api.ExtensionContext;
+import com.fasterxml.jackson.jr.ob.api.ReaderWriterModifier;
+import com.fasterxml.jackson.jr.ob.api.ReaderWriterProvider;
+import com.fasterxml.jackson.jr.ob.api.ValueReader;
+import com.fasterxml.jackson.jr.ob.api.ValueWriter;
+import com.fasterxml.jackson.jr.ob.impl.BeanPropertyIntrospector;
+import com.fasterxml.jackson.jr.ob.impl.JSONReader;
+import com.fasterxml.jackson.jr.ob.impl.JSONWriter;
+import com.fasterxml.jackson.jr.ob.impl.POJODefinition;
+import java.io.IOException;
+import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Field;
+import java.lang.reflect.RecordComponent;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * JSON through jackson-jr, for what a command reads and writes on its way to its first answer: the
+ * API's answers, the project's records, the site's shared record and the incident commands'
+ * reports. jackson-jr binds the same records with the same names as the data-binding mapper ({@link
+ * Json}), without its start-up: the mapper and its per-type readers cost {@code deployments list
+ * --json} about 100 ms of its ~440 on two cores (README, Benchmarks).
+ *
+ * <p>The types keep their Jackson annotations, which stay the one place their JSON names are
+ * written: {@code @JsonProperty} renames, {@code @JsonAlias} adds names to read,
+ * {@code @JsonIgnore} leaves a property out of what is written. Properties are written in the order
+ * they are declared. {@link Instant}s are ISO-8601 text, as the mapper writes them.
+ */
+public final class JrJson {
+  /** Writes every property, null ones included: the commands' reports and the API's bodies. */
+  private static final JSON JSON_WITH_NULLS =
+      JSON.builder()
+          .register(new Extension())
+          .build()
+          .with(
+              JSON.Feature.WRITE_NULL_PROPERTIES,
+              JSON.Feature.WRITE_RECORD_FIELDS_IN_DECLARATION_ORDER)
+          // A record's isX() accessor is its component isX, not a property "x".
+          .without(JSON.Feature.FAIL_ON_UNKNOWN_BEAN_PROPERTY, JSON.Feature.USE_IS_GETTERS);
+
+  /** Leaves null properties out: the project's records and the site's shared record. */
+  private static final JSON COMPACT = JSON_WITH_NULLS.without(JSON.Feature.WRITE_NULL_PROPERTIES);
+
+  private JrJson() {}
+
+  /** Reads and writes with null properties written. */
+  public static JSON json() {
+    return JSON_WITH_NULLS;
+  }
+
+  /** Reads and writes with null properties left out (what {@code @JsonInclude(NON_NULL)} does). */
+  public static JSON compact() {
+    return COMPACT;
+  }
+
+  /** {@code value} as indented JSON, laid out as the mapper's default pretty printer does. */
+  public static String pretty(Object value) throws IOException {
+    return JSON_WITH_NULLS.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(value);
+  }
+
+  /** {@code value} as indented JSON without its null properties (the project's records file). */
+  public static String prettyCompact(Object value) throws IOException {
+    return COMPACT.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(value);
+  }
+
+  /**
+   * A command's JSON result written through this class rather than the mapper. Marked types are
+   * checked against the mapper's output for the same value (JrJsonTest).
+   */
+  public interface Output {}
+
+  /** Our names, aliases and ignored properties, and Instants. */
+  private static final class Extension extends JacksonJrExtension {
+    @Override
+    protected void register(ExtensionContext context) {
+      context.insertModifier(new Names());
+      context.insertProvider(new Instants());
+    }
+  }
+
+  /**
+   * A record's properties are its components, in order, named by their annotations; a class's are
+   * what jackson-jr finds, renamed the same way and written in the order its fields are declared.
+   */
+  private static final class Names extends ReaderWriterModifier {
+    @Override
+    public POJODefinition pojoDefinitionForDeserialization(JSONReader reader, Class<?> type) {
+      POJODefinition found =
+          BeanPropertyIntrospector.instance().pojoDefinitionForDeserialization(reader, type);
+      List<POJODefinition.Prop> props = new ArrayList<>();
+      if (type.isRecord()) {
+        // Matched to the canonical constructor by position: every component, in order.
+        for (RecordComponent c : type.getRecordComponents()) {
+          Field field = field(type, c.getName());
+          props.add(
+              new POJODefinition.Prop(
+                  c.getName(),
+                  c.getName(),
+                  field,
+                  null,
+                  null,
+                  null,
+                  readNames(field, c.getName())));
+        }
+        return found.withProperties(props);
+      }
+      for (POJODefinition.Prop p : found.getProperties()) {
+        List<String> names = readNames(field(type, p.name), p.name);
+        props.add(
+            names.isEmpty()
+                ? p
+                : new POJODefinition.Prop(
+                    p.name, p.originalName(), p.field, p.setter, p.getter, p.isGetter, names));
+      }
+      return found.withProperties(props);
+    }
+
+    @Override
+    public POJODefinition pojoDefinitionForSerialization(JSONWriter writer, Class<?> type) {
+      POJODefinition found =
+          BeanPropertyIntrospector.instance().pojoDefinitionForSerialization(writer, type);
+      List<POJODefinition.Prop> props = new ArrayList<>();
+      if (type.isRecord()) {
+        for (RecordComponent c : type.getRecordComponents()) {
+          Field field = field(type, c.getName());
+          if (!ignored(field) && !ignored(c.getAccessor())) {
+            props.add(
+                new POJODefinition.Prop(
+                    rename(field, c.getName()),
+                    c.getName(),
+                    null,
+                    null,
+                    c.getAccessor(),
+                    null,
+                    null));
+          }
+        }
+        return found.withProperties(props);
+      }
+      for (POJODefinition.Prop p : found.getProperties()) {
+        Field field = field(type, p.name);
+        if (ignored(field) || ignored(p.getter) || ignored(p.isGetter)) {
+          continue;
+        }
+        String renamed = rename(field, p.name);
+        props.add(
+            renamed.equals(p.name)
+                ? p
+                : new POJODefinition.Prop(
+                    renamed, p.name, p.field, p.setter, p.getter, p.isGetter, null));
+      }
+      // jackson-jr sorts a class's properties by name; the mapper keeps their declared order.
+      List<Field> fields = Arrays.asList(type.getDeclaredFields());
+      props.sort(Comparator.comparingInt(p -> declared(fields, p)));
+      return found.withProperties(props);
+    }
+
+    /** The names besides its own that a property is read by: its @JsonProperty and aliases. */
+    private static List<String> readNames(Field field, String name) {
+      List<String> names = new ArrayList<>();
+      String renamed = rename(field, name);
+      if (!renamed.equals(name)) {
+        names.add(renamed);
+      }
+      JsonAlias alias = field == null ? null : field.getAnnotation(JsonAlias.class);
+      if (alias != null) {
+        names.addAll(Arrays.asList(alias.value()));
+      }
+      return names;
+    }
+
+    private static int declared(List<Field> fields, POJODefinition.Prop p) {
+      for (int i = 0; i < fields.size(); i++) {
+        String name = fields.get(i).getName();
+        if (name.equals(p.name) || name.equals(p.originalName())) {
+          return i;
+        }
+      }
+      return fields.size();
+    }
+
+    private static Field field(Class<?> type, String name) {
+      for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+        try {
+          return c.getDeclaredField(name);
+        } catch (NoSuchFieldException e) {
+          // a superclass may declare it
+        }
+      }
+      return null;
+    }
+
+    private static String rename(Field field, String name) {
+      JsonProperty property = field == null ? null : field.getAnnotation(JsonProperty.class);
+      return property == null || property.value().isEmpty() ? name : property.value();
+    }
+
+    private static boolean ignored(AnnotatedElement element) {
+      JsonIgnore ignore = element == null ? null : element.getAnnotation(JsonIgnore.class);
+      return ignore != null && ignore.value();
+    }
+  }
+
+  /**
+   * {@link Instant} as ISO-8601 text; a whole number is read as epoch seconds, as the mapper does.
+   */
+  private static final class Instants extends ReaderWriterProvider {
+    @Override
+    public ValueReader findValueReader(JSONReader reader, Class<?> type) {
+      return type == Instant.class ? new InstantReader() : null;
+    }
+
+    @Override
+    public ValueWriter findValueWriter(JSONWriter writer, Class<?> type) {
+      return type == Instant.class ? new InstantWriter() : null;
+    }
+  }
+
+  private static final class InstantReader extends ValueReader {
+    InstantReader() {
+      super(Instant.class);
+    }
+
+    @Override
+    public Object read(JSONReader reader, JsonParser parser) throws IOException {
+      JsonToken token = parser.currentToken();
+      if (token == JsonToken.VALUE_NULL) {
+        return null;
+      }
+      if (token == JsonToken.VALUE_NUMBER_INT) {
+        return Instant.ofEpochSecond(parser.getLongValue());
+      }
+      String text = parser.getValueAsString();
+      if (text == null) {
+        throw JSONObjectException.from(parser, "expected an ISO-8601 instant");
+      }
+      try {
+        return Instant.parse(text.trim());
+      } catch (DateTimeParseException e) {
+        throw JSONObjectException.from(parser, "not an ISO-8601 instant");
+      }
+    }
+  }
+
+  private static final class InstantWriter implements ValueWriter {
+    @Override
+    public void writeValue(JSONWriter context, JsonGenerator generator, Object value)
+        throws IOException {
+      generator.writeString(value.toString());
+    }
+
+    @Override
+    public Class<?> valueType() {
+      return Instant.class;
+    }
+  }
+}
