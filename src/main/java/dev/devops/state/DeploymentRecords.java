@@ -344,6 +344,7 @@ public final class DeploymentRecords {
    * @param to the deploy published after
    * @param at when the switch happened
    */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record RollbackRecord(
       @JsonProperty("rollback_id") String rollbackId, String from, String to, Instant at) {}
 

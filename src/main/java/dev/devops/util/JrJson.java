@@ -22,27 +22,33 @@ import java.io.IOException;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Field;
 import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * JSON through jackson-jr, for what a command reads and writes on its way to its first answer: the
  * API's answers, the project's records, the site's shared record and the incident commands'
- * reports. jackson-jr binds the same records with the same names as the data-binding mapper ({@link
+ * reports. jackson-jr binds the same records by the same names as the data-binding mapper ({@link
  * Json}), without its start-up: the mapper and its per-type readers cost {@code deployments list
  * --json} about 100 ms of its ~440 on two cores (README, Benchmarks).
  *
  * <p>The types keep their Jackson annotations, which stay the one place their JSON names are
  * written: {@code @JsonProperty} renames, {@code @JsonAlias} adds names to read,
- * {@code @JsonIgnore} leaves a property out of what is written. Properties are written in the order
- * they are declared. {@link Instant}s are ISO-8601 text, as the mapper writes them.
+ * {@code @JsonIgnore} leaves a property out of what is written. A record's Java names are read too
+ * (jackson-jr binds a record's components by them). {@code @JsonInclude} is not read: {@link
+ * #compact()} leaves null properties out, for the types whose annotation says so. Properties are
+ * written in the order they are declared. Scalars and {@link Instant}s are read as the mapper reads
+ * them, and an array or object where a scalar belongs is refused, as the mapper refuses it.
  */
 public final class JrJson {
-  /** Writes every property, null ones included: the commands' reports and the API's bodies. */
+  /** Writes every property, null ones included: the commands' reports and the site's metadata. */
   private static final JSON JSON_WITH_NULLS =
       JSON.builder()
           .register(new Extension())
@@ -50,8 +56,13 @@ public final class JrJson {
           .with(
               JSON.Feature.WRITE_NULL_PROPERTIES,
               JSON.Feature.WRITE_RECORD_FIELDS_IN_DECLARATION_ORDER)
-          // A record's isX() accessor is its component isX, not a property "x".
-          .without(JSON.Feature.FAIL_ON_UNKNOWN_BEAN_PROPERTY, JSON.Feature.USE_IS_GETTERS);
+          // A record's isX() accessor is its component isX, not a property "x"; a key given twice
+          // keeps its last value, as with the mapper (jackson-jr's deferred maps would keep both).
+          .without(
+              JSON.Feature.FAIL_ON_UNKNOWN_BEAN_PROPERTY,
+              JSON.Feature.USE_IS_GETTERS,
+              JSON.Feature.FAIL_ON_DUPLICATE_MAP_KEYS,
+              JSON.Feature.USE_DEFERRED_MAPS);
 
   /** Leaves null properties out: the project's records and the site's shared record. */
   private static final JSON COMPACT = JSON_WITH_NULLS.without(JSON.Feature.WRITE_NULL_PROPERTIES);
@@ -89,7 +100,7 @@ public final class JrJson {
     @Override
     protected void register(ExtensionContext context) {
       context.insertModifier(new Names());
-      context.insertProvider(new Instants());
+      context.insertProvider(new Values());
     }
   }
 
@@ -216,13 +227,22 @@ public final class JrJson {
     }
   }
 
-  /**
-   * {@link Instant} as ISO-8601 text; a whole number is read as epoch seconds, as the mapper does.
-   */
-  private static final class Instants extends ReaderWriterProvider {
+  /** Scalars and {@link Instant}s, read as the mapper reads them. */
+  private static final class Values extends ReaderWriterProvider {
     @Override
     public ValueReader findValueReader(JSONReader reader, Class<?> type) {
-      return type == Instant.class ? new InstantReader() : null;
+      if (type == Instant.class) {
+        return new InstantReader();
+      }
+      boolean scalar =
+          type == String.class
+              || type == Boolean.class
+              || type == boolean.class
+              || type == Integer.class
+              || type == int.class
+              || type == Long.class
+              || type == long.class;
+      return scalar ? new ScalarReader(type) : null;
     }
 
     @Override
@@ -231,7 +251,95 @@ public final class JrJson {
     }
   }
 
+  /**
+   * Text, a boolean or a whole number where the type says so. jackson-jr's own readers turn an
+   * array or object found there into null without reading past it, and the rest of the document is
+   * then misread (a page's later deploys dropped, a record's later keys lost): here it is refused,
+   * as the mapper refuses it. As with the mapper, a number or boolean is read as text, a number
+   * given as text as a number, a fraction as its whole part, "true"/"false" and numbers as booleans
+   * (0 is false), and an empty text as null.
+   */
+  private static final class ScalarReader extends ValueReader {
+    ScalarReader(Class<?> type) {
+      super(type);
+    }
+
+    @Override
+    public Object read(JSONReader reader, JsonParser parser) throws IOException {
+      JsonToken token = parser.currentToken();
+      if (token == JsonToken.VALUE_NULL) {
+        return absent();
+      }
+      if (token == null || !token.isScalarValue()) {
+        throw refused(parser);
+      }
+      if (_valueType == String.class) {
+        return parser.getText();
+      }
+      String text = token == JsonToken.VALUE_STRING ? parser.getText().trim() : null;
+      if (text != null && text.isEmpty()) {
+        return absent();
+      }
+      if (_valueType == Boolean.class || _valueType == boolean.class) {
+        if (token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE) {
+          return token == JsonToken.VALUE_TRUE;
+        }
+        if (token == JsonToken.VALUE_NUMBER_INT) {
+          return parser.getDecimalValue().signum() != 0;
+        }
+        if ("true".equals(text) || "false".equals(text)) {
+          return Boolean.valueOf(text);
+        }
+        throw refused(parser);
+      }
+      boolean isInt = _valueType == Integer.class || _valueType == int.class;
+      try {
+        if (token == JsonToken.VALUE_NUMBER_INT) {
+          return isInt ? (Object) parser.getIntValue() : (Object) parser.getLongValue();
+        }
+        if (token == JsonToken.VALUE_NUMBER_FLOAT) {
+          double value = parser.getDoubleValue();
+          double max = isInt ? Integer.MAX_VALUE : Long.MAX_VALUE;
+          if (!(Math.abs(value) <= max)) { // out of range, or not a number
+            throw refused(parser);
+          }
+          return isInt ? (Object) (int) value : (Object) (long) value;
+        }
+        if (text != null) {
+          return isInt ? (Object) Integer.parseInt(text) : (Object) Long.parseLong(text);
+        }
+      } catch (NumberFormatException e) {
+        throw refused(parser);
+      }
+      throw refused(parser);
+    }
+
+    /** What null and an empty text read as: null, or a primitive's zero. */
+    private Object absent() {
+      if (_valueType == boolean.class) {
+        return false;
+      }
+      if (_valueType == int.class) {
+        return 0;
+      }
+      return _valueType == long.class ? (Object) 0L : null;
+    }
+
+    private JSONObjectException refused(JsonParser parser) throws IOException {
+      String expected = _valueType == String.class ? "text" : _valueType.getSimpleName();
+      return JSONObjectException.from(
+          parser, "expected " + expected + ", found " + _tokenDesc(parser));
+    }
+  }
+
+  /**
+   * {@link Instant} as the mapper reads it: ISO-8601 text (with Z or an offset), a number of
+   * seconds since the epoch (whole or with a fraction; a number, or digits as text), an empty text
+   * for null.
+   */
   private static final class InstantReader extends ValueReader {
+    private static final Pattern SECONDS = Pattern.compile("-?[0-9]+(\\.[0-9]+)?");
+
     InstantReader() {
       super(Instant.class);
     }
@@ -242,18 +350,30 @@ public final class JrJson {
       if (token == JsonToken.VALUE_NULL) {
         return null;
       }
-      if (token == JsonToken.VALUE_NUMBER_INT) {
-        return Instant.ofEpochSecond(parser.getLongValue());
-      }
-      String text = parser.getValueAsString();
-      if (text == null) {
-        throw JSONObjectException.from(parser, "expected an ISO-8601 instant");
-      }
       try {
-        return Instant.parse(text.trim());
-      } catch (DateTimeParseException e) {
-        throw JSONObjectException.from(parser, "not an ISO-8601 instant");
+        if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+          return seconds(parser.getDecimalValue());
+        }
+        if (token == JsonToken.VALUE_STRING) {
+          String text = parser.getText().trim();
+          if (text.isEmpty()) {
+            return null;
+          }
+          return SECONDS.matcher(text).matches()
+              ? seconds(new BigDecimal(text))
+              : Instant.parse(text);
+        }
+      } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
+        throw JSONObjectException.from(parser, "not an ISO-8601 instant: " + _tokenDesc(parser));
       }
+      throw JSONObjectException.from(
+          parser, "expected an ISO-8601 instant, found " + _tokenDesc(parser));
+    }
+
+    private static Instant seconds(BigDecimal value) {
+      long whole = value.setScale(0, RoundingMode.DOWN).longValueExact();
+      int nanos = value.subtract(BigDecimal.valueOf(whole)).movePointRight(9).intValue();
+      return Instant.ofEpochSecond(whole, nanos);
     }
   }
 

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -29,7 +30,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class JrJsonTest {
   /** What NetlifyClient decodes with jackson-jr: the API's answers. */
   private static final List<String> API_TYPES =
-      List.of("dev.devops.netlify.Site", "dev.devops.netlify.Deploy", "dev.devops.netlify.EnvVar");
+      List.of(
+          "dev.devops.netlify.Site",
+          "dev.devops.netlify.Deploy",
+          "dev.devops.netlify.EnvVar",
+          "dev.devops.netlify.DeployFile",
+          "dev.devops.netlify.LogLine");
 
   /** What the project's records file and the site's shared record hold. */
   private static final List<String> STORED_TYPES =
@@ -91,6 +97,76 @@ class JrJsonTest {
       assertThat(JrJson.pretty(value))
           .as(typeName)
           .isEqualTo(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value));
+    }
+  }
+
+  /**
+   * Input from strangers, as the API or a damaged file may send it: both read it alike, or both
+   * refuse it. A list is written "[]" after the type's name.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "dev.devops.netlify.Site | {'id':'s1','name':['x'],'published_deploy':{'id':'d1'}}",
+        "dev.devops.netlify.Site | {'id':'s1','name':{'a':1},'url':'u'}",
+        "dev.devops.netlify.Site | {'id':'s1','id':'s2'}",
+        "dev.devops.netlify.Site | {'id':'s1','created_at':''}",
+        "dev.devops.netlify.Site | {'created_at':'1700000000'}",
+        "dev.devops.netlify.Site | {'created_at':'1700000000.25'}",
+        "dev.devops.netlify.Site | {'created_at':1700000000.5}",
+        "dev.devops.netlify.Site | {'created_at':-1.5}",
+        "dev.devops.netlify.Site | {'created_at':'2026-11-27T09:17:13+01:00'}",
+        "dev.devops.netlify.Site | {'created_at':'yesterday'}",
+        "dev.devops.netlify.Site | {'created_at':1e30}",
+        "dev.devops.netlify.Site | {'created_at':true}",
+        "dev.devops.netlify.Site | {'created_at':['2026-11-27T09:17:13Z']}",
+        "dev.devops.netlify.Site | [1,2]",
+        "dev.devops.netlify.Deploy[] | [{'id':'d1','title':['x'],'state':'ready'},{'id':'d2'}]",
+        "dev.devops.netlify.Deploy[] | [{'id':'d1','title':{'x':[1]}},{'id':'d2'}]",
+        "dev.devops.netlify.Deploy[] | [{'id':'d1','locked':'yes'}]",
+        "dev.devops.netlify.Deploy[] | [{'id':'d1','locked':'true','draft':1,'skipped':0}]",
+        "dev.devops.netlify.Deploy[] | [{'id':'d1','locked':{}}]",
+        "dev.devops.netlify.Deploy[] | [{'id':'d1','title':12,'branch':true}]",
+        "dev.devops.netlify.Deploy[] | [{'id':'d1','required':'x'}]",
+        "dev.devops.netlify.Deploy[] | [{'id':'d1','links':['x']}]",
+        "dev.devops.netlify.Deploy[] | [{'id':'d1','summary':{'messages':[{'title':'a'}],'k':1,'k':2}}]",
+        "dev.devops.netlify.Deploy[] | {'id':'d1'}",
+        "dev.devops.netlify.DeployFile | {'path':'/a','sha':'x','size':'12'}",
+        "dev.devops.netlify.DeployFile | {'path':'/a','size':'abc'}",
+        "dev.devops.netlify.DeployFile | {'path':'/a','size':1.5}",
+        "dev.devops.netlify.DeployFile | {'path':'/a','size':[1]}",
+        "dev.devops.netlify.DeployFile | {'path':'/a','size':1e300}",
+        "dev.devops.netlify.LogLine[] | [{'log':'hello','ts':'t'},{'message':'m'}]",
+        "dev.devops.state.DeploymentRecords$Data | {'deploys':{'d1':{'version':{'x':1}},'d2':{'id':'d2'}}}",
+        "dev.devops.state.DeploymentRecords$Data | {'schema':null,'deploys':{'d1':{'id':'d1','production':'true'}}}",
+        "dev.devops.engine.SharedState$Snapshot | {'schema':1,'rollbacks':[{'id':'r','reason':['x']}],'marks':{}}",
+        "dev.devops.engine.SharedState$Snapshot | {'schema':'x'}",
+        "dev.devops.engine.SharedState$Snapshot | {'lease':{'holder':{'pid':'abc'}}}",
+        "dev.devops.engine.SharedState$Snapshot | {'marks':{'d1':{'bad':'maybe'}}}",
+      })
+  void bothReadInputFromStrangersAlikeOrBothRefuseIt(String typeName, String quoted)
+      throws Exception {
+    String json = quoted.replace('\'', '"');
+    boolean list = typeName.endsWith("[]");
+    Class<?> type = Class.forName(list ? typeName.substring(0, typeName.length() - 2) : typeName);
+    JavaType javaType = list ? Json.listOf(type) : Json.mapper().constructType(type);
+    Object byMapper;
+    try {
+      byMapper = Json.mapper().readValue(json, javaType);
+    } catch (IOException e) {
+      byMapper = e;
+    }
+    Object byJr;
+    try {
+      byJr = list ? jr(type).listOfFrom(type, json) : jr(type).beanFrom(type, json);
+    } catch (IOException e) {
+      byJr = e;
+    }
+    if (byMapper instanceof IOException) {
+      assertThat(byJr).as(json + " is refused by the mapper").isInstanceOf(IOException.class);
+    } else {
+      assertThat(byJr).as(json).usingRecursiveComparison().isEqualTo(byMapper);
     }
   }
 
@@ -158,25 +234,27 @@ class JrJsonTest {
       return nulls ? null : raw.getEnumConstants()[0];
     }
     if (List.class.isAssignableFrom(raw)) {
-      if (nulls) {
+      if (nulls && depth > 1) {
         return null;
       }
       Type item = ((ParameterizedType) declared).getActualTypeArguments()[0];
       List<Object> list = new ArrayList<>();
-      list.add(fill(item, rawOf(item), false, depth + 1));
+      list.add(fill(item, rawOf(item), nulls && rawOf(item).isRecord(), depth + 1));
       return list;
     }
     if (Map.class.isAssignableFrom(raw)) {
-      if (nulls) {
+      if (nulls && depth > 1) {
         return null;
       }
       Type value = ((ParameterizedType) declared).getActualTypeArguments()[1];
       Map<String, Object> map = new LinkedHashMap<>();
-      map.put("key-" + depth, fill(value, rawOf(value), false, depth + 1));
+      // A record's null fields, not a null value: no map of ours holds one.
+      map.put(
+          "key-" + depth, fill(value, rawOf(value), nulls && rawOf(value).isRecord(), depth + 1));
       return map;
     }
     if (raw.isRecord()) {
-      if (nulls && depth > 0) {
+      if (nulls && depth > 2) {
         return null;
       }
       RecordComponent[] components = raw.getRecordComponents();
