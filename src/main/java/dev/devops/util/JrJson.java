@@ -67,6 +67,9 @@ public final class JrJson {
   /** Leaves null properties out: the project's records and the site's shared record. */
   private static final JSON COMPACT = JSON_WITH_NULLS.without(JSON.Feature.WRITE_NULL_PROPERTIES);
 
+  private static final JSON PRETTY = JSON_WITH_NULLS.with(JSON.Feature.PRETTY_PRINT_OUTPUT);
+  private static final JSON PRETTY_COMPACT = COMPACT.with(JSON.Feature.PRETTY_PRINT_OUTPUT);
+
   private JrJson() {}
 
   /** Reads and writes with null properties written. */
@@ -81,12 +84,12 @@ public final class JrJson {
 
   /** {@code value} as indented JSON, laid out as the mapper's default pretty printer does. */
   public static String pretty(Object value) throws IOException {
-    return JSON_WITH_NULLS.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(value);
+    return PRETTY.asString(value);
   }
 
   /** {@code value} as indented JSON without its null properties (the project's records file). */
   public static String prettyCompact(Object value) throws IOException {
-    return COMPACT.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(value);
+    return PRETTY_COMPACT.asString(value);
   }
 
   /**
