@@ -1,5 +1,9 @@
 package dev.devops.cli;
 
+import static dev.devops.cli.CommandGroup.sub;
+import static dev.devops.cli.Model.option;
+import static dev.devops.cli.Model.parameter;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.devops.engine.BackupManifest;
 import dev.devops.engine.BackupStore;
@@ -11,19 +15,23 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 
 /** {@code devops backup}: local, verified copies of deploys in {@code .devops/backups/}. */
-@Command(
-    name = "backup",
-    description = "Back up a deploy's files and metadata locally, list and verify backups.")
 public final class BackupCommand extends GroupCommand {
   @Override
-  public List<Class<?>> subcommands() {
-    return List.of(BackupCreate.class, BackupList.class, BackupVerify.class);
+  public void describe(CommandSpec spec) {
+    Model.description(
+        spec, "Back up a deploy's files and metadata locally, list and verify backups.");
+  }
+
+  @Override
+  public List<Sub> subcommands() {
+    return List.of(
+        sub("create", BackupCreate.class),
+        sub("list", BackupList.class),
+        sub("verify", BackupVerify.class));
   }
 
   @Override
@@ -74,27 +82,34 @@ public final class BackupCommand extends GroupCommand {
 }
 
 /** {@code devops backup create}. */
-@Command(
-    name = "create",
-    description = "Back up a deploy: metadata, env var names, every file's bytes; or finish one.")
 final class BackupCreate extends EngineCommand implements JsonOutput {
-  @Option(
-      names = "--deployment",
-      paramLabel = "ID",
-      description = "The deploy to back up (id or version).")
   String deployment;
-
-  @Option(names = "--reason", paramLabel = "R", description = "Why (stored in the manifest).")
   String reason;
-
-  @Option(
-      names = "--resume",
-      arity = "0..1",
-      fallbackValue = "",
-      paramLabel = "DIR",
-      description =
-          "Finish an incomplete backup (default: the newest) instead of taking a new one.")
   String resume;
+
+  @Override
+  public void describe(CommandSpec spec) {
+    Model.description(
+        spec, "Back up a deploy: metadata, env var names, every file's bytes; or finish one.");
+    spec.addOption(
+        option(String.class, deployment, v -> deployment = v, "--deployment")
+            .paramLabel("ID")
+            .description("The deploy to back up (id or version).")
+            .build());
+    spec.addOption(
+        option(String.class, reason, v -> reason = v, "--reason")
+            .paramLabel("R")
+            .description("Why (stored in the manifest).")
+            .build());
+    spec.addOption(
+        option(String.class, resume, v -> resume = v, "--resume")
+            .arity("0..1")
+            .fallbackValue("")
+            .paramLabel("DIR")
+            .description(
+                "Finish an incomplete backup (default: the newest) instead of taking a new one.")
+            .build());
+  }
 
   @Override
   protected int execute() throws Exception {
@@ -172,8 +187,11 @@ final class BackupCreate extends EngineCommand implements JsonOutput {
 }
 
 /** {@code devops backup list}. */
-@Command(name = "list", description = "List local backups, newest first.")
 final class BackupList extends EngineCommand implements JsonOutput {
+  @Override
+  public void describe(CommandSpec spec) {
+    Model.description(spec, "List local backups, newest first.");
+  }
 
   /** The JSON result. */
   record Report(List<BackupCommand.BackupJson> backups) {}
@@ -215,16 +233,21 @@ final class BackupList extends EngineCommand implements JsonOutput {
 }
 
 /** {@code devops backup verify [DIR]}. */
-@Command(
-    name = "verify",
-    description = "Check every blob of a backup (default: all backups) against its SHA1.")
 final class BackupVerify extends EngineCommand implements JsonOutput {
-  @Parameters(
-      index = "0",
-      arity = "0..1",
-      paramLabel = "BACKUP_DIR",
-      description = "A backup directory; default: all.")
   String dir;
+
+  @Override
+  public void describe(CommandSpec spec) {
+    Model.description(
+        spec, "Check every blob of a backup (default: all backups) against its SHA1.");
+    spec.addPositional(
+        parameter(String.class, v -> dir = v)
+            .index("0")
+            .arity("0..1")
+            .paramLabel("BACKUP_DIR")
+            .description("A backup directory; default: all.")
+            .build());
+  }
 
   /** One backup's check (docs/json/backup.md, VERIFY). */
   record Checked(

@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.OptionSpec;
  * progress, prompts, warnings and errors. Failures are thrown, never printed here: {@link App}
  * reports them and {@link ExitCode#of} picks the code.
  */
-public abstract class BaseCommand implements Callable<Integer>, SpecAware {
+public abstract class BaseCommand implements Callable<Integer>, SpecAware, Model.Described {
   CliContext ctx;
 
   protected CommandSpec spec;

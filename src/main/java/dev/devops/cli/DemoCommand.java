@@ -1,5 +1,8 @@
 package dev.devops.cli;
 
+import static dev.devops.cli.Model.flag;
+import static dev.devops.cli.Model.option;
+
 import dev.devops.demo.DemoSite;
 import dev.devops.demo.DemoSite.Release;
 import dev.devops.local.LocalPlatform;
@@ -16,32 +19,34 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code devops demo}: a real rollback, end to end, on the local platform. Publishes four releases
  * of a sample site, the last one broken, then runs the real {@code devops rollback}.
  */
-@Command(
-    name = "demo",
-    description = {
-      "Roll back a broken release for real, on the local platform.",
-      "Publishes v1.2.0 to v1.2.3 of a sample site (v1.2.3 is broken), then runs",
-      "'devops rollback' (you type ROLLBACK on a terminal; --yes otherwise) and verifies it."
-    })
 public final class DemoCommand extends BaseCommand {
   static final String SITE_NAME = "bean-there";
 
-  @Option(
-      names = "--data-dir",
-      paramLabel = "DIR",
-      description =
-          "Where to keep the demo's platform data and project (default: a new temp folder).")
   Path dataDir;
-
-  @Option(names = "--yes", description = "Confirm the rollback without a prompt.")
   boolean yes;
+
+  @Override
+  public void describe(CommandSpec spec) {
+    Model.description(
+        spec,
+        "Roll back a broken release for real, on the local platform.",
+        "Publishes v1.2.0 to v1.2.3 of a sample site (v1.2.3 is broken), then runs",
+        "'devops rollback' (you type ROLLBACK on a terminal; --yes otherwise) and verifies it.");
+    spec.addOption(
+        option(Path.class, dataDir, v -> dataDir = v, "--data-dir")
+            .paramLabel("DIR")
+            .description(
+                "Where to keep the demo's platform data and project (default: a new temp folder).")
+            .build());
+    spec.addOption(
+        flag(v -> yes = v, "--yes").description("Confirm the rollback without a prompt.").build());
+  }
 
   @Override
   protected int execute() throws Exception {

@@ -1,5 +1,8 @@
 package dev.devops.cli;
 
+import static dev.devops.cli.Model.flag;
+import static dev.devops.cli.Model.option;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.devops.engine.DeployAction;
 import dev.devops.engine.Guard;
@@ -15,74 +18,74 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code devops deploy}: a file-digest deploy of a static directory. */
-@Command(
-    name = "deploy",
-    description = "Deploy a static directory: only changed files are uploaded.")
 public final class DeployCommand extends EngineCommand implements JsonOutput {
   private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z._+-]{0,63}");
 
-  @Option(
-      names = "--dir",
-      required = true,
-      paramLabel = "DIR",
-      description = "The directory to deploy (the site's build output).")
   Path dir;
-
-  @Option(
-      names = "--prod",
-      description = "Publish to production when ready (default: a draft deploy).")
   boolean prod;
-
-  @Option(
-      names = {"--message", "-m"},
-      paramLabel = "M",
-      description = "A short message; becomes the deploy title.")
   String message;
-
-  @Option(
-      names = "--version",
-      paramLabel = "V",
-      description = "A version label, for example v1.2.3; shown in the deployments list.")
   String version;
-
-  @Option(
-      names = "--timeout",
-      paramLabel = "SECONDS",
-      defaultValue = "1200",
-      description =
-          "Give up (and cancel the deploy) when it is not ready after this long; default: ${DEFAULT-VALUE}.")
   long timeoutSeconds;
-
-  @Option(
-      names = "--follow-symlinks",
-      description =
-          "Deploy what symbolic links in DIR point to, even outside DIR (default: links are skipped, as netlify-cli does, and links pointing outside DIR are refused).")
   boolean followSymlinks;
-
-  @Option(
-      names = "--guard",
-      description =
-          "After publishing, watch the deploy (--guard-window) and roll it back at once if it fails its checks; needs --prod. The default for --prod when deployment.rollback_on_failure is true.")
   boolean guard;
-
-  @Option(
-      names = "--no-guard",
-      description = "Do not guard this deploy, whatever deployment.rollback_on_failure says.")
   boolean noGuard;
+  final GuardOptions guardOptions = new GuardOptions();
 
-  @Mixin GuardOptions guardOptions;
-
-  // --version is this command's own option, so it gets no -V and declares its own help.
-  @Option(
-      names = {"-h", "--help"},
-      usageHelp = true,
-      description = "Show this help and exit.")
-  boolean help;
+  @Override
+  public void describe(CommandSpec spec) {
+    Model.description(spec, "Deploy a static directory: only changed files are uploaded.");
+    spec.addOption(
+        option(Path.class, dir, v -> dir = v, "--dir")
+            .required(true)
+            .paramLabel("DIR")
+            .description("The directory to deploy (the site's build output).")
+            .build());
+    spec.addOption(
+        flag(v -> prod = v, "--prod")
+            .description("Publish to production when ready (default: a draft deploy).")
+            .build());
+    spec.addOption(
+        option(String.class, message, v -> message = v, "--message", "-m")
+            .paramLabel("M")
+            .description("A short message; becomes the deploy title.")
+            .build());
+    spec.addOption(
+        option(String.class, version, v -> version = v, "--version")
+            .paramLabel("V")
+            .description("A version label, for example v1.2.3; shown in the deployments list.")
+            .build());
+    spec.addOption(
+        option(long.class, timeoutSeconds, v -> timeoutSeconds = v, "--timeout")
+            .paramLabel("SECONDS")
+            .defaultValue("1200")
+            .description(
+                "Give up (and cancel the deploy) when it is not ready after this long; default: ${DEFAULT-VALUE}.")
+            .build());
+    spec.addOption(
+        flag(v -> followSymlinks = v, "--follow-symlinks")
+            .description(
+                "Deploy what symbolic links in DIR point to, even outside DIR (default: links are skipped, as netlify-cli does, and links pointing outside DIR are refused).")
+            .build());
+    spec.addOption(
+        flag(v -> guard = v, "--guard")
+            .description(
+                "After publishing, watch the deploy (--guard-window) and roll it back at once if it fails its checks; needs --prod. The default for --prod when deployment.rollback_on_failure is true.")
+            .build());
+    spec.addOption(
+        flag(v -> noGuard = v, "--no-guard")
+            .description("Do not guard this deploy, whatever deployment.rollback_on_failure says.")
+            .build());
+    guardOptions.addTo(spec);
+    // --version is this command's own option, so it gets no -V and declares its own help.
+    spec.addOption(
+        flag(v -> {}, "-h", "--help")
+            .usageHelp(true)
+            .description("Show this help and exit.")
+            .build());
+  }
 
   /** The JSON result (docs/json/deploy.md). */
   record Report(

@@ -1,5 +1,10 @@
 package dev.devops.cli;
 
+import static dev.devops.cli.CommandGroup.sub;
+import static dev.devops.cli.Model.flag;
+import static dev.devops.cli.Model.option;
+import static dev.devops.cli.Model.parameter;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.devops.engine.DeployEntry;
 import dev.devops.engine.DeployHistory;
@@ -10,18 +15,23 @@ import dev.devops.engine.SiteHistory;
 import dev.devops.netlify.Deploy;
 import dev.devops.util.JrJson;
 import java.util.List;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.ArgGroupSpec;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 
 /** {@code devops deployments}: the site's deploy history. */
-@Command(name = "deployments", description = "List the site's deploys and the rollback targets.")
 public final class DeploymentsCommand extends GroupCommand {
   @Override
-  public List<Class<?>> subcommands() {
-    return List.of(DeploymentsList.class, DeploymentsValidate.class, DeploymentsMark.class);
+  public void describe(CommandSpec spec) {
+    Model.description(spec, "List the site's deploys and the rollback targets.");
+  }
+
+  @Override
+  public List<Sub> subcommands() {
+    return List.of(
+        sub("list", DeploymentsList.class),
+        sub("validate", DeploymentsValidate.class),
+        sub("mark", DeploymentsMark.class));
   }
 
   @Override
@@ -32,20 +42,29 @@ public final class DeploymentsCommand extends GroupCommand {
 }
 
 /** {@code devops deployments list}: the spec's "Recent Deployments" view. */
-@Command(name = "list", description = "Show the live deploy and the deploys you can roll back to.")
 final class DeploymentsList extends EngineCommand implements JsonOutput {
   static final int MAX_LIMIT = 100;
 
-  @Option(
-      names = "--limit",
-      paramLabel = "N",
-      defaultValue = "5",
-      description =
-          "How many rollback targets to show (1-" + MAX_LIMIT + "; default ${DEFAULT-VALUE}).")
   int limit;
-
-  @Option(names = "--all", description = "Page through the whole production history (bounded).")
   boolean all;
+
+  @Override
+  public void describe(CommandSpec spec) {
+    Model.description(spec, "Show the live deploy and the deploys you can roll back to.");
+    spec.addOption(
+        option(int.class, limit, v -> limit = v, "--limit")
+            .paramLabel("N")
+            .defaultValue("5")
+            .description(
+                "How many rollback targets to show (1-"
+                    + MAX_LIMIT
+                    + "; default ${DEFAULT-VALUE}).")
+            .build());
+    spec.addOption(
+        flag(v -> all = v, "--all")
+            .description("Page through the whole production history (bounded).")
+            .build());
+  }
 
   /** What the list shows: the history, the targets on screen, and whether more exist. */
   record Shown(DeployHistory history, List<DeployEntry> targets, boolean hasMore, int limit) {
@@ -93,22 +112,26 @@ final class DeploymentsList extends EngineCommand implements JsonOutput {
 }
 
 /** {@code devops deployments validate}: step 4 of a rollback on its own. */
-@Command(
-    name = "validate",
-    description =
-        "Check that a deploy can be rolled back to: exists, ready, restorable, no breaking change.")
 final class DeploymentsValidate extends EngineCommand implements JsonOutput {
-  @Option(
-      names = "--id",
-      required = true,
-      paramLabel = "ID",
-      description = "The deploy (id or version label).")
   String id;
-
-  @Option(
-      names = "--accept-breaking",
-      description = "Report function, redirect, header and framework changes as accepted.")
   boolean acceptBreaking;
+
+  @Override
+  public void describe(CommandSpec spec) {
+    Model.description(
+        spec,
+        "Check that a deploy can be rolled back to: exists, ready, restorable, no breaking change.");
+    spec.addOption(
+        option(String.class, id, v -> id = v, "--id")
+            .required(true)
+            .paramLabel("ID")
+            .description("The deploy (id or version label).")
+            .build());
+    spec.addOption(
+        flag(v -> acceptBreaking = v, "--accept-breaking")
+            .description("Report function, redirect, header and framework changes as accepted.")
+            .build());
+  }
 
   /** The JSON result (docs/json/deployments-validate.md). */
   record Report(
@@ -144,28 +167,38 @@ final class DeploymentsValidate extends EngineCommand implements JsonOutput {
 }
 
 /** {@code devops deployments mark ID --bad|--good}: a bad mark the whole team sees. */
-@Command(
-    name = "mark",
-    description =
-        "Mark a deploy bad (rollbacks skip it by default) or good again; shared with the team.")
 final class DeploymentsMark extends EngineCommand implements JsonOutput {
-  @Parameters(index = "0", paramLabel = "ID", description = "The deploy (id or version label).")
   String id;
-
-  /** Exactly one of --bad and --good. */
-  static final class Which {
-    @Option(names = "--bad", required = true, description = "Mark it bad.")
-    boolean bad;
-
-    @Option(names = "--good", required = true, description = "Clear its bad mark.")
-    boolean good;
-  }
-
-  @ArgGroup(exclusive = true, multiplicity = "1")
-  Which which;
-
-  @Option(names = "--reason", paramLabel = "R", description = "Why: shown with the mark.")
+  boolean bad;
   String reason;
+
+  @Override
+  public void describe(CommandSpec spec) {
+    Model.description(
+        spec,
+        "Mark a deploy bad (rollbacks skip it by default) or good again; shared with the team.");
+    spec.addPositional(
+        parameter(String.class, v -> id = v)
+            .index("0")
+            .required(true)
+            .paramLabel("ID")
+            .description("The deploy (id or version label).")
+            .build());
+    // Exactly one of --bad and --good.
+    spec.addArgGroup(
+        ArgGroupSpec.builder()
+            .exclusive(true)
+            .multiplicity("1")
+            .addArg(flag(v -> bad = v, "--bad").required(true).description("Mark it bad.").build())
+            .addArg(
+                flag(v -> {}, "--good").required(true).description("Clear its bad mark.").build())
+            .build());
+    spec.addOption(
+        option(String.class, reason, v -> reason = v, "--reason")
+            .paramLabel("R")
+            .description("Why: shown with the mark.")
+            .build());
+  }
 
   /** The JSON result (docs/json/deployments-mark.md). */
   record Report(
@@ -181,7 +214,7 @@ final class DeploymentsMark extends EngineCommand implements JsonOutput {
 
   @Override
   protected int execute() throws Exception {
-    MarkAction.Result r = new MarkAction(engine()).run(id, which.bad, reason);
+    MarkAction.Result r = new MarkAction(engine()).run(id, bad, reason);
     if (json()) {
       printJson(
           new Report(

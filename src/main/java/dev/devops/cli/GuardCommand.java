@@ -1,38 +1,40 @@
 package dev.devops.cli;
 
+import static dev.devops.cli.Model.flag;
+
 import dev.devops.engine.Guard;
 import java.time.Duration;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code devops guard [--next]}: flags, then the engine's {@link Guard} (wait for the next publish,
  * watch, roll back), then the view. For deploys {@code devops} did not make, such as a git push
  * that Netlify built: a CI job runs it after the push.
  */
-@Command(
-    name = "guard",
-    description =
-        "Watch the published deploy (or, with --next, the next one to publish) and roll it back"
-            + " if it fails its checks.")
 public final class GuardCommand extends EngineCommand implements JsonOutput {
-  @Option(
-      names = "--next",
-      description =
-          "Wait for the site's next published deploy (a git push Netlify builds), then guard it.")
   boolean next;
-
-  @Option(
-      names = "--timeout",
-      paramLabel = "DURATION",
-      defaultValue = "30m",
-      converter = DurationConverter.class,
-      description =
-          "With --next: give up (exit 16) when nothing was published within this long; default: ${DEFAULT-VALUE}.")
   Duration timeout;
+  final GuardOptions guardOptions = new GuardOptions();
 
-  @Mixin GuardOptions guardOptions;
+  @Override
+  public void describe(CommandSpec spec) {
+    Model.description(
+        spec,
+        "Watch the published deploy (or, with --next, the next one to publish) and roll it back"
+            + " if it fails its checks.");
+    spec.addOption(
+        flag(v -> next = v, "--next")
+            .description(
+                "Wait for the site's next published deploy (a git push Netlify builds), then guard it.")
+            .build());
+    spec.addOption(
+        GuardOptions.duration(timeout, v -> timeout = v, "--timeout")
+            .defaultValue("30m")
+            .description(
+                "With --next: give up (exit 16) when nothing was published within this long; default: ${DEFAULT-VALUE}.")
+            .build());
+    guardOptions.addTo(spec);
+  }
 
   @Override
   protected int execute() {

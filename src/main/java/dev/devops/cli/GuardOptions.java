@@ -1,12 +1,14 @@
 package dev.devops.cli;
 
+import static dev.devops.cli.Model.option;
+
 import dev.devops.config.ProjectConfig;
 import dev.devops.engine.Guard;
 import dev.devops.http.Sleeper;
 import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** How the guard watches: the options {@code deploy --guard} and {@code guard} share. */
 final class GuardOptions {
@@ -14,46 +16,53 @@ final class GuardOptions {
       List.of(
           "--guard-window", "--guard-interval", "--failure-limit", "--probe", "--probe-timeout");
 
-  @Option(
-      names = "--guard-window",
-      paramLabel = "DURATION",
-      defaultValue = "2m",
-      converter = DurationConverter.class,
-      description =
-          "How long the guard watches the published deploy (1s-24h); default: ${DEFAULT-VALUE}.")
   Duration window;
-
-  @Option(
-      names = "--guard-interval",
-      paramLabel = "DURATION",
-      defaultValue = "10s",
-      converter = DurationConverter.class,
-      description = "Time between rounds of checks (100ms-1h); default: ${DEFAULT-VALUE}.")
   Duration interval;
-
-  @Option(
-      names = "--failure-limit",
-      paramLabel = "N",
-      defaultValue = "3",
-      description =
-          "Failures in a row of one check that make the deploy unhealthy (1-100); default: ${DEFAULT-VALUE}.")
   int failureLimit;
-
-  @Option(
-      names = "--probe",
-      paramLabel = "CMD",
-      description =
-          "Also run CMD every round, without a shell, with DEVOPS_GUARD_URL (the site) in its environment: exit 0 means healthy.")
   String probe;
-
-  @Option(
-      names = "--probe-timeout",
-      paramLabel = "DURATION",
-      defaultValue = "30s",
-      converter = DurationConverter.class,
-      description =
-          "Kill a --probe run after this long; it counts as a failure; default: ${DEFAULT-VALUE}.")
   Duration probeTimeout;
+
+  /** Adds these options to {@code spec}, bound to this object's fields. */
+  void addTo(CommandSpec spec) {
+    spec.addOption(
+        duration(window, v -> window = v, "--guard-window")
+            .defaultValue("2m")
+            .description(
+                "How long the guard watches the published deploy (1s-24h); default: ${DEFAULT-VALUE}.")
+            .build());
+    spec.addOption(
+        duration(interval, v -> interval = v, "--guard-interval")
+            .defaultValue("10s")
+            .description("Time between rounds of checks (100ms-1h); default: ${DEFAULT-VALUE}.")
+            .build());
+    spec.addOption(
+        option(int.class, failureLimit, v -> failureLimit = v, "--failure-limit")
+            .paramLabel("N")
+            .defaultValue("3")
+            .description(
+                "Failures in a row of one check that make the deploy unhealthy (1-100); default: ${DEFAULT-VALUE}.")
+            .build());
+    spec.addOption(
+        option(String.class, probe, v -> probe = v, "--probe")
+            .paramLabel("CMD")
+            .description(
+                "Also run CMD every round, without a shell, with DEVOPS_GUARD_URL (the site) in its environment: exit 0 means healthy.")
+            .build());
+    spec.addOption(
+        duration(probeTimeout, v -> probeTimeout = v, "--probe-timeout")
+            .defaultValue("30s")
+            .description(
+                "Kill a --probe run after this long; it counts as a failure; default: ${DEFAULT-VALUE}.")
+            .build());
+  }
+
+  /** An option that takes a DURATION (30s, 2m, 1h). */
+  static OptionSpec.Builder duration(
+      Duration initial, java.util.function.Consumer<Duration> field, String name) {
+    return option(Duration.class, initial, field, name)
+        .paramLabel("DURATION")
+        .converters(new DurationConverter());
+  }
 
   /** The guard's settings from these options and the project's config. */
   Guard.Settings settings(ProjectConfig config, CliContext ctx) {

@@ -1,5 +1,8 @@
 package dev.devops.cli;
 
+import static dev.devops.cli.Model.flag;
+import static dev.devops.cli.Model.option;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.devops.config.ConfigException;
 import dev.devops.config.ConfigStore;
@@ -11,32 +14,36 @@ import dev.devops.util.SafeFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code devops init}: links the project in the current directory to a Netlify site. */
-@Command(
-    name = "init",
-    description = "Link this project to a Netlify site (writes the project config).")
 public final class InitCommand extends ProjectCommand implements JsonOutput {
   static final String SITE_ID_ENV = "NETLIFY_SITE_ID";
 
-  @Option(
-      names = "--site",
-      paramLabel = "NAME_OR_ID",
-      description =
-          "The site's name or id (default: $NETLIFY_SITE_ID, else .netlify/state.json from 'netlify link').")
   String site;
-
-  @Option(
-      names = "--api-url",
-      paramLabel = "URL",
-      description =
-          "API root other than Netlify's, for example the local platform's http://127.0.0.1:PORT.")
   String apiUrl;
-
-  @Option(names = "--force", description = "Replace an existing .devops/config.json.")
   boolean force;
+
+  @Override
+  public void describe(CommandSpec spec) {
+    Model.description(spec, "Link this project to a Netlify site (writes the project config).");
+    spec.addOption(
+        option(String.class, site, v -> site = v, "--site")
+            .paramLabel("NAME_OR_ID")
+            .description(
+                "The site's name or id (default: $NETLIFY_SITE_ID, else .netlify/state.json from 'netlify link').")
+            .build());
+    spec.addOption(
+        option(String.class, apiUrl, v -> apiUrl = v, "--api-url")
+            .paramLabel("URL")
+            .description(
+                "API root other than Netlify's, for example the local platform's http://127.0.0.1:PORT.")
+            .build());
+    spec.addOption(
+        flag(v -> force = v, "--force")
+            .description("Replace an existing .devops/config.json.")
+            .build());
+  }
 
   @Override
   protected int execute() throws Exception {

@@ -1,5 +1,9 @@
 package dev.devops.cli;
 
+import static dev.devops.cli.CommandGroup.sub;
+import static dev.devops.cli.Model.flag;
+import static dev.devops.cli.Model.option;
+
 import dev.devops.local.LocalPlatform;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,15 +15,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code devops local}: the local Netlify-compatible platform. */
-@Command(name = "local", description = "Run the local Netlify-compatible platform.")
 public final class LocalCommand extends GroupCommand {
   @Override
-  public List<Class<?>> subcommands() {
-    return List.of(LocalServe.class, LocalSites.class);
+  public void describe(CommandSpec spec) {
+    Model.description(spec, "Run the local Netlify-compatible platform.");
+  }
+
+  @Override
+  public List<Sub> subcommands() {
+    return List.of(sub("serve", LocalServe.class), sub("sites", LocalSites.class));
   }
 
   @Override
@@ -28,92 +35,100 @@ public final class LocalCommand extends GroupCommand {
   }
 }
 
-@Command(
-    name = "serve",
-    description = {
-      "Serve Netlify's REST API and every site on one loopback port, in the foreground.",
-      "Point clients at it with NETLIFY_API_URL and NETLIFY_AUTH_TOKEN. Ctrl-C stops it."
-    })
 final class LocalServe extends BaseCommand implements JsonOutput {
-  @Option(
-      names = "--port",
-      paramLabel = "N",
-      description = "Port on 127.0.0.1 (default: 8787; 0 = any free port).")
-  int port = DEFAULT_PORT;
-
   static final int DEFAULT_PORT = 8787;
 
-  @Option(
-      names = "--data-dir",
-      paramLabel = "DIR",
-      description =
-          "Where sites, deploys and files are kept (default: $XDG_DATA_HOME/devops/local).")
+  int port = DEFAULT_PORT;
   Path dataDir;
-
-  @Option(
-      names = "--token",
-      paramLabel = "T",
-      description = "API token clients must send (default: one kept in the data directory).")
   String token;
-
-  @Option(
-      names = "--token-file",
-      paramLabel = "PATH",
-      description = "Read the API token from this file's first line (keeps it out of `ps`).")
   Path tokenFile;
-
-  @Option(
-      names = "--rate-limit",
-      paramLabel = "N|off",
-      description = "API requests per minute per token (default: 500, Netlify's).")
   String rateLimit = String.valueOf(LocalPlatform.Options.NETLIFY_REQUESTS_PER_MINUTE);
-
-  @Option(
-      names = "--deploy-rate-limit",
-      paramLabel = "N|off",
-      description = "Deploys created per minute (default: 3, Netlify's).")
   String deployRateLimit = String.valueOf(LocalPlatform.Options.NETLIFY_DEPLOYS_PER_MINUTE);
-
-  @Option(
-      names = "--upload-concurrency",
-      paramLabel = "N|off",
-      description =
-          "File uploads in flight per account (default: 5, as on Netlify's Starter plan; 10 as"
-              + " on its paid plans).")
   String uploadConcurrency =
       String.valueOf(LocalPlatform.Options.NETLIFY_STARTER_UPLOADS_IN_FLIGHT);
-
-  @Option(
-      names = "--latency",
-      paramLabel = "MS",
-      description = "Delay added to every API answer and served request (default: 0).")
   long latencyMs;
-
-  @Option(
-      names = "--undocumented-endpoints",
-      description =
-          "Also answer GET /deploys/ID/files[/PATH], which Netlify does not document"
-              + " (default: 404).")
   boolean undocumentedEndpoints;
-
-  @Option(
-      names = "--published-at-on-restore",
-      paramLabel = "restamp|keep",
-      description =
-          "A restored deploy's published_at: the restore's time (default) or its first publish.")
   String publishedAtOnRestore = "restamp";
-
-  @Option(
-      names = "--header-timeout",
-      paramLabel = "SECONDS",
-      description = "Close connections that have not sent their request headers (default: 10).")
   long headerTimeoutSeconds = 10;
-
-  @Option(
-      names = "--max-client-requests",
-      paramLabel = "N",
-      description = "Requests one client address may have in progress (default: 128).")
   int maxClientRequests = 128;
+
+  @Override
+  public void describe(CommandSpec spec) {
+    Model.description(
+        spec,
+        "Serve Netlify's REST API and every site on one loopback port, in the foreground.",
+        "Point clients at it with NETLIFY_API_URL and NETLIFY_AUTH_TOKEN. Ctrl-C stops it.");
+    spec.addOption(
+        option(int.class, port, v -> port = v, "--port")
+            .paramLabel("N")
+            .description("Port on 127.0.0.1 (default: 8787; 0 = any free port).")
+            .build());
+    spec.addOption(
+        option(Path.class, dataDir, v -> dataDir = v, "--data-dir")
+            .paramLabel("DIR")
+            .description(
+                "Where sites, deploys and files are kept (default: $XDG_DATA_HOME/devops/local).")
+            .build());
+    spec.addOption(
+        option(String.class, token, v -> token = v, "--token")
+            .paramLabel("T")
+            .description("API token clients must send (default: one kept in the data directory).")
+            .build());
+    spec.addOption(
+        option(Path.class, tokenFile, v -> tokenFile = v, "--token-file")
+            .paramLabel("PATH")
+            .description("Read the API token from this file's first line (keeps it out of `ps`).")
+            .build());
+    spec.addOption(
+        option(String.class, rateLimit, v -> rateLimit = v, "--rate-limit")
+            .paramLabel("N|off")
+            .description("API requests per minute per token (default: 500, Netlify's).")
+            .build());
+    spec.addOption(
+        option(String.class, deployRateLimit, v -> deployRateLimit = v, "--deploy-rate-limit")
+            .paramLabel("N|off")
+            .description("Deploys created per minute (default: 3, Netlify's).")
+            .build());
+    spec.addOption(
+        option(String.class, uploadConcurrency, v -> uploadConcurrency = v, "--upload-concurrency")
+            .paramLabel("N|off")
+            .description(
+                "File uploads in flight per account (default: 5, as on Netlify's Starter plan; 10 as"
+                    + " on its paid plans).")
+            .build());
+    spec.addOption(
+        option(long.class, latencyMs, v -> latencyMs = v, "--latency")
+            .paramLabel("MS")
+            .description("Delay added to every API answer and served request (default: 0).")
+            .build());
+    spec.addOption(
+        flag(v -> undocumentedEndpoints = v, "--undocumented-endpoints")
+            .description(
+                "Also answer GET /deploys/ID/files[/PATH], which Netlify does not document"
+                    + " (default: 404).")
+            .build());
+    spec.addOption(
+        option(
+                String.class,
+                publishedAtOnRestore,
+                v -> publishedAtOnRestore = v,
+                "--published-at-on-restore")
+            .paramLabel("restamp|keep")
+            .description(
+                "A restored deploy's published_at: the restore's time (default) or its first publish.")
+            .build());
+    spec.addOption(
+        option(long.class, headerTimeoutSeconds, v -> headerTimeoutSeconds = v, "--header-timeout")
+            .paramLabel("SECONDS")
+            .description(
+                "Close connections that have not sent their request headers (default: 10).")
+            .build());
+    spec.addOption(
+        option(int.class, maxClientRequests, v -> maxClientRequests = v, "--max-client-requests")
+            .paramLabel("N")
+            .description("Requests one client address may have in progress (default: 128).")
+            .build());
+  }
 
   /** The JSON line (docs/json/local-serve.md). */
   record ServeReport(

@@ -1,5 +1,9 @@
 package dev.devops.cli;
 
+import static dev.devops.cli.CommandGroup.sub;
+import static dev.devops.cli.Model.option;
+import static dev.devops.cli.Model.parameter;
+
 import dev.devops.config.Credentials;
 import dev.devops.netlify.NetlifyClient;
 import dev.devops.netlify.Site;
@@ -8,18 +12,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 
 /** {@code devops local sites}: create and list sites on a running local platform. */
-@Command(name = "sites", description = "Create and list sites on a running local platform.")
 final class LocalSites extends GroupCommand {
   @Override
-  public List<Class<?>> subcommands() {
-    return List.of(LocalSitesCreate.class, LocalSitesList.class);
+  public void describe(CommandSpec spec) {
+    Model.description(spec, "Create and list sites on a running local platform.");
+  }
+
+  @Override
+  public List<Sub> subcommands() {
+    return List.of(sub("create", LocalSitesCreate.class), sub("list", LocalSitesList.class));
   }
 
   @Override
@@ -30,18 +35,24 @@ final class LocalSites extends GroupCommand {
 
   /** Where the local platform is, and its token. */
   static final class Target {
-    @Option(
-        names = "--api-url",
-        paramLabel = "URL",
-        description = "The local platform (default: $NETLIFY_API_URL, else http://127.0.0.1:8787).")
     String apiUrl;
-
-    @Option(
-        names = "--data-dir",
-        paramLabel = "DIR",
-        description =
-            "The platform's data directory, to read its token from when $NETLIFY_AUTH_TOKEN is unset (default: as 'local serve').")
     Path dataDir;
+
+    /** Adds these options to {@code spec}, bound to this object's fields. */
+    void addTo(CommandSpec spec) {
+      spec.addOption(
+          option(String.class, apiUrl, v -> apiUrl = v, "--api-url")
+              .paramLabel("URL")
+              .description(
+                  "The local platform (default: $NETLIFY_API_URL, else http://127.0.0.1:8787).")
+              .build());
+      spec.addOption(
+          option(Path.class, dataDir, v -> dataDir = v, "--data-dir")
+              .paramLabel("DIR")
+              .description(
+                  "The platform's data directory, to read its token from when $NETLIFY_AUTH_TOKEN is unset (default: as 'local serve').")
+              .build());
+    }
 
     NetlifyClient client(BaseCommand command) {
       String url = apiUrl != null ? apiUrl : command.ctx().env(ProjectCommand.API_URL_ENV);
@@ -80,15 +91,23 @@ final class LocalSites extends GroupCommand {
 }
 
 /** {@code devops local sites create NAME}. */
-@Command(
-    name = "create",
-    description =
-        "Create a site on the local platform, then link a project to it with 'devops init'.")
 final class LocalSitesCreate extends BaseCommand implements JsonOutput {
-  @Parameters(index = "0", paramLabel = "NAME", description = "The site's name (a DNS label).")
   String name;
+  final LocalSites.Target target = new LocalSites.Target();
 
-  @Mixin LocalSites.Target target;
+  @Override
+  public void describe(CommandSpec spec) {
+    Model.description(
+        spec, "Create a site on the local platform, then link a project to it with 'devops init'.");
+    spec.addPositional(
+        parameter(String.class, v -> name = v)
+            .index("0")
+            .required(true)
+            .paramLabel("NAME")
+            .description("The site's name (a DNS label).")
+            .build());
+    target.addTo(spec);
+  }
 
   @Override
   protected int execute() {
@@ -124,9 +143,14 @@ final class LocalSitesCreate extends BaseCommand implements JsonOutput {
 }
 
 /** {@code devops local sites list}. */
-@Command(name = "list", description = "List the sites of the local platform.")
 final class LocalSitesList extends BaseCommand implements JsonOutput {
-  @Mixin LocalSites.Target target;
+  final LocalSites.Target target = new LocalSites.Target();
+
+  @Override
+  public void describe(CommandSpec spec) {
+    Model.description(spec, "List the sites of the local platform.");
+    target.addTo(spec);
+  }
 
   /** The JSON result. */
   record Report(List<LocalSites.SiteJson> sites) {}

@@ -1,5 +1,7 @@
 package dev.devops.cli;
 
+import static dev.devops.cli.Model.option;
+
 import dev.devops.netlify.Deploy;
 import dev.devops.netlify.LogLine;
 import dev.devops.netlify.Site;
@@ -9,22 +11,24 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code devops logs}: the deploy log of a deploy (default: the published one). */
-@Command(
-    name = "logs",
-    description = "Show the deploy log of a deploy (default: the published one).")
 public final class LogsCommand extends EngineCommand implements JsonOutput {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
 
-  @Option(
-      names = "--deployment",
-      paramLabel = "ID",
-      description = "The deploy, id or version (default: the published one).")
   String deployment;
+
+  @Override
+  public void describe(CommandSpec spec) {
+    Model.description(spec, "Show the deploy log of a deploy (default: the published one).");
+    spec.addOption(
+        option(String.class, deployment, v -> deployment = v, "--deployment")
+            .paramLabel("ID")
+            .description("The deploy, id or version (default: the published one).")
+            .build());
+  }
 
   @Override
   protected int execute() throws Exception {

@@ -1,32 +1,38 @@
 package dev.devops.cli;
 
+import static dev.devops.cli.Model.flag;
+import static dev.devops.cli.Model.option;
+
 import dev.devops.engine.Recoverer;
 import dev.devops.engine.RollbackHistory;
 import dev.devops.engine.RollbackOutcome;
 import dev.devops.engine.RollbackRecord;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code devops emergency-recover}: puts the site back on the deploy it served before a rollback
  * (re-publish, or redeploy from the backup), with its lock state. Safe to run again.
  */
-@Command(
-    name = "emergency-recover",
-    description = "Put the site back where it was before a rollback (safe to run twice).")
 public final class RecoverCommand extends EngineCommand implements JsonOutput {
-  @Option(
-      names = "--rollback-id",
-      required = true,
-      paramLabel = "ID",
-      description = "The rollback to undo (see 'devops rollback history').")
   String rollbackId;
-
-  @Option(
-      names = "--force",
-      description =
-          "Recover even when the site has moved on since the rollback (a later rollback or deploy is live): that later change is undone.")
   boolean force;
+
+  @Override
+  public void describe(CommandSpec spec) {
+    Model.description(
+        spec, "Put the site back where it was before a rollback (safe to run twice).");
+    spec.addOption(
+        option(String.class, rollbackId, v -> rollbackId = v, "--rollback-id")
+            .required(true)
+            .paramLabel("ID")
+            .description("The rollback to undo (see 'devops rollback history').")
+            .build());
+    spec.addOption(
+        flag(v -> force = v, "--force")
+            .description(
+                "Recover even when the site has moved on since the rollback (a later rollback or deploy is live): that later change is undone.")
+            .build());
+  }
 
   @Override
   protected int execute() throws Exception {

@@ -1,75 +1,88 @@
 package dev.devops.cli;
 
+import static dev.devops.cli.Model.flag;
+import static dev.devops.cli.Model.option;
+import static dev.devops.cli.Model.parameter;
+
 import dev.devops.engine.RollbackAction;
 import dev.devops.engine.RollbackException;
 import dev.devops.engine.RollbackPlanner;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code devops rollback [TARGET]}: flags, then {@link RollbackAction} (the whole flow, in the
  * engine), then the view: text for people, JSON lines for scripts.
  */
-@Command(
-    name = "rollback",
-    description = "Roll the site back (or forward) to another deploy, safely and verified.")
 public final class RollbackCommand extends EngineCommand implements JsonOutput, CommandGroup {
-  @Parameters(
-      index = "0",
-      arity = "0..1",
-      paramLabel = "TARGET",
-      description = "A version label (v1.2.1) or deploy id; default: the last known-good deploy.")
   String target;
-
-  @Option(
-      names = "--dry-run",
-      description = "Show history, target, validation and impact; change nothing.")
   boolean dryRun;
-
-  @Option(names = "--yes", description = "Confirm without a prompt (needs --reason).")
   boolean yes;
-
-  @Option(
-      names = "--confirm",
-      paramLabel = "ROLLBACK",
-      description = "Confirm without a prompt: the word ROLLBACK.")
   String confirm;
-
-  @Option(
-      names = "--reason",
-      paramLabel = "R",
-      description = "Why: recorded in the history (prompted on a terminal).")
   String reason;
-
-  @Option(
-      names = "--expect-current",
-      paramLabel = "ID",
-      description =
-          "The deploy you saw live: refuse (exit 10) if another one is published by the time of the switch.")
   String expectCurrent;
-
-  @Option(
-      names = "--no-lock",
-      description = "Leave auto publishing on (the next git deploy replaces the rollback).")
   boolean noLock;
-
-  @Option(
-      names = "--backup-first",
-      description =
-          "Store every byte of the live deploy before the switch (default: its manifest before,"
-              + " its bytes right after the verified switch).")
   boolean backupFirst;
-
-  @Option(
-      names = "--accept-breaking",
-      description = "Go ahead despite function, redirect, header or framework changes.")
   boolean acceptBreaking;
 
   @Override
-  public List<Class<?>> subcommands() {
-    return List.of(RollbackAnalyze.class, RollbackExecute.class, RollbackHistoryCommand.class);
+  public void describe(CommandSpec spec) {
+    Model.description(
+        spec, "Roll the site back (or forward) to another deploy, safely and verified.");
+    spec.addPositional(
+        parameter(String.class, v -> target = v)
+            .index("0")
+            .arity("0..1")
+            .paramLabel("TARGET")
+            .description(
+                "A version label (v1.2.1) or deploy id; default: the last known-good deploy.")
+            .build());
+    spec.addOption(
+        flag(v -> dryRun = v, "--dry-run")
+            .description("Show history, target, validation and impact; change nothing.")
+            .build());
+    spec.addOption(
+        flag(v -> yes = v, "--yes")
+            .description("Confirm without a prompt (needs --reason).")
+            .build());
+    spec.addOption(
+        option(String.class, confirm, v -> confirm = v, "--confirm")
+            .paramLabel("ROLLBACK")
+            .description("Confirm without a prompt: the word ROLLBACK.")
+            .build());
+    spec.addOption(
+        option(String.class, reason, v -> reason = v, "--reason")
+            .paramLabel("R")
+            .description("Why: recorded in the history (prompted on a terminal).")
+            .build());
+    spec.addOption(
+        option(String.class, expectCurrent, v -> expectCurrent = v, "--expect-current")
+            .paramLabel("ID")
+            .description(
+                "The deploy you saw live: refuse (exit 10) if another one is published by the time of the switch.")
+            .build());
+    spec.addOption(
+        flag(v -> noLock = v, "--no-lock")
+            .description("Leave auto publishing on (the next git deploy replaces the rollback).")
+            .build());
+    spec.addOption(
+        flag(v -> backupFirst = v, "--backup-first")
+            .description(
+                "Store every byte of the live deploy before the switch (default: its manifest before,"
+                    + " its bytes right after the verified switch).")
+            .build());
+    spec.addOption(
+        flag(v -> acceptBreaking = v, "--accept-breaking")
+            .description("Go ahead despite function, redirect, header or framework changes.")
+            .build());
+  }
+
+  @Override
+  public List<Sub> subcommands() {
+    return List.of(
+        CommandGroup.sub("analyze", RollbackAnalyze.class),
+        CommandGroup.sub("execute", RollbackExecute.class),
+        CommandGroup.sub("history", RollbackHistoryCommand.class));
   }
 
   @Override

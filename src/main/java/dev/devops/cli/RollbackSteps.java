@@ -1,5 +1,8 @@
 package dev.devops.cli;
 
+import static dev.devops.cli.Model.flag;
+import static dev.devops.cli.Model.option;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.devops.engine.BackupStore;
@@ -14,28 +17,34 @@ import dev.devops.engine.SiteHistory;
 import dev.devops.netlify.Deploy;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code devops rollback analyze}: step 5 on its own. */
-@Command(name = "analyze", description = "Show what rolling from one deploy to another changes.")
 final class RollbackAnalyze extends EngineCommand implements JsonOutput {
-  @Option(
-      names = "--from",
-      required = true,
-      paramLabel = "ID",
-      description = "The deploy rolled back from, id or version (normally the published one).")
   String from;
-
-  @Option(
-      names = "--to",
-      required = true,
-      paramLabel = "ID",
-      description = "The deploy rolled back to, id or version.")
   String to;
-
-  @Option(names = "--no-lock", description = "Analyse a rollback that leaves auto publishing on.")
   boolean noLock;
+
+  @Override
+  public void describe(CommandSpec spec) {
+    Model.description(spec, "Show what rolling from one deploy to another changes.");
+    spec.addOption(
+        option(String.class, from, v -> from = v, "--from")
+            .required(true)
+            .paramLabel("ID")
+            .description("The deploy rolled back from, id or version (normally the published one).")
+            .build());
+    spec.addOption(
+        option(String.class, to, v -> to = v, "--to")
+            .required(true)
+            .paramLabel("ID")
+            .description("The deploy rolled back to, id or version.")
+            .build());
+    spec.addOption(
+        flag(v -> noLock = v, "--no-lock")
+            .description("Analyse a rollback that leaves auto publishing on.")
+            .build());
+  }
 
   @Override
   protected int execute() throws Exception {
@@ -56,38 +65,44 @@ final class RollbackAnalyze extends EngineCommand implements JsonOutput {
 }
 
 /** {@code devops rollback execute}: steps 8 to 11 on their own. */
-@Command(
-    name = "execute",
-    description = "Switch the site to a deploy, verify, record; recover on failure.")
 final class RollbackExecute extends EngineCommand implements JsonOutput {
-  @Option(
-      names = "--to",
-      required = true,
-      paramLabel = "ID",
-      description = "The deploy to publish, id or version.")
   String to;
-
-  @Option(
-      names = "--from",
-      paramLabel = "ID",
-      description =
-          "The deploy expected to be published now, id or version (compare-and-swap); default: the current one.")
   String from;
-
-  @Option(names = "--reason", paramLabel = "R", description = "Why: recorded in the history.")
   String reason;
-
-  @Option(
-      names = "--backup",
-      paramLabel = "DIR",
-      description = "An existing backup of the current deploy (default: take one now).")
   String backupDir;
-
-  @Option(names = "--no-lock", description = "Leave auto publishing on.")
   boolean noLock;
-
-  @Option(names = "--track", description = "Stream the [mm:ss] progress lines.")
   boolean track;
+
+  @Override
+  public void describe(CommandSpec spec) {
+    Model.description(spec, "Switch the site to a deploy, verify, record; recover on failure.");
+    spec.addOption(
+        option(String.class, to, v -> to = v, "--to")
+            .required(true)
+            .paramLabel("ID")
+            .description("The deploy to publish, id or version.")
+            .build());
+    spec.addOption(
+        option(String.class, from, v -> from = v, "--from")
+            .paramLabel("ID")
+            .description(
+                "The deploy expected to be published now, id or version (compare-and-swap); default: the current one.")
+            .build());
+    spec.addOption(
+        option(String.class, reason, v -> reason = v, "--reason")
+            .paramLabel("R")
+            .description("Why: recorded in the history.")
+            .build());
+    spec.addOption(
+        option(String.class, backupDir, v -> backupDir = v, "--backup")
+            .paramLabel("DIR")
+            .description("An existing backup of the current deploy (default: take one now).")
+            .build());
+    spec.addOption(
+        flag(v -> noLock = v, "--no-lock").description("Leave auto publishing on.").build());
+    spec.addOption(
+        flag(v -> track = v, "--track").description("Stream the [mm:ss] progress lines.").build());
+  }
 
   @Override
   protected int execute() throws Exception {
@@ -133,8 +148,11 @@ final class RollbackExecute extends EngineCommand implements JsonOutput {
 }
 
 /** {@code devops rollback history}: the rollback journal. */
-@Command(name = "history", description = "Show past rollbacks, newest first.")
 final class RollbackHistoryCommand extends EngineCommand implements JsonOutput {
+  @Override
+  public void describe(CommandSpec spec) {
+    Model.description(spec, "Show past rollbacks, newest first.");
+  }
 
   /** The JSON result (docs/json/rollback-history.md). */
   record Report(@JsonProperty("rollbacks") List<Entry> rollbacks) {}

@@ -1,11 +1,12 @@
 package dev.devops.cli;
 
+import static dev.devops.cli.CommandGroup.sub;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import picocli.AutoComplete.GenerateCompletion;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.IFactory;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -14,34 +15,28 @@ import picocli.CommandLine.Model.OptionSpec;
  * {@code devops}: safe, verified rollbacks for Netlify sites.
  *
  * <p>The top-level commands are listed in {@link #SUBCOMMANDS}, and each group's in its {@link
- * CommandGroup#subcommands()}, not in the annotations: picocli builds the model of every listed
- * command eagerly (reflection over each class, its options and mixins), a few milliseconds per
- * command. {@link #register} adds only the commands a run can reach, and the whole tree where it is
- * needed (help, completion, a mistyped name). A bare {@code --version} needs no model at all
- * ({@link App#run}).
+ * CommandGroup#subcommands()}: {@link #register} models only the commands a run can reach, and the
+ * whole tree where it is needed (help, completion, a mistyped name). Each command of ours builds
+ * its model from code ({@link Model}); a bare {@code --version} needs no model at all ({@link
+ * App#run}).
  */
-@Command(
-    name = "devops",
-    versionProvider = VersionProvider.class,
-    description =
-        "Roll a Netlify site back to an earlier deploy in seconds, and prove that it did.")
-public final class RootCommand implements Runnable, SpecAware {
+public final class RootCommand implements Runnable, SpecAware, Model.Described {
   /** Every top-level command, in the order {@code devops --help} lists them. */
-  static final List<Class<?>> SUBCOMMANDS =
+  static final List<CommandGroup.Sub> SUBCOMMANDS =
       List.of(
-          InitCommand.class,
-          StatusCommand.class,
-          LogsCommand.class,
-          DeployCommand.class,
-          GuardCommand.class,
-          DeploymentsCommand.class,
-          RollbackCommand.class,
-          BackupCommand.class,
-          VerifyCommand.class,
-          RecoverCommand.class,
-          LocalCommand.class,
-          DemoCommand.class,
-          GenerateCompletion.class);
+          sub("init", InitCommand.class),
+          sub("status", StatusCommand.class),
+          sub("logs", LogsCommand.class),
+          sub("deploy", DeployCommand.class),
+          sub("guard", GuardCommand.class),
+          sub("deployments", DeploymentsCommand.class),
+          sub("rollback", RollbackCommand.class),
+          sub("backup", BackupCommand.class),
+          sub("verify-deployment", VerifyCommand.class),
+          sub("emergency-recover", RecoverCommand.class),
+          sub("local", LocalCommand.class),
+          sub("demo", DemoCommand.class),
+          sub("generate-completion", GenerateCompletion.class));
 
   private CommandSpec spec;
 
@@ -51,15 +46,25 @@ public final class RootCommand implements Runnable, SpecAware {
   }
 
   @Override
+  public void describe(CommandSpec spec) {
+    spec.name("devops").versionProvider(new VersionProvider());
+    Model.description(
+        spec, "Roll a Netlify site back to an earlier deploy in seconds, and prove that it did.");
+  }
+
+  @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getErr());
   }
 
   /** The whole command tree, with picocli's default factory (for tools and tests). */
   public static CommandLine commandLine() {
-    CommandLine root = new CommandLine(new RootCommand());
-    register(root, null);
-    return root;
+    return create(CommandLine.defaultFactory(), null);
+  }
+
+  /** The root alone, with no subcommand: {@link #register} adds them. */
+  static CommandLine root(IFactory factory) {
+    return model(new RootCommand(), factory);
   }
 
   /**
@@ -68,15 +73,14 @@ public final class RootCommand implements Runnable, SpecAware {
    * subcommands the arguments name; otherwise the whole tree ({@code null} args also means all).
    */
   static void register(CommandLine root, String[] args) {
-    complete(root);
     if (args != null && onlyVersion(args)) {
       return;
     }
     String word = args == null ? null : firstWord(args);
     if (word != null) {
-      for (Class<?> type : SUBCOMMANDS) {
-        if (word.equals(nameOf(type)) && !type.equals(GenerateCompletion.class)) {
-          add(root, List.of(type), args);
+      for (CommandGroup.Sub sub : SUBCOMMANDS) {
+        if (word.equals(sub.name()) && !sub.type().equals(GenerateCompletion.class)) {
+          add(root, List.of(sub), args);
           return;
         }
       }
@@ -84,14 +88,24 @@ public final class RootCommand implements Runnable, SpecAware {
     add(root, SUBCOMMANDS, null);
   }
 
-  /**
-   * Adds {@code types} under {@code parent}, each group with the subcommands {@code args} reach.
-   */
-  private static void add(CommandLine parent, List<Class<?>> types, String[] args) {
-    for (Class<?> type : types) {
-      parent.addSubcommand(type);
-      CommandLine added = parent.getSubcommands().get(nameOf(type));
-      complete(added);
+  /** Adds {@code subs} under {@code parent}, each group with the subcommands {@code args} reach. */
+  private static void add(CommandLine parent, List<CommandGroup.Sub> subs, String[] args) {
+    IFactory factory = parent.getFactory();
+    for (CommandGroup.Sub sub : subs) {
+      CommandLine added;
+      try {
+        Object command = factory.create(sub.type());
+        // Picocli's completion command is read from its annotations: the one model that is.
+        added = command instanceof Model.Described ? model(command, factory) : null;
+        if (added == null) {
+          added = new CommandLine(command, factory);
+          addHelpOptions(added.getCommandSpec());
+        }
+      } catch (Exception e) {
+        throw new CommandLine.InitializationException("Cannot create " + sub.name() + ": " + e, e);
+      }
+      added.getCommandSpec().name(sub.name());
+      parent.addSubcommand(sub.name(), added);
       if (added.getCommand() instanceof CommandGroup group) {
         add(added, reachable(group, args), args);
       }
@@ -99,16 +113,14 @@ public final class RootCommand implements Runnable, SpecAware {
   }
 
   /**
-   * What annotations would otherwise do, done from code: each command's {@code -h/--help} and
-   * {@code -V/--version}, {@code --json} for a {@link JsonOutput}, {@code --debug} for every {@link
-   * BaseCommand}, and its model handed to a {@link SpecAware}. Picocli reads annotations by
-   * reflection, and each annotation type the JVM first meets costs it a generated proxy class
-   * (about 4 ms of start-up each); each mixin costs a model of its own.
+   * The model of one command of ours, from code: its own {@link Model.Described#describe}, then
+   * {@code -h/--help} and {@code -V/--version}, {@code --json} for a {@link JsonOutput}, {@code
+   * --debug} for every {@link BaseCommand}, and the model handed to a {@link SpecAware}.
    */
-  static void complete(CommandLine line) {
-    CommandSpec spec = line.getCommandSpec();
+  private static CommandLine model(Object command, IFactory factory) {
+    CommandSpec spec = CommandSpec.wrapWithoutInspection(command, factory);
+    ((Model.Described) command).describe(spec);
     addHelpOptions(spec);
-    Object command = line.getCommand();
     if (command instanceof JsonOutput) {
       spec.addOption(flag("Write machine-readable JSON to stdout.", "--json").build());
     }
@@ -120,6 +132,7 @@ public final class RootCommand implements Runnable, SpecAware {
     if (command instanceof SpecAware aware) {
       aware.spec(spec);
     }
+    return new CommandLine(spec, factory);
   }
 
   /** A boolean option, as picocli models an annotated {@code boolean} field. */
@@ -153,16 +166,16 @@ public final class RootCommand implements Runnable, SpecAware {
    * cannot run by itself (it prints its usage or an error); none for one that can ({@code
    * rollback}).
    */
-  private static List<Class<?>> reachable(CommandGroup group, String[] args) {
-    List<Class<?>> all = group.subcommands();
+  private static List<CommandGroup.Sub> reachable(CommandGroup group, String[] args) {
+    List<CommandGroup.Sub> all = group.subcommands();
     if (args == null || wantsHelpOrFile(args)) {
       return all;
     }
     List<String> words = Arrays.asList(args);
-    List<Class<?>> named = new ArrayList<>();
-    for (Class<?> type : all) {
-      if (words.contains(nameOf(type))) {
-        named.add(type);
+    List<CommandGroup.Sub> named = new ArrayList<>();
+    for (CommandGroup.Sub sub : all) {
+      if (words.contains(sub.name())) {
+        named.add(sub);
       }
     }
     return named.isEmpty() && !(group instanceof BaseCommand) ? all : named;
@@ -208,14 +221,9 @@ public final class RootCommand implements Runnable, SpecAware {
     return first.isEmpty() || first.startsWith("-") || first.startsWith("@") ? null : first;
   }
 
-  private static String nameOf(Class<?> type) {
-    Command command = type.getAnnotation(Command.class);
-    return command == null ? "" : command.name();
-  }
-
   /** Used by {@link App}: the factory that hands each command its context. */
   static CommandLine create(IFactory factory, String[] args) {
-    CommandLine root = new CommandLine(new RootCommand(), factory);
+    CommandLine root = root(factory);
     register(root, args);
     return root;
   }

@@ -11,15 +11,18 @@ import dev.devops.util.JrJson;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code devops status}: the site, its live deploy, the auto-publish lock and the last rollback.
  */
-@Command(
-    name = "status",
-    description = "Show the site, its live deploy, the auto-publish lock and the last rollback.")
 public final class StatusCommand extends EngineCommand implements JsonOutput {
+  @Override
+  public void describe(CommandSpec spec) {
+    Model.description(
+        spec, "Show the site, its live deploy, the auto-publish lock and the last rollback.");
+  }
+
   static final String LOCKED_BY_ROLLBACK =
       "🔒 Auto publishing: locked (a rollback pinned this deploy; next git deploy will NOT go live)";
   static final String LOCKED =

@@ -1,22 +1,27 @@
 package dev.devops.cli;
 
+import static dev.devops.cli.Model.option;
+
 import dev.devops.engine.VerificationResult;
 import dev.devops.engine.Verifier;
 import dev.devops.netlify.Deploy;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code devops verify-deployment}: proves a deploy is what the site serves. */
-@Command(
-    name = "verify-deployment",
-    description = "Check that a deploy is published and that the site serves its exact bytes.")
 public final class VerifyCommand extends EngineCommand implements JsonOutput {
-  @Option(
-      names = "--id",
-      required = true,
-      paramLabel = "ID",
-      description = "The deploy expected to be live, id or version.")
   String id;
+
+  @Override
+  public void describe(CommandSpec spec) {
+    Model.description(
+        spec, "Check that a deploy is published and that the site serves its exact bytes.");
+    spec.addOption(
+        option(String.class, id, v -> id = v, "--id")
+            .required(true)
+            .paramLabel("ID")
+            .description("The deploy expected to be live, id or version.")
+            .build());
+  }
 
   @Override
   protected int execute() throws Exception {
