@@ -181,6 +181,44 @@ final class LauncherIT {
   }
 
   @Test
+  void aJavaFoundThroughALinkIsFollowedOnceAndAgainWhenTheLinkLeadsElsewhere() throws Exception {
+    assumeTrue(Files.isExecutable(JDK25.resolve("bin/java")), "JDK 25 is not installed");
+    Path jdk17 = Path.of(System.getProperty("java.home"), "bin", "java").toRealPath();
+    Path bin = Files.createDirectories(dir.resolve("path"));
+    Path java = Files.createSymbolicLink(bin.resolve("java"), jdk17);
+    Path jar = Files.copy(JAR, dir.resolve("devops.jar"));
+    Path known = dir.resolve("devops-java.txt");
+    Map<String, String> env =
+        Map.of(
+            "DEVOPS_JAR",
+            jar.toString(),
+            "JAVA_HOME",
+            "",
+            "PATH",
+            bin + ":" + System.getenv("PATH"));
+
+    assertThat(launch(env, "--version").exitCode()).isZero();
+    assertThat(Files.readString(known, StandardCharsets.UTF_8)).isEqualTo(jdk17 + "\n");
+    assertThat(archives()).singleElement().asString().contains("jdk17");
+
+    // The link now leads to another JDK: what was kept is not trusted, and that JDK runs.
+    Files.delete(java);
+    Files.createSymbolicLink(java, JDK25.resolve("bin/java"));
+    Run moved = launch(env, "--version");
+    assertThat(moved.exitCode()).isZero();
+    assertThat(moved.out()).isEqualTo("devops " + VersionProvider.version() + "\n");
+    assertThat(Files.readString(known, StandardCharsets.UTF_8))
+        .isEqualTo(JDK25.resolve("bin/java").toRealPath() + "\n");
+    assertThat(archives()).anyMatch(archive -> archive.toString().endsWith(".aot"));
+
+    // A kept answer that names another file than the link leads to is not believed either.
+    Files.writeString(known, jdk17 + "\n");
+    assertThat(launch(env, "--version").exitCode()).isZero();
+    assertThat(Files.readString(known, StandardCharsets.UTF_8))
+        .isEqualTo(JDK25.resolve("bin/java").toRealPath() + "\n");
+  }
+
+  @Test
   void saysWhatToInstallWhenJavaIsMissing() throws Exception {
     Path bin = Files.createDirectories(dir.resolve("bin"));
     for (String tool : List.of("bash", "dirname", "readlink")) {
