@@ -10,11 +10,11 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 /**
  * Picocli's model of a command, built from code: what {@code @Command}, {@code @Option} and
  * {@code @Parameters} would declare, with each option bound to its field by a setter. Picocli reads
- * annotations by reflection, and the JVM generates a proxy class for each annotation type it meets
- * (one for {@code @Command}, one for {@code @Option}, three more for annotations on {@code
- * Object}'s methods, which picocli scans for subcommand methods): about 30 ms of every start
- * (README, Benchmarks). Picocli's own completion command is the one model still read from its
- * annotations, and only when it is modelled (help, completion).
+ * annotations by reflection: the JVM generates a proxy class for each annotation type it meets (for
+ * {@code @Command}, {@code @Option}, and those on {@code Object}'s methods, which picocli scans for
+ * subcommand methods), about 27 ms of {@code deployments list} (README, Benchmarks). Picocli's own
+ * completion command is the one model still read from its annotations, and only when it is modelled
+ * (help, completion).
  */
 final class Model {
   private Model() {}
