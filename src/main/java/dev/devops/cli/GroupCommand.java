@@ -4,7 +4,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * A group of subcommands that does not run by itself: named alone, it prints its usage or says
- * which subcommand to try, from the model {@link RootCommand#complete} hands it.
+ * which subcommand to try, from the model {@link RootCommand#register} hands it.
  */
 abstract class GroupCommand implements Runnable, CommandGroup, SpecAware, Model.Described {
   protected CommandSpec spec;

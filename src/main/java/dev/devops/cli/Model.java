@@ -28,7 +28,7 @@ final class Model {
   /**
    * An option that takes a value of {@code type}: picocli converts it and hands it to {@code
    * field}. {@code initial} is the field's value before parsing, which picocli restores before each
-   * parse.
+   * parse (not for an option in a group; a command line is parsed once per run).
    */
   static <V> OptionSpec.Builder option(
       Class<V> type, V initial, Consumer<? super V> field, String... names) {

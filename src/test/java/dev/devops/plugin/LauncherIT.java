@@ -216,6 +216,22 @@ final class LauncherIT {
     assertThat(launch(env, "--version").exitCode()).isZero();
     assertThat(Files.readString(known, StandardCharsets.UTF_8))
         .isEqualTo(JDK25.resolve("bin/java").toRealPath() + "\n");
+
+    // Something else than a file in its place is neither read (a pipe would never answer) nor
+    // written into; the launcher follows the link itself and says nothing.
+    Files.delete(known);
+    Files.createDirectory(known);
+    Run folder = launch(env, "--version");
+    assertThat(folder.exitCode()).isZero();
+    assertThat(folder.err()).isEmpty();
+    try (Stream<Path> inside = Files.list(known)) {
+      assertThat(inside).isEmpty();
+    }
+    Files.delete(known);
+    assertThat(new ProcessBuilder("mkfifo", known.toString()).start().waitFor()).isZero();
+    Run pipe = launch(env, "--version");
+    assertThat(pipe.exitCode()).isZero();
+    assertThat(pipe.err()).isEmpty();
   }
 
   @Test
