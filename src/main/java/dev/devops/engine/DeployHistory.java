@@ -70,10 +70,7 @@ public final class DeployHistory {
       all.add(site.publishedDeploy());
     }
     List<Deploy> publishOrder =
-        all.stream()
-            .filter(d -> d.publishedAt() != null)
-            .sorted(Comparator.comparing(Deploy::publishedAt))
-            .toList();
+        all.stream().filter(d -> d.publishedAt() != null).sorted(BY_PUBLISH).toList();
 
     DeployEntry current = null;
     List<DeployEntry> entries = new ArrayList<>();
@@ -97,7 +94,7 @@ public final class DeployHistory {
         targets.add(entry);
       }
     }
-    targets.sort(Comparator.comparing((DeployEntry e) -> created(e.deploy())).reversed());
+    targets.sort(NEWEST_FIRST);
     return new DeployHistory(site, now, current, List.copyOf(entries), List.copyOf(targets));
   }
 
@@ -218,6 +215,17 @@ public final class DeployHistory {
   private static Instant created(Deploy d) {
     return d.createdAt() == null ? Instant.EPOCH : d.createdAt();
   }
+
+  // Comparators as lambdas of our own, linked once: Comparator.comparing's are serializable
+  // lambdas, which the class-data archive does not hold, so each run would generate their class.
+
+  /** Oldest publish first (deploys that were published). */
+  private static final Comparator<Deploy> BY_PUBLISH =
+      (a, b) -> a.publishedAt().compareTo(b.publishedAt());
+
+  /** Newest deploy first, by creation (a deploy without that time last). */
+  static final Comparator<DeployEntry> NEWEST_FIRST =
+      (a, b) -> created(b.deploy()).compareTo(created(a.deploy()));
 
   private static String stripV(String s) {
     return s != null && s.matches("[vV]\\d.*") ? s.substring(1) : String.valueOf(s);

@@ -90,7 +90,7 @@ public final class RollbackPlanner {
                 e ->
                     e.deploy().createdAt() == null
                         || e.deploy().createdAt().isBefore(currentCreated))
-            .sorted(Comparator.comparing((DeployEntry e) -> created(e.deploy())).reversed())
+            .sorted(DeployHistory.NEWEST_FIRST)
             .toList();
     List<Skipped> skipped = new ArrayList<>();
     for (DeployEntry e : older) {

@@ -203,10 +203,18 @@ public final class SharedRecord {
         all.add(new Logged(record(e), e.host(), Logged.SHARED));
       }
     }
-    all.sort(
-        Comparator.comparing(
-            l -> Objects.requireNonNullElse(l.record().startedAt(), Instant.EPOCH)));
+    all.sort(OLDEST_FIRST);
     return all;
+  }
+
+  /**
+   * By start, oldest first: a lambda of our own, where Comparator.comparing's serializable one is
+   * not held by the class-data archive.
+   */
+  private static final Comparator<Logged> OLDEST_FIRST = (a, b) -> started(a).compareTo(started(b));
+
+  private static Instant started(Logged l) {
+    return Objects.requireNonNullElse(l.record().startedAt(), Instant.EPOCH);
   }
 
   /** A shared entry as a history entry (it has no steps, backup or verification). */

@@ -60,7 +60,11 @@ public final class UrlConnectionNetwork implements Interceptor {
     connection.setReadTimeout(millis(readTimeout));
     connection.setInstanceFollowRedirects(false);
     connection.setUseCaches(false);
-    request.headers().forEach(connection::setRequestProperty);
+    // Loops, not lambdas: requests run side by side, and threads that link one lambda's call site
+    // at once each generate its class, which the class-data archive holds only once.
+    for (Map.Entry<String, String> header : request.headers().entrySet()) {
+      connection.setRequestProperty(header.getKey(), header.getValue());
+    }
     RequestBody body = request.body();
     if (body != null) {
       connection.setDoOutput(true);
@@ -121,14 +125,11 @@ public final class UrlConnectionNetwork implements Interceptor {
 
   private static Map<String, List<String>> headers(HttpURLConnection connection) {
     Map<String, List<String>> headers = new LinkedHashMap<>();
-    connection
-        .getHeaderFields()
-        .forEach(
-            (name, values) -> {
-              if (name != null) {
-                headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values));
-              }
-            });
+    for (Map.Entry<String, List<String>> field : connection.getHeaderFields().entrySet()) {
+      if (field.getKey() != null) {
+        headers.put(field.getKey().toLowerCase(Locale.ROOT), List.copyOf(field.getValue()));
+      }
+    }
     return headers;
   }
 
