@@ -7,6 +7,7 @@ import dev.devops.engine.Guard;
 import dev.devops.http.Sleeper;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -57,8 +58,7 @@ final class GuardOptions {
   }
 
   /** An option that takes a DURATION (30s, 2m, 1h). */
-  static OptionSpec.Builder duration(
-      Duration initial, java.util.function.Consumer<Duration> field, String name) {
+  static OptionSpec.Builder duration(Duration initial, Consumer<Duration> field, String name) {
     return option(Duration.class, initial, field, name)
         .paramLabel("DURATION")
         .converters(new DurationConverter());

@@ -95,12 +95,12 @@ public final class RootCommand implements Runnable, SpecAware, Model.Described {
       CommandLine added;
       try {
         Object command = factory.create(sub.type());
-        // Picocli's completion command is read from its annotations: the one model that is.
-        added = command instanceof Model.Described ? model(command, factory) : null;
-        if (added == null) {
-          added = new CommandLine(command, factory);
-          addHelpOptions(added.getCommandSpec());
-        }
+        // Picocli's completion command (it declares its own -h and -V) is the one model read from
+        // its annotations.
+        added =
+            command instanceof Model.Described
+                ? model(command, factory)
+                : new CommandLine(command, factory);
       } catch (Exception e) {
         throw new CommandLine.InitializationException("Cannot create " + sub.name() + ": " + e, e);
       }
