@@ -364,7 +364,7 @@ public final class JrJson {
           }
           return SECONDS.matcher(text).matches()
               ? seconds(new BigDecimal(text))
-              : Instant.parse(text);
+              : IsoInstants.parse(text);
         }
       } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
         throw JSONObjectException.from(parser, "not an ISO-8601 instant: " + _tokenDesc(parser));
@@ -384,7 +384,7 @@ public final class JrJson {
     @Override
     public void writeValue(JSONWriter context, JsonGenerator generator, Object value)
         throws IOException {
-      generator.writeString(value.toString());
+      generator.writeString(IsoInstants.format((Instant) value));
     }
 
     @Override
