@@ -94,7 +94,7 @@ public final class SharedRecord {
   private final Set<String> warned = new LinkedHashSet<>();
   private final List<String> warnings = new ArrayList<>();
   private volatile Snapshot cached;
-  private volatile CompletableFuture<Map<String, Object>> early;
+  private volatile CompletableFuture<Decoded> early;
   private String problem;
   private String who;
 
@@ -148,7 +148,8 @@ public final class SharedRecord {
       if (cached != null || early != null || problem != null) {
         return;
       }
-      early = CompletableFuture.supplyAsync(() -> client.getSiteMetadata(siteId));
+      // Decoded there too: the first thread is meanwhile decoding the run's other answers.
+      early = CompletableFuture.supplyAsync(() -> decode(client.getSiteMetadata(siteId)));
     }
   }
 
@@ -355,10 +356,11 @@ public final class SharedRecord {
     if (problem != null) {
       return Snapshot.EMPTY;
     }
-    CompletableFuture<Map<String, Object>> started = early;
+    CompletableFuture<Decoded> started = early;
     early = null;
     try {
-      return parse(started == null ? client.getSiteMetadata(siteId) : Futures.join(started));
+      return reported(
+          started == null ? decode(client.getSiteMetadata(siteId)) : Futures.join(started));
     } catch (NetlifyException e) {
       unavailable(e);
       return Snapshot.EMPTY;
@@ -376,7 +378,7 @@ public final class SharedRecord {
     }
     try {
       Map<String, Object> metadata = new LinkedHashMap<>(client.getSiteMetadata(siteId));
-      Snapshot current = parse(metadata);
+      Snapshot current = reported(decode(metadata));
       Snapshot next = change.apply(current);
       if (next == null) {
         cached = current;
@@ -426,11 +428,21 @@ public final class SharedRecord {
     return null;
   }
 
-  /** The record in {@code metadata}; a value that is too large or malformed is ignored (warned). */
-  private Snapshot parse(Map<String, Object> metadata) {
+  /** A record as decoded, and why it was ignored (null when it was not). */
+  private record Decoded(Snapshot snapshot, String ignored) {
+    static Decoded ignored(String why) {
+      return new Decoded(Snapshot.EMPTY, why);
+    }
+  }
+
+  /**
+   * The record in {@code metadata}; a value that is too large or malformed is ignored. Says nothing
+   * itself: it may run on another thread, and only the first {@link #read} warns.
+   */
+  private static Decoded decode(Map<String, Object> metadata) {
     Object value = metadata == null ? null : metadata.get(KEY);
     if (value == null) {
-      return Snapshot.EMPTY;
+      return new Decoded(Snapshot.EMPTY, null);
     }
     try {
       if (!(value instanceof Map<?, ?>)) {
@@ -438,26 +450,30 @@ public final class SharedRecord {
       }
       byte[] encoded = JrJson.compact().asBytes(value);
       if (encoded.length > MAX_BYTES) {
-        warnOnce(
-            "ignored",
+        return Decoded.ignored(
             "The shared record (site metadata '"
                 + KEY
                 + "') is larger than "
                 + MAX_BYTES / 1024
                 + " KB: ignored; this machine's records are used, and the next write replaces it.");
-        return Snapshot.EMPTY;
       }
       Snapshot s = JrJson.compact().beanFrom(Snapshot.class, encoded);
-      return s == null ? Snapshot.EMPTY : s.normalized();
+      return new Decoded(s == null ? Snapshot.EMPTY : s.normalized(), null);
     } catch (IOException | RuntimeException e) {
-      warnOnce(
-          "ignored",
+      return Decoded.ignored(
           "The shared record (site metadata '"
               + KEY
               + "') is malformed: ignored; this machine's records are used, and the next write"
               + " replaces it.");
-      return Snapshot.EMPTY;
     }
+  }
+
+  /** The decoded record, once its warning (if any) is given. */
+  private Snapshot reported(Decoded decoded) {
+    if (decoded.ignored() != null) {
+      warnOnce("ignored", decoded.ignored());
+    }
+    return decoded.snapshot();
   }
 
   private void unavailable(NetlifyException e) {
