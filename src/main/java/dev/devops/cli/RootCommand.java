@@ -96,11 +96,13 @@ public final class RootCommand implements Runnable, SpecAware, Model.Described {
       try {
         Object command = factory.create(sub.type());
         // Picocli's completion command (it declares its own -h and -V) is the one model read from
-        // its annotations.
-        added =
-            command instanceof Model.Described
-                ? model(command, factory)
-                : new CommandLine(command, factory);
+        // its annotations; its -V prints devops's version too, not picocli's.
+        if (command instanceof Model.Described) {
+          added = model(command, factory);
+        } else {
+          added = new CommandLine(command, factory);
+          added.getCommandSpec().versionProvider(new VersionProvider());
+        }
       } catch (Exception e) {
         throw new CommandLine.InitializationException("Cannot create " + sub.name() + ": " + e, e);
       }
@@ -155,6 +157,9 @@ public final class RootCommand implements Runnable, SpecAware, Model.Described {
     if (spec.findOption("-V") == null && spec.findOption("--version") == null) {
       spec.addOption(
           flag("Print version information and exit.", "-V", "--version").versionHelp(true).build());
+      if (spec.versionProvider() == null && spec.version().length == 0) {
+        spec.versionProvider(new VersionProvider()); // picocli prints a command's own, not devops's
+      }
     }
   }
 

@@ -209,6 +209,24 @@ class CommandModelTest {
   }
 
   @Test
+  void everyCommandsVersionOptionPrintsTheVersion(@TempDir Path dir) {
+    for (CommandLine command : wholeTree()) {
+      CommandLine.Model.CommandSpec spec = command.getCommandSpec();
+      if (spec.findOption("-V") == null || !spec.findOption("-V").versionHelp()) {
+        continue; // deploy's --version is the version label of the deploy
+      }
+      List<String> args = new java.util.ArrayList<>(List.of(spec.qualifiedName().split(" ")));
+      args.remove(0);
+      args.add("-V");
+      Cli.Result run = new Cli(dir).run(args.toArray(String[]::new));
+      assertThat(run.exitCode()).as(spec.qualifiedName()).isEqualTo(ExitCode.OK.code());
+      assertThat(run.out())
+          .as(spec.qualifiedName())
+          .isEqualTo("devops " + VersionProvider.version() + "\n");
+    }
+  }
+
+  @Test
   void versionModelsNoCommand() {
     assertThat(modelled("--version")).isEmpty();
     assertThat(modelled("-V")).isEmpty();

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 final class LauncherIT {
   private static final Path LAUNCHER = Path.of("bin", "devops").toAbsolutePath();
+  private static final Path PREPARE = Path.of("plugin", "bin", "devops-prepare").toAbsolutePath();
   private static final Path JAR = Path.of(System.getProperty("devops.jar", "target/devops.jar"));
   private static final Path JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
 
@@ -47,6 +48,36 @@ final class LauncherIT {
     Run second = launch(Map.of("DEVOPS_JAR", jar.toString()), "--version");
     assertThat(second.out()).isEqualTo(first.out());
     assertThat(second.err()).doesNotContain("Preparing");
+  }
+
+  @Test
+  void theSessionStartHookPreparesTheArchiveOfEveryCommandAndThatOfListAndStatus()
+      throws Exception {
+    Path jar = Files.copy(JAR, dir.resolve("devops.jar"));
+    Path cache = Files.createDirectories(dir.resolve("cache"));
+    Run hook =
+        run(PREPARE, Map.of("DEVOPS_JAR", jar.toString(), "DEVOPS_CACHE_DIR", cache.toString()));
+    assertThat(hook.exitCode()).isZero();
+    assertThat(hook.out()).isEmpty();
+
+    // The hook returns at once; the launcher trains both archives in the background.
+    Path log = cache.resolve("prepare.log");
+    String version = "devops " + VersionProvider.version();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (System.nanoTime() < deadline
+        && !(Files.exists(log)
+            && Files.readString(log, StandardCharsets.UTF_8).split(version, -1).length == 3)) {
+      Thread.sleep(200);
+    }
+    assertThat(Files.readString(log, StandardCharsets.UTF_8))
+        .as("each run made its archive and printed the version")
+        .satisfies(text -> assertThat(text.split("Preparing the start-up archive", -1)).hasSize(3))
+        .satisfies(text -> assertThat(text.split(version, -1)).hasSize(3));
+    assertThat(archives())
+        .extracting(path -> path.getFileName().toString())
+        .anyMatch(name -> name.startsWith("devops-jdk"))
+        .anyMatch(name -> name.startsWith("devops-read-jdk"))
+        .hasSize(2);
   }
 
   @Test
@@ -286,8 +317,12 @@ final class LauncherIT {
   }
 
   private Run launch(Map<String, String> env, String... args) throws Exception {
+    return run(LAUNCHER, env, args);
+  }
+
+  private Run run(Path program, Map<String, String> env, String... args) throws Exception {
     List<String> command = new ArrayList<>();
-    command.add(LAUNCHER.toString());
+    command.add(program.toString());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
     builder.environment().remove("DEVOPS_JAVA_OPTS");
