@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -125,6 +126,34 @@ final class LauncherRebuildTest {
     run.environment().put("DEVOPS_JAR", jar.toString());
     assertThat(run.start().waitFor()).isZero();
     assertThat(builds()).isZero();
+  }
+
+  @Test
+  void anInstalledCopyBuildsInItsCacheAndSaysWhatToSetWhenItHasNone() throws Exception {
+    write(checkout.resolve(".claude-plugin/plugin.json"), "{\"name\":\"devops\"}\n");
+    ProcessBuilder homeless = launcher();
+    for (String name :
+        List.of("HOME", "XDG_CACHE_HOME", "DEVOPS_CACHE_DIR", "CLAUDE_PLUGIN_DATA")) {
+      homeless.environment().remove(name);
+    }
+    Process refused = homeless.start();
+    assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(refused.exitValue()).isEqualTo(3);
+    List<String> said = Files.readAllLines(dir.resolve("stderr.txt"));
+    assertThat(said).hasSize(1);
+    assertThat(said.get(0))
+        .startsWith("❌ an installed devops builds in a cache folder")
+        .contains("HOME");
+    assertThat(builds()).isZero();
+
+    homeless.environment().put("DEVOPS_CACHE_DIR", dir.resolve("cache").toString());
+    Process built = homeless.start();
+    assertThat(built.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(built.exitValue()).isZero();
+    assertThat(builds()).isEqualTo(1);
+    try (var builds = Files.list(dir.resolve("cache"))) {
+      assertThat(builds).singleElement().asString().contains("build");
+    }
   }
 
   private int launch() throws Exception {
