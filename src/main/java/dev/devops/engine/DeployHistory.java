@@ -212,7 +212,8 @@ public final class DeployHistory {
     return d.isNegative() ? Duration.ZERO : d;
   }
 
-  private static Instant created(Deploy d) {
+  /** When {@code d} was created; the epoch when the API did not say. */
+  static Instant created(Deploy d) {
     return d.createdAt() == null ? Instant.EPOCH : d.createdAt();
   }
 

@@ -447,13 +447,14 @@ public final class RollbackPlanner {
   public Impact analyze(DeployHistory history, Validation validation, boolean lockAfter) {
     Deploy from = validation.current();
     Deploy to = validation.target();
-    boolean forward = from != null && created(to).isAfter(created(from));
+    boolean forward =
+        from != null && DeployHistory.created(to).isAfter(DeployHistory.created(from));
     List<Impact.DeployChange> deploys = new ArrayList<>();
     if (from != null) {
-      Instant low = forward ? created(from) : created(to);
-      Instant high = forward ? created(to) : created(from);
+      Instant low = forward ? DeployHistory.created(from) : DeployHistory.created(to);
+      Instant high = forward ? DeployHistory.created(to) : DeployHistory.created(from);
       for (DeployEntry e : history.entries()) {
-        Instant c = created(e.deploy());
+        Instant c = DeployHistory.created(e.deploy());
         boolean inRange = c.isAfter(low) && !c.isAfter(high);
         if (inRange && e.deploy().isReady() && (e.deploy().publishedAt() != null || forward)) {
           deploys.add(Impact.DeployChange.of(e.deploy(), e.version()));
@@ -500,10 +501,6 @@ public final class RollbackPlanner {
 
   static boolean looksLikeId(String s) {
     return s.matches("[A-Za-z0-9][A-Za-z0-9_-]{11,}") && !s.matches("[vV]?\\d+\\.\\d+.*");
-  }
-
-  private static Instant created(Deploy d) {
-    return d.createdAt() == null ? Instant.EPOCH : d.createdAt();
   }
 
   /** Step 5's result. */
