@@ -8,9 +8,9 @@ import java.time.format.DateTimeParseException;
 /**
  * ISO-8601 instants in the one shape the API and our records use ({@code 2026-12-01T10:00:00.123Z},
  * or with an offset), read and written without {@code DateTimeFormatter}: the first use of that
- * class builds its two dozen standard formatters, 10 to 25 ms of a command that lists deploys
- * (README, Benchmarks). Anything else goes to {@link Instant#parse} and {@link Instant#toString},
- * so the results are always theirs.
+ * class builds its two dozen standard formatters (70 classes on the list's path: README,
+ * Benchmarks). Anything else goes to {@link Instant#parse} and {@link Instant#toString}, so the
+ * results are always theirs.
  */
 public final class IsoInstants {
   private static final int SECONDS_PER_DAY = 86_400;
